@@ -1,0 +1,52 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class CertiprevUserManager(UserManager):
+    """Users sign in by e-mail; the username is kept equal to the lower-cased e-mail."""
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email or username).lower()
+        return super()._create_user_object(email, email, password, **extra_fields)
+
+    def create_user(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_user(username or email, email or username, password, **extra_fields)
+
+    def create_superuser(self, username=None, email=None, password=None, **extra_fields):
+        return super().create_superuser(username or email, email or username, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    email = models.EmailField("adresse e-mail", unique=True)
+    is_network_admin = models.BooleanField(
+        "administrateur du réseau",
+        default=False,
+        help_text="INRS / Carsat : gère dispositifs, organismes, habilitations et formateurs.",
+    )
+
+    objects = CertiprevUserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        self.username = self.email
+        super().save(*args, **kwargs)
+
+    @property
+    def is_network_administrator(self) -> bool:
+        """A network administrator, or a Django superuser (created with createsuperuser)."""
+        return self.is_active and (self.is_superuser or self.is_network_admin)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email

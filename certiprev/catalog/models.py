@@ -1,0 +1,53 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+
+class SchemeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Scheme(models.Model):
+    """A training scheme ("dispositif") and its rules: data edited by network administrators, never code."""
+
+    code = models.CharField(
+        "code",
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9_]{1,19}$", "Code en majuscules, chiffres et _ uniquement.")],
+    )
+    name = models.CharField("intitulé", max_length=200)
+    qr_code = models.PositiveSmallIntegerField(
+        "code dans le QR code",
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(255)],
+        help_text="Octet identifiant le dispositif dans le QR code signé (1 à 255, jamais réutilisé).",
+    )
+    initial_hours = models.PositiveSmallIntegerField("durée de la formation initiale (heures)")
+    mac_hours = models.PositiveSmallIntegerField("durée du MAC (heures)")
+    validity_months = models.PositiveSmallIntegerField(
+        "validité du certificat (mois)", validators=[MinValueValidator(1)]
+    )
+    group_min = models.PositiveSmallIntegerField("stagiaires minimum", validators=[MinValueValidator(1)])
+    group_max = models.PositiveSmallIntegerField("stagiaires maximum", validators=[MinValueValidator(1)])
+    trainer_validity_months = models.PositiveSmallIntegerField(
+        "validité du certificat de formateur (mois)", validators=[MinValueValidator(1)]
+    )
+    is_active = models.BooleanField("ouvert aux nouvelles sessions", default=True)
+
+    objects = SchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dispositif"
+        verbose_name_plural = "dispositifs"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(group_max__gte=models.F("group_min")),
+                name="scheme_group_max_gte_min",
+                violation_error_message="Le maximum de stagiaires doit être supérieur ou égal au minimum.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"

@@ -1,0 +1,14 @@
+from django.db import models
+
+
+class EmailDelivery(models.Model):
+    """One e-mail per (event, recipient): makes retried tasks idempotent."""
+
+    event = models.ForeignKey("trainings.TrainingEvent", on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "e-mail envoyé"
+        verbose_name_plural = "e-mails envoyés"
+        constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="unique_delivery_per_event")]

@@ -1,0 +1,81 @@
+"""E-mail alerts of the workflow, sent after commit through the task queue."""
+
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from certiprev.lib.dates import format_fr
+from certiprev.trainings.enums import Action
+from certiprev.trainings.models import TrainingEvent
+
+from .models import EmailDelivery
+
+# Which events alert whom; the other events are only logged.
+TEMPLATES = {
+    Action.SUBMIT: "submitted",
+    Action.VALIDATE: "validated",
+    Action.RETURN: "returned",
+}
+
+
+def notification_schedule(*, event: TrainingEvent) -> None:
+    """Enqueue the e-mails of an event once the surrounding transaction has committed."""
+    if event.action not in TEMPLATES:
+        return
+    from .tasks import send_event_emails
+
+    transaction.on_commit(partial(send_event_emails.enqueue, event.pk))
+
+
+def training_url(training, *, for_trainer: bool) -> str:
+    prefix = "/formateur/sessions/" if for_trainer else "/sessions/"
+    return f"{settings.SITE_URL}{prefix}{training.public_id}/"
+
+
+def recipients_for(event: TrainingEvent) -> list[tuple[str, bool]]:
+    """(address, is_trainer) pairs to alert for this event."""
+    training = event.training
+    if event.action == Action.SUBMIT:
+        trainer = training.trainer
+        if not trainer.notify_on_submission:
+            return []
+        address = trainer.user.email if trainer.user_id else trainer.email
+        return [(address, True)] if address else []
+    members = training.organisation.memberships.filter(user__is_active=True).select_related("user")
+    return sorted({(m.user.email, False) for m in members if m.user.email})
+
+
+def event_emails_send(*, event: TrainingEvent) -> int:
+    """Send the event's e-mails not sent yet; returns how many were sent now (retries send nothing twice)."""
+    template = TEMPLATES.get(event.action)
+    if template is None:
+        return 0
+    training = event.training
+    already = set(event.deliveries.values_list("recipient", flat=True))
+    sent = 0
+    for address, for_trainer in recipients_for(event):
+        if address in already:
+            continue
+        context = {
+            "training": training,
+            "event": event,
+            "url": training_url(training, for_trainer=for_trainer),
+            "start": format_fr(training.start_date),
+            "end": format_fr(training.end_date),
+            "close_before": format_fr(training.effective_close_deadline),
+        }
+        subject = render_to_string(f"notifications/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"notifications/email/{template}.txt", context)
+        html = render_to_string(f"notifications/email/{template}.html", context)
+        message = EmailMultiAlternatives(subject, text, to=[address])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        try:
+            EmailDelivery.objects.create(event=event, recipient=address)
+        except IntegrityError:  # a concurrent retry sent it too; nothing more to do
+            pass
+        sent += 1
+    return sent

@@ -1,0 +1,89 @@
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from certiprev.lib.siret import normalise_siret, siret_error
+
+from .enums import OrganisationKind, Region
+
+
+def validate_siret(value: str) -> None:
+    message = siret_error(value)
+    if message:
+        raise ValidationError(message, code="invalid_siret")
+
+
+class Organisation(models.Model):
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField("raison sociale", max_length=200)
+    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validate_siret])
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    region = models.CharField("caisse régionale", max_length=30, choices=Region.choices, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisme"
+        verbose_name_plural = "organismes"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        self.siret = normalise_siret(self.siret)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField("depuis le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "membre"
+        verbose_name_plural = "membres"
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation}"
+
+
+class HabilitationQuerySet(models.QuerySet):
+    def covering(self, start: dt.date, end: dt.date):
+        """Habilitations valid on every day from start to end."""
+        return self.filter(valid_from__lte=start, valid_until__gte=end)
+
+    def valid_on(self, day: dt.date):
+        return self.covering(day, day)
+
+
+class Habilitation(models.Model):
+    """An organisation's right to run a scheme's sessions during a period (both bounds included)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="habilitations")
+    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="habilitations")
+    valid_from = models.DateField("valable du")
+    valid_until = models.DateField("valable jusqu'au")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HabilitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "habilitation"
+        verbose_name_plural = "habilitations"
+        indexes = [models.Index(fields=["organisation", "scheme", "valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="habilitation_period_coherent",
+                violation_error_message="La fin de validité doit suivre le début.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.scheme.code} ({self.valid_from:%d/%m/%Y} → {self.valid_until:%d/%m/%Y})"

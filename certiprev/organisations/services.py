@@ -1,0 +1,130 @@
+"""Network administrators' writes on organisations, their members and habilitations."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+
+from certiprev.audit.services import audit_event_record
+from certiprev.catalog.models import Scheme
+from certiprev.lib.errors import WorkflowError
+from certiprev.lib.names import clean_name
+from certiprev.lib.siret import normalise_siret, siret_error
+
+from .enums import OrganisationKind, Region
+from .models import Habilitation, Membership, Organisation
+
+
+def require_network_admin(by) -> None:
+    if not getattr(by, "is_network_administrator", False):
+        raise WorkflowError("forbidden", "Réservé aux administrateurs du réseau.", status=403)
+
+
+def check_period(valid_from: dt.date, valid_until: dt.date) -> None:
+    if valid_until < valid_from:
+        raise WorkflowError(
+            "period_incoherent", "La fin de validité ne peut pas précéder son début.", field="valid_until"
+        )
+
+
+@transaction.atomic
+def organisation_create(
+    *, by, name: str, siret: str, kind: str, address: str = "", postal_code: str = "", city: str = "",
+    region: str = "",
+) -> Organisation:
+    require_network_admin(by)
+    name = clean_name(name)
+    if not name:
+        raise WorkflowError("name_required", "Indiquez la raison sociale.", field="name")
+    message = siret_error(siret)
+    if message:
+        raise WorkflowError("siret_invalid", message, field="siret")
+    if kind not in OrganisationKind.values:
+        raise WorkflowError("kind_invalid", "Type d'organisme inconnu.", field="kind")
+    if region and region not in Region.values:
+        raise WorkflowError("region_invalid", "Caisse régionale inconnue.", field="region")
+    siret = normalise_siret(siret)
+    if Organisation.objects.filter(siret=siret).exists():
+        raise WorkflowError("siret_taken", f"Un organisme porte déjà le SIRET {siret}.", status=409, field="siret")
+    organisation = Organisation.objects.create(
+        name=name, siret=siret, kind=kind, address=clean_name(address), postal_code=postal_code.strip(),
+        city=clean_name(city), region=region,
+    )
+    audit_event_record(by=by, action="organisation_create", target=organisation, data={"siret": siret})
+    return organisation
+
+
+@transaction.atomic
+def habilitation_create(
+    *, by, organisation: Organisation, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
+) -> Habilitation:
+    require_network_admin(by)
+    check_period(valid_from, valid_until)
+    habilitation = Habilitation.objects.create(
+        organisation=organisation, scheme=scheme, valid_from=valid_from, valid_until=valid_until
+    )
+    audit_event_record(
+        by=by, action="habilitation_create", target=organisation,
+        data={"scheme": scheme.code, "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
+    )
+    return habilitation
+
+
+@transaction.atomic
+def habilitation_end(*, by, habilitation: Habilitation, on: dt.date, reason: str) -> Habilitation:
+    """End a habilitation early (suspension, withdrawal); audited with its reason."""
+    require_network_admin(by)
+    if not (reason or "").strip():
+        raise WorkflowError("reason_required", "Indiquez le motif de la fin d'habilitation.", field="reason")
+    check_period(habilitation.valid_from, on)
+    previous = habilitation.valid_until
+    habilitation.valid_until = min(previous, on)
+    habilitation.save(update_fields=["valid_until"])
+    audit_event_record(
+        by=by, action="habilitation_end", target=habilitation.organisation, comment=reason.strip(),
+        data={"scheme": habilitation.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
+    )
+    return habilitation
+
+
+def user_get_or_create(*, email: str, first_name: str = "", last_name: str = ""):
+    """The account for this e-mail, created without a usable password (the invitation sets it)."""
+    User = get_user_model()
+    email = (email or "").strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, first_name=clean_name(first_name)[:150], last_name=clean_name(last_name)[:150])
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+@transaction.atomic
+def membership_create(*, by, organisation: Organisation, email: str, first_name: str = "", last_name: str = ""):
+    require_network_admin(by)
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise WorkflowError("email_invalid", "L'adresse e-mail n'est pas valide.", field="email") from None
+    user = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, organisation=organisation)
+    except IntegrityError:
+        raise WorkflowError(
+            "member_exists", f"{user.email} est déjà membre de {organisation.name}.", status=409, field="email"
+        ) from None
+    audit_event_record(by=by, action="membership_create", target=organisation, data={"email": user.email})
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, by, membership: Membership) -> None:
+    require_network_admin(by)
+    audit_event_record(
+        by=by, action="membership_remove", target=membership.organisation, data={"email": membership.user.email}
+    )
+    membership.delete()

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from certiprev.accounts.admin_mixins import AuditedAdminMixin
+
+from .models import Trainer, TrainerCertification
+
+
+class TrainerCertificationInline(admin.TabularInline):
+    model = TrainerCertification
+    extra = 0
+    autocomplete_fields = ["scheme"]
+
+
+@admin.register(Trainer)
+class TrainerAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["number", "last_name", "first_name", "email", "notify_on_submission"]
+    search_fields = ["number", "last_name", "first_name", "email"]
+    raw_id_fields = ["user"]
+    inlines = [TrainerCertificationInline]

@@ -1,0 +1,98 @@
+"""Network administrators' writes on trainers and their certifications; trainers' own preferences."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from certiprev.audit.services import audit_event_record
+from certiprev.catalog.models import Scheme
+from certiprev.lib.errors import WorkflowError
+from certiprev.lib.names import clean_name
+from certiprev.organisations.services import check_period, require_network_admin, user_get_or_create
+
+from .models import TRAINER_NUMBER_RE, Trainer, TrainerCertification, generate_trainer_number
+
+
+@transaction.atomic
+def trainer_create(*, by, first_name: str, last_name: str, email: str, number: str = "") -> Trainer:
+    """Create a trainer (number generated when not given) with their user account."""
+    require_network_admin(by)
+    first_name, last_name = clean_name(first_name), clean_name(last_name)
+    if not first_name or not last_name:
+        raise WorkflowError("name_required", "Indiquez le nom et le prénom du formateur.", field="last_name")
+    try:
+        validate_email(email or "")
+    except ValidationError:
+        raise WorkflowError("email_invalid", "L'adresse e-mail n'est pas valide.", field="email") from None
+    number = (number or "").strip().upper()
+    if number and not re.fullmatch(TRAINER_NUMBER_RE, number):
+        raise WorkflowError(
+            "trainer_number_invalid", "Le numéro est fait de 3 lettres majuscules puis 5 chiffres (ex. ABC12345).",
+            field="number",
+        )
+    if number and Trainer.objects.filter(number=number).exists():
+        raise WorkflowError("trainer_number_taken", f"Le numéro {number} est déjà attribué.", status=409,
+                            field="number")
+    user = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
+    if Trainer.objects.filter(user=user).exists():
+        raise WorkflowError("trainer_exists", f"{user.email} est déjà formateur.", status=409, field="email")
+    for _attempt in range(20):
+        candidate = number or generate_trainer_number()
+        try:
+            with transaction.atomic():
+                trainer = Trainer.objects.create(
+                    number=candidate, first_name=first_name, last_name=last_name, email=user.email, user=user
+                )
+            break
+        except IntegrityError:
+            if number:
+                raise WorkflowError("trainer_number_taken", f"Le numéro {number} est déjà attribué.", status=409,
+                                    field="number") from None
+    else:  # pragma: no cover - 17 million numbers
+        raise WorkflowError("trainer_number_exhausted", "Impossible d'attribuer un numéro : réessayez.", status=409)
+    audit_event_record(by=by, action="trainer_create", target=trainer, data={"number": trainer.number})
+    return trainer
+
+
+@transaction.atomic
+def trainer_certification_create(
+    *, by, trainer: Trainer, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
+) -> TrainerCertification:
+    require_network_admin(by)
+    check_period(valid_from, valid_until)
+    certification = TrainerCertification.objects.create(
+        trainer=trainer, scheme=scheme, valid_from=valid_from, valid_until=valid_until
+    )
+    audit_event_record(
+        by=by, action="trainer_certification_create", target=trainer,
+        data={"scheme": scheme.code, "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
+    )
+    return certification
+
+
+@transaction.atomic
+def trainer_certification_end(*, by, certification: TrainerCertification, on: dt.date, reason: str):
+    require_network_admin(by)
+    if not (reason or "").strip():
+        raise WorkflowError("reason_required", "Indiquez le motif de la fin de certification.", field="reason")
+    check_period(certification.valid_from, on)
+    previous = certification.valid_until
+    certification.valid_until = min(previous, on)
+    certification.save(update_fields=["valid_until"])
+    audit_event_record(
+        by=by, action="trainer_certification_end", target=certification.trainer, comment=reason.strip(),
+        data={"scheme": certification.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
+    )
+    return certification
+
+
+@transaction.atomic
+def trainer_preferences_update(*, by, trainer: Trainer, notify_on_submission: bool) -> Trainer:
+    if trainer.user_id != getattr(by, "pk", None):
+        raise WorkflowError("forbidden", "Vous ne pouvez modifier que vos propres préférences.", status=403)
+    trainer.notify_on_submission = notify_on_submission
+    trainer.save(update_fields=["notify_on_submission"])
+    return trainer

@@ -1,0 +1,176 @@
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from certiprev.lib.dates import add_months
+
+from .enums import Action, TrainingKind, TrainingState
+
+OPEN_STATES = (TrainingState.DRAFT, TrainingState.SUBMITTED, TrainingState.RETURNED, TrainingState.VALIDATED)
+
+
+def close_deadline_for(end_date: dt.date) -> dt.date:
+    """Last day on which a session may be closed: its last day + 3 months (regulation, FORPREV v2)."""
+    return add_months(end_date, settings.CLOSE_DEADLINE_MONTHS)
+
+
+class TrainingQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, today: dt.date | None = None):
+        """Not closed nor cancelled, past the closing deadline, and no administrator's extension running."""
+        today = today or timezone.localdate()
+        return self.open().filter(close_before__lt=today).exclude(close_extended_until__gte=today)
+
+    def not_overdue(self, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(Q(close_before__gte=today) | Q(close_extended_until__gte=today))
+
+
+class Training(models.Model):
+    """A training session ("session" in French; `sessions` is Django's app name)."""
+
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="trainings", verbose_name="organisme"
+    )
+    scheme = models.ForeignKey(
+        "catalog.Scheme", on_delete=models.PROTECT, related_name="trainings", verbose_name="dispositif"
+    )
+    kind = models.CharField("type", max_length=10, choices=TrainingKind.choices)
+    start_date = models.DateField("premier jour")
+    end_date = models.DateField("dernier jour")
+    place = models.CharField("lieu", max_length=200)
+    trainer = models.ForeignKey(
+        "trainers.Trainer", on_delete=models.PROTECT, related_name="trainings", verbose_name="formateur"
+    )
+    state = models.CharField("état", max_length=12, choices=TrainingState.choices, default=TrainingState.DRAFT)
+    external_id = models.CharField("référence externe", max_length=100, blank=True)
+    close_before = models.DateField("à clôturer avant le", editable=False)
+    close_extended_until = models.DateField("délai de clôture prolongé jusqu'au", null=True, blank=True)
+    return_reason = models.TextField("motif du renvoi", blank=True)
+    cancel_reason = models.TextField("motif de l'annulation", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    submitted_at = models.DateTimeField("soumise le", null=True, blank=True)
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+    closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "state", "-start_date"]),
+            models.Index(fields=["trainer", "state", "-start_date"]),
+            models.Index(fields=["state", "close_before"]),
+            models.Index(fields=["organisation", "-updated_at"]),
+            models.Index(fields=["scheme", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="training_dates_coherent",
+                violation_error_message="Le dernier jour ne peut pas précéder le premier jour.",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_training_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code} {self.get_kind_display()} du {self.start_date:%d/%m/%Y} ({self.place})"
+
+    def save(self, *args, **kwargs):
+        self.close_before = close_deadline_for(self.end_date)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "end_date" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "close_before"}
+        super().save(*args, **kwargs)
+
+    @property
+    def effective_close_deadline(self) -> dt.date:
+        if self.close_extended_until and self.close_extended_until > self.close_before:
+            return self.close_extended_until
+        return self.close_before
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.state in OPEN_STATES and today > self.effective_close_deadline
+
+
+class Trainee(models.Model):
+    """A person declared on a session. No birthplace, no maiden name (FORPREV v2, GDPR minimisation)."""
+
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="trainees")
+    last_name = models.CharField("nom", max_length=100)
+    first_names = models.CharField("prénom(s)", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    email = models.EmailField("adresse e-mail", blank=True)
+    external_id = models.CharField("référence externe", max_length=100, blank=True)
+    identity_key = models.CharField(max_length=260, editable=False)
+    present = models.BooleanField("présent·e", null=True, blank=True)
+    passed = models.BooleanField("réussi", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "stagiaire"
+        verbose_name_plural = "stagiaires"
+        ordering = ["last_name", "first_names", "id"]
+        indexes = [models.Index(fields=["last_name", "first_names"])]
+        constraints = [
+            models.UniqueConstraint(fields=["training", "identity_key"], name="unique_trainee_per_training"),
+            models.CheckConstraint(
+                condition=~Q(present=False, passed=True), name="absent_trainee_cannot_pass",
+                violation_error_message="Un stagiaire absent ne peut pas réussir.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_names}"
+
+
+class TrainingEvent(models.Model):
+    """Append-only log of what happened to a session: who, when, from which state to which, and why."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("le", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField("par", max_length=254, blank=True)
+    action = models.CharField("action", max_length=20, choices=Action.choices)
+    from_state = models.CharField("de l'état", max_length=12, choices=TrainingState.choices, blank=True)
+    to_state = models.CharField("vers l'état", max_length=12, choices=TrainingState.choices, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    data = models.JSONField("détails", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "événement"
+        verbose_name_plural = "événements"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["training", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Training events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Training events are append-only.")
