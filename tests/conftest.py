@@ -1,0 +1,72 @@
+import pytest
+from django.db import connection
+
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    TraineeFactory,
+    TrainerFactory,
+    TrainingFactory,
+    UserFactory,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor != "postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Secours Formation Rhône")
+
+
+@pytest.fixture
+def member(organisation):
+    """Persona: a member of the organisation."""
+    return MembershipFactory(organisation=organisation, user__email="membre@secours-rhone.fr").user
+
+
+@pytest.fixture
+def other_member(db):
+    """Persona: a member of another organisation."""
+    return MembershipFactory(user__email="membre@autre-of.fr").user
+
+
+@pytest.fixture
+def trainer(db):
+    """Persona: the trainer named on the sessions."""
+    return TrainerFactory(number="ABC12345", first_name="Hélène", last_name="Lefèvre")
+
+
+@pytest.fixture
+def other_trainer(db):
+    """Persona: another trainer."""
+    return TrainerFactory(number="XYZ54321", first_name="Éric", last_name="Moreau")
+
+
+@pytest.fixture
+def network_admin(db):
+    """Persona: a network administrator (INRS / Carsat)."""
+    return UserFactory(email="admin@carsat.fr", network_admin=True)
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def training(organisation, trainer):
+    return TrainingFactory(organisation=organisation, trainer=trainer)
+
+
+@pytest.fixture
+def training_with_trainees(training):
+    TraineeFactory.create_batch(6, training=training)
+    return training
