@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "certiprev.trainings",
     "certiprev.notifications",
     "certiprev.audit",
+    "certiprev.certificates",
+    "certiprev.verification",
+    "certiprev.webhooks",
+    "certiprev.api",
+    "certiprev.www",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +62,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "certiprev" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -69,6 +74,8 @@ TEMPLATES = [
     },
 ]
 
+if not env_str("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default keeps its SQLite file here
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'certiprev.sqlite3'}"),
@@ -191,3 +198,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sections added by the interface, API and certificates work (each keeps to its own block below).

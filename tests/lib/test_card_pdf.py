@@ -1,0 +1,271 @@
+"""Certificate cards: one credit-card-size PDF page, embedded fonts, accents, fallback letters, a QR code that
+decodes, print scaling off, text that never leaves the card."""
+
+import io
+import os
+import random
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date
+
+import pypdf
+import pytest
+import segno
+import zxingcpp
+from PIL import Image
+from reportlab.pdfbase import pdfmetrics
+from segno import consts
+
+from certiprev.lib import card_bench
+from certiprev.lib.card_pdf import (
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    QR_SIZE,
+    CardData,
+    render_card,
+    render_cards_straightforward,
+)
+
+MM = 72 / 25.4
+
+
+def cp1_content(seed: int = 7) -> str:
+    record = random.Random(seed).randbytes(124)
+    groups = [record[i : i + 7] for i in range(0, len(record), 7)]
+    widths = {7: 17, 6: 15, 5: 13, 4: 10, 3: 8, 2: 5, 1: 3}
+    digits = "".join(str(int.from_bytes(g, "big")).zfill(widths[len(g)]) for g in groups)
+    return f"HTTPS://VERIF.CERTIPREV.FR/V#{digits}"
+
+
+def qr_matrix(content: str) -> list[list[int]]:
+    prefix, _, digits = content.partition("#")
+    segments = [(prefix, consts.MODE_ALPHANUMERIC), ("#", consts.MODE_BYTE), (digits, consts.MODE_NUMERIC)]
+    code = segno.make(segments, error="m", version=8, mask=4, boost_error=False)
+    assert code.version == 8
+    return [list(row) for row in code.matrix]  # segno's matrix has no quiet zone
+
+
+def card(**overrides) -> CardData:
+    content = overrides.pop("qr_content", cp1_content())
+    fields = {
+        "scheme_code": "SST",
+        "scheme_name": "Sauveteur Secouriste du Travail",
+        "kind_label": "Formation initiale",
+        "holder_last_name": "Dupont-Lefèvre",
+        "holder_first_names": "Jean-Éloïse François",
+        "certified_on": date(2025, 3, 12),
+        "valid_until": date(2027, 3, 12),
+        "organisation_name": "Prévention Formation Île-de-France",
+        "trainer_name": "Zoé L'Hôpital-Bœuf",
+        "qr_matrix": qr_matrix(content),
+        "verify_host": "verif.certiprev.fr",
+        "qr_content": content,
+    }
+    return CardData(**(fields | overrides))
+
+
+def page(pdf: bytes) -> pypdf.PageObject:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    return reader.pages[0]
+
+
+def text_of(pdf: bytes) -> str:
+    return page(pdf).extract_text()
+
+
+def fonts_of(pdf: bytes) -> dict[str, pypdf.generic.DictionaryObject]:
+    fonts = page(pdf)["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]): font.get_object() for font in fonts.values()}
+
+
+def rasterize(pdf: bytes, tmp_path, dpi: int = 300) -> Image.Image:
+    """The page as pixels, through poppler's pdftoppm (Debian package poppler-utils, installed by `make`)."""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm is missing: install poppler-utils")
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    source = tmp_path / "card.pdf"
+    source.write_bytes(pdf)
+    subprocess.run([exe, "-r", str(dpi), "-png", "-singlefile", source, tmp_path / "card"], check=True)  # noqa: S603
+    return Image.open(tmp_path / "card.png").convert("L")
+
+
+def test_the_card_is_one_page_of_exactly_85_6_by_54_mm():
+    box = page(render_card(card())).mediabox
+    assert (float(box.left), float(box.bottom)) == (0, 0)
+    assert float(box.width) / MM == pytest.approx(85.6, abs=0.01)
+    assert float(box.height) / MM == pytest.approx(54.0, abs=0.01)
+    assert round(CARD_WIDTH / MM, 6) == 85.6
+    assert round(CARD_HEIGHT / MM, 6) == 54.0
+
+
+def test_every_font_is_an_embedded_truetype_subset_and_no_standard_font_is_referenced():
+    fonts = fonts_of(render_card(card()))
+    assert fonts, "the card has text"
+    for name, font in fonts.items():
+        assert font["/Subtype"] == "/TrueType", name
+        assert "/FontFile2" in font["/FontDescriptor"], f"{name} is not embedded"
+        assert "+" in name, f"{name} is not a subset"
+    assert any("BitstreamVeraSans" in name for name in fonts)
+    assert not any("Helvetica" in name or "Times" in name for name in fonts)
+
+
+def test_print_scaling_is_turned_off_in_the_viewer_preferences():
+    reader = pypdf.PdfReader(io.BytesIO(render_card(card())))
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/PrintScaling"] == "/None"
+
+
+def test_french_accents_apostrophes_and_hyphens_come_out_as_typed():
+    pdf = render_card(card(holder_last_name="de l'Œuvre-Ÿvelin Çà", holder_first_names="Noëlle-Ïnès Éric Bérénice"))
+    text = text_of(pdf)
+    assert "DE L'ŒUVRE-ŸVELIN ÇÀ" in text
+    assert "Noëlle-Ïnès Éric Bérénice" in text
+    assert "Zoé L'Hôpital-Bœuf" in text
+    assert "Prévention Formation Île-de-France" in text
+    assert not any("Noto" in name for name in fonts_of(pdf)), "Vera has every French letter"
+
+
+def test_the_card_prints_scheme_kind_dates_organisation_trainer_and_the_verification_domain():
+    text = text_of(render_card(card(kind_label="Maintien et actualisation des compétences (MAC)")))
+    for expected in (
+        "Sauveteur Secouriste du Travail",
+        "SST",
+        "Maintien et actualisation des compétences (MAC)",
+        "DUPONT-LEFÈVRE",
+        "Jean-Éloïse François",
+        "Obtenu le 12/03/2025",
+        "Valable jusqu'au 12/03/2027",
+        "Prévention Formation Île-de-France",
+        "Zoé L'Hôpital-Bœuf",
+        "verif.certiprev.fr",
+    ):
+        assert expected in text
+
+
+def test_names_in_nfd_are_printed_in_nfc():
+    text = text_of(render_card(card(holder_first_names="He\u0301le\u0300ne")))
+    assert "Hélène" in text
+
+
+def test_letters_vera_lacks_are_set_in_the_fallback_font_never_as_a_box():
+    pdf = render_card(card(holder_last_name="Nguyễn", holder_first_names="Ștefan Řehoř Őrsi"))
+    text = text_of(pdf)
+    assert "NGUYỄN" in text
+    assert "Ștefan Řehoř Őrsi" in text
+    fallback = [font for name, font in fonts_of(pdf).items() if "NotoSans" in name]
+    assert fallback and "/FontFile2" in fallback[0]["/FontDescriptor"]
+
+
+def test_polish_and_turkish_letters_vera_has_need_no_fallback():
+    pdf = render_card(card(holder_last_name="Ćwik", holder_first_names="Łukasz Şahin"))
+    text = text_of(pdf)
+    assert "ĆWIK" in text and "Łukasz Şahin" in text
+    assert not any("Noto" in name for name in fonts_of(pdf))
+
+
+def test_a_character_no_font_has_becomes_a_question_mark_not_a_blank():
+    text = text_of(render_card(card(holder_first_names="Wang 王")))
+    assert "Wang ?" in text
+
+
+def test_control_and_bidi_override_characters_are_not_printed():
+    text = text_of(render_card(card(holder_first_names="Jean\u202e\u200bPaul\x07")))
+    assert "JeanPaul" in text
+
+
+def test_the_qr_code_drawn_in_the_pdf_decodes_to_the_original_content(tmp_path):
+    data = card(qr_content=cp1_content(seed=42))
+    image = rasterize(render_card(data), tmp_path)
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [r.text for r in results] == [data.qr_content]
+
+
+def test_the_qr_code_is_drawn_as_vectors_about_21_mm_wide_on_the_right(tmp_path):
+    pdf = render_card(card())
+    assert "/XObject" not in page(pdf)["/Resources"], "no image: the QR code is vector rectangles"
+    dpi = 300
+    (result,) = zxingcpp.read_barcodes(rasterize(pdf, tmp_path, dpi), formats=zxingcpp.BarcodeFormat.QRCode)
+    position = result.position
+    width_mm = (position.top_right.x - position.top_left.x) / dpi * 25.4
+    assert width_mm == pytest.approx(QR_SIZE / MM, rel=0.03)
+    assert position.top_left.x / dpi * 25.4 > 85.6 / 2
+
+
+def test_the_straightforward_renderer_produces_the_same_kind_of_card(tmp_path):
+    data = card()
+    pdf = render_cards_straightforward(data)
+    assert "DUPONT-LEFÈVRE" in text_of(pdf)
+    results = zxingcpp.read_barcodes(rasterize(pdf, tmp_path), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [r.text for r in results] == [data.qr_content]
+
+
+def test_long_texts_shrink_wrap_or_end_with_an_ellipsis_but_never_leave_the_card(tmp_path):
+    data = card(
+        holder_last_name="Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessen" * 3,
+        holder_first_names="Jean-Pierre-Marie-Joseph-Éloïse-Françoise-Anne-Thérèse-Bernadette-Géraldine " * 2,
+        kind_label="Maintien et actualisation des compétences (MAC) — session de rattrapage prolongée " * 2,
+        scheme_name="Prévention des risques liés à l'activité physique – Industrie, bâtiment, commerce " * 2,
+        scheme_code="PRAP-IBC-2S-ASD-TRES-LONG",
+        organisation_name="Association régionale pour la prévention des risques professionnels " * 4,
+        trainer_name="Jean-Baptiste Poquelin de Molière-Racine de La Fontaine-Corneille " * 2,
+    )
+    pdf = render_card(data)
+    text = text_of(pdf)
+    assert "WOLFESCHLEGELSTEINHAUSENBERGERDORFF" in text
+    assert text.count("…") >= 4, "what cannot fit is cut visibly, with an ellipsis"
+
+    dpi = 200
+    image = rasterize(pdf, tmp_path, dpi)
+    px = dpi / 25.4
+
+    def darkest(left_mm: float, top_mm: float, right_mm: float, bottom_mm: float) -> int:
+        box = (round(left_mm * px), round(top_mm * px), round(right_mm * px), round(bottom_mm * px))
+        return image.crop(box).getextrema()[0]
+
+    band, footer = 11.5, 54 - 10.5
+    qr_left = 85.6 - 3 - QR_SIZE / MM
+    assert darkest(0, band + 0.3, 2.6, footer - 0.3) > 245, "left margin stays blank"
+    assert darkest(qr_left - 2.6, band + 0.3, qr_left - 1.2, footer - 0.3) > 245, "text stops before the QR code"
+    assert darkest(85.6 - 1.5, band + 0.3, 85.6, footer - 0.3) > 245, "right margin stays blank"
+    footer_colour = image.getpixel((round(40 * px), round(53.8 * px)))
+    assert darkest(0, 53.4, 85.6, 54) >= footer_colour - 2, "nothing runs off the bottom edge"
+
+
+def test_the_same_card_renders_to_the_same_bytes():
+    assert render_card(card()) == render_card(card())
+
+
+def test_fonts_are_registered_once_not_per_card():
+    render_card(card())
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for seed in range(3):
+        render_card(card(qr_content=cp1_content(seed), holder_last_name=f"Nom{seed}"))
+    assert set(pdfmetrics.getRegisteredFontNames()) == registered
+
+
+def test_a_qr_matrix_that_is_not_square_is_refused():
+    with pytest.raises(ValueError, match="square"):
+        render_card(card(qr_matrix=[[1, 0], [1]]))
+    with pytest.raises(ValueError, match="square"):
+        render_card(card(qr_matrix=[]))
+
+
+def test_reportlab_runs_with_its_c_accelerator():
+    assert card_bench.rl_accel_in_use(), "pip install rl-accel (ReportLab 4 ships its C accelerator separately)"
+
+
+def test_the_benchmark_measures_both_paths_in_one_run():
+    result = card_bench.run(4, baseline_n=2, verbose=False)
+    assert result["fast_cards_per_s"] > 0 and result["straightforward_cards_per_s"] > 0
+    expected_ratio = result["fast_cards_per_s"] / result["straightforward_cards_per_s"]
+    assert result["ratio"] == pytest.approx(expected_ratio, rel=0.05)
+
+
+def test_every_benchmark_sample_card_renders_and_its_qr_decodes(tmp_path):
+    for data in card_bench.sample_cards(3):
+        data = replace(data, qr_matrix=card_bench.qr_matrix_fixed_mask(data.qr_content))
+        (result,) = zxingcpp.read_barcodes(rasterize(render_card(data), tmp_path, 200))
+        assert result.text == data.qr_content
