@@ -12,3 +12,18 @@ class EmailDelivery(models.Model):
         verbose_name = "e-mail envoyé"
         verbose_name_plural = "e-mails envoyés"
         constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="unique_delivery_per_event")]
+
+
+class DeadlineReminder(models.Model):
+    """A closing-deadline reminder already sent for a session (one per threshold): reruns send nothing twice."""
+
+    training = models.ForeignKey("trainings.Training", on_delete=models.CASCADE, related_name="deadline_reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel de clôture"
+        verbose_name_plural = "rappels de clôture"
+        constraints = [
+            models.UniqueConstraint(fields=["training", "days_before"], name="unique_deadline_reminder")
+        ]
