@@ -70,3 +70,16 @@ def training(organisation, trainer):
 def training_with_trainees(training):
     TraineeFactory.create_batch(6, training=training)
     return training
+
+
+@pytest.fixture
+def session_in(organisation, trainer):
+    """`session_in(state, **fields)`: a session of the organisation and the trainer, with 6 trainees, in that state."""
+
+    def make(state, **kwargs):
+        kwargs.setdefault("with_trainees", 6)
+        kwargs.setdefault("organisation", organisation)
+        kwargs.setdefault("trainer", trainer)
+        return TrainingFactory(state=state, **kwargs)
+
+    return make

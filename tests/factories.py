@@ -5,13 +5,12 @@ from django.utils import timezone
 
 from certiprev.accounts.models import User
 from certiprev.catalog.models import Scheme
+from certiprev.lib.names import identity_key
 from certiprev.organisations.enums import OrganisationKind
 from certiprev.organisations.models import Habilitation, Membership, Organisation
 from certiprev.trainers.models import Trainer, TrainerCertification
 from certiprev.trainings.enums import TrainingKind, TrainingState
 from certiprev.trainings.models import Trainee, Training
-
-from certiprev.lib.names import identity_key
 
 
 def today() -> dt.date:
@@ -36,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"utilisateur{n}@exemple.fr")
     first_name = "Camille"
     last_name = "Durand"
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-solide")
+    password = factory.django.Password("mot-de-passe-solide")  # hashed before the save, so it is stored
 
     class Params:
         network_admin = factory.Trait(is_network_admin=True, is_staff=True)
@@ -100,6 +99,7 @@ class TrainingFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Training
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     scheme = factory.LazyFunction(scheme)
@@ -117,6 +117,12 @@ class TrainingFactory(factory.django.DjangoModelFactory):
         HabilitationFactory(organisation=obj.organisation, scheme=obj.scheme)
         TrainerCertificationFactory(trainer=obj.trainer, scheme=obj.scheme)
 
+    @factory.post_generation
+    def with_trainees(obj, create, extracted, **kwargs):
+        """`TrainingFactory(with_trainees=6)`: that many distinct trainees on the session."""
+        if create and extracted:
+            TraineeFactory.create_batch(extracted, training=obj)
+
 
 class TraineeFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -128,3 +134,13 @@ class TraineeFactory(factory.django.DjangoModelFactory):
     first_names = factory.Sequence(lambda n: f"Zoé {chr(65 + n % 26)}{n}")
     birth_date = dt.date(1990, 5, 17)
     identity_key = factory.LazyAttribute(lambda o: identity_key(o.last_name, o.first_names, o.birth_date))
+
+
+def results_for(training: Training, *, absent=(), failed=()) -> list:
+    """The trainer's results for every trainee of the session; `absent`/`failed` are indexes in id order."""
+    from certiprev.trainings.services import TraineeResult
+
+    return [
+        TraineeResult(str(t.public_id), present=i not in absent, passed=i not in absent and i not in failed)
+        for i, t in enumerate(training.trainees.order_by("id"))
+    ]

@@ -1,8 +1,32 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from .admin_mixins import AuditedAdminMixin
 from .models import User
+
+
+class NetworkAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in accepts network administrators (whatever their `is_staff` flag), and only them."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not user.is_network_administrator:
+            raise ValidationError(
+                self.error_messages["invalid_login"], code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+def network_admin_only(request) -> bool:
+    """The whole admin site, not only each model's page, is reserved to network administrators."""
+    return getattr(request.user, "is_network_administrator", False)
+
+
+admin.site.has_permission = network_admin_only
+admin.site.login_form = NetworkAdminAuthenticationForm
 
 
 @admin.register(User)

@@ -20,6 +20,8 @@ class CertiprevUserManager(UserManager):
 
 
 class User(AbstractUser):
+    # Kept equal to the e-mail (see save), so it is as long as an e-mail may be (AbstractUser's is 150).
+    username = models.CharField("identifiant", max_length=254, unique=True, editable=False)
     email = models.EmailField("adresse e-mail", unique=True)
     is_network_admin = models.BooleanField(
         "administrateur du réseau",

@@ -3,6 +3,22 @@ from django.db import models
 from django.utils import timezone
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes are refused too: a log row, once written, stays as written.
+
+    Cascades (a deleted user's `actor` set to NULL) go through the base manager and still work.
+    """
+
+    def update(self, **kwargs):
+        raise RuntimeError(f"{self.model.__name__} rows are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise RuntimeError(f"{self.model.__name__} rows are append-only.")
+
+    def delete(self):
+        raise RuntimeError(f"{self.model.__name__} rows are append-only.")
+
+
 class AuditEvent(models.Model):
     """Append-only record of an administrative act outside a session's own log (habilitations, keys, revocations…)."""
 
@@ -16,6 +32,8 @@ class AuditEvent(models.Model):
     target_id = models.CharField("identifiant", max_length=64, blank=True)
     comment = models.TextField("commentaire", blank=True)
     data = models.JSONField("détails", default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement d'audit"

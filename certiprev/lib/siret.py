@@ -3,6 +3,7 @@
 import re
 
 _LA_POSTE_SIREN = "356000000"
+_LA_POSTE_HEAD_OFFICE = "35600000000048"  # the one La Poste establishment keyed with Luhn (INSEE)
 
 
 def normalise_siret(value: str) -> str:
@@ -26,7 +27,7 @@ def siret_error(value: str) -> str | None:
     siret = normalise_siret(value)
     if not re.fullmatch(r"[0-9]{14}", siret):
         return "Le SIRET doit comporter exactement 14 chiffres."
-    if siret.startswith(_LA_POSTE_SIREN):
+    if siret.startswith(_LA_POSTE_SIREN) and siret != _LA_POSTE_HEAD_OFFICE:
         # La Poste's establishments: the digits sum to a multiple of 5 instead of the Luhn key.
         return None if sum(int(c) for c in siret) % 5 == 0 else "Ce SIRET est invalide (clé de contrôle incorrecte)."
     if not luhn_ok(siret[:9]):

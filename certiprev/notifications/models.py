@@ -13,6 +13,9 @@ class EmailDelivery(models.Model):
         verbose_name_plural = "e-mails envoyés"
         constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="unique_delivery_per_event")]
 
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.sent_at:%d/%m/%Y %H:%M})"
+
 
 class DeadlineReminder(models.Model):
     """A closing-deadline reminder already sent for a session (one per threshold): reruns send nothing twice."""

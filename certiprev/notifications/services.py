@@ -1,5 +1,6 @@
 """E-mail alerts of the workflow, sent after commit through the task queue."""
 
+import contextlib
 from functools import partial
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.template.loader import render_to_string
 from certiprev.lib.dates import format_fr
 from certiprev.trainings.enums import Action
 from certiprev.trainings.models import TrainingEvent
+from certiprev.webhooks.services import webhook_events_schedule
 
 from .models import EmailDelivery
 
@@ -23,6 +25,7 @@ TEMPLATES = {
 
 def notification_schedule(*, event: TrainingEvent) -> None:
     """Enqueue the e-mails of an event once the surrounding transaction has committed."""
+    webhook_events_schedule(event=event)  # the organisation's webhooks (certiprev.webhooks), for every event
     if event.action not in TEMPLATES:
         return
     from .tasks import send_event_emails
@@ -73,9 +76,8 @@ def event_emails_send(*, event: TrainingEvent) -> int:
         message = EmailMultiAlternatives(subject, text, to=[address])
         message.attach_alternative(html, "text/html")
         message.send()
-        try:
+        # A concurrent retry may have recorded it meanwhile; the savepoint keeps the caller's transaction usable.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
             EmailDelivery.objects.create(event=event, recipient=address)
-        except IntegrityError:  # a concurrent retry sent it too; nothing more to do
-            pass
         sent += 1
     return sent

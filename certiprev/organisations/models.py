@@ -35,8 +35,10 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Normalised before the field checks, or "732 829 320 00074" would fail the 14-character limit.
         self.siret = normalise_siret(self.siret)
+        super().clean_fields(exclude=exclude)
 
 
 class Membership(models.Model):

@@ -17,3 +17,12 @@ class TrainerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["number", "last_name", "first_name", "email"]
     raw_id_fields = ["user"]
     inlines = [TrainerCertificationInline]
+
+
+@admin.register(TrainerCertification)
+class TrainerCertificationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["trainer", "scheme", "valid_from", "valid_until"]
+    list_filter = ["scheme"]
+    search_fields = ["trainer__number", "trainer__last_name", "trainer__email"]
+    list_select_related = ["trainer", "scheme"]
+    autocomplete_fields = ["trainer", "scheme"]

@@ -91,7 +91,7 @@ def trainer_certification_end(*, by, certification: TrainerCertification, on: dt
 
 @transaction.atomic
 def trainer_preferences_update(*, by, trainer: Trainer, notify_on_submission: bool) -> Trainer:
-    if trainer.user_id != getattr(by, "pk", None):
+    if not getattr(by, "is_authenticated", False) or trainer.user_id != by.pk:
         raise WorkflowError("forbidden", "Vous ne pouvez modifier que vos propres préférences.", status=403)
     trainer.notify_on_submission = notify_on_submission
     trainer.save(update_fields=["notify_on_submission"])

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from certiprev.audit.models import AppendOnlyQuerySet
 from certiprev.lib.dates import add_months
 
 from .enums import Action, TrainingKind, TrainingState
@@ -130,7 +131,11 @@ class Trainee(models.Model):
         verbose_name = "stagiaire"
         verbose_name_plural = "stagiaires"
         ordering = ["last_name", "first_names", "id"]
-        indexes = [models.Index(fields=["last_name", "first_names"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_names"]),
+            # Statistics count results per session: answered from the index alone.
+            models.Index(fields=["training", "passed", "present"], name="trainee_results_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["training", "identity_key"], name="unique_trainee_per_training"),
             models.CheckConstraint(
@@ -157,6 +162,8 @@ class TrainingEvent(models.Model):
     to_state = models.CharField("vers l'état", max_length=12, choices=TrainingState.choices, blank=True)
     comment = models.TextField("commentaire", blank=True)
     data = models.JSONField("détails", default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement"

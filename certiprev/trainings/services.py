@@ -32,6 +32,11 @@ _VERBS = {
     Action.CLOSE: "clôturer",
     Action.CANCEL: "annuler",
 }
+_WHO = {
+    Actor.MEMBER: "un membre de l'organisme",
+    Actor.TRAINER: "le formateur de la session",
+    Actor.ADMIN: "un administrateur du réseau",
+}
 _STATE_PHRASE = {
     TrainingState.DRAFT: "à l'état de brouillon",
     TrainingState.SUBMITTED: "soumise au formateur",
@@ -50,7 +55,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _check_dates(start: dt.date, end: dt.date) -> None:
+def _check_dates(start: dt.date, end: dt.date, *, extended_until: dt.date | None = None) -> None:
     if end < start:
         raise WorkflowError(
             "dates_incoherent",
@@ -60,7 +65,7 @@ def _check_dates(start: dt.date, end: dt.date) -> None:
     if (end - start).days > 366:
         raise WorkflowError("dates_incoherent", "Une session ne peut pas durer plus d'un an.", field="end_date")
     deadline = close_deadline_for(end)
-    if deadline < _today():
+    if deadline < _today() and not (extended_until and extended_until >= _today()):
         raise WorkflowError(
             "close_deadline_passed",
             f"Cette session s'est terminée le {format_fr(end)} : le délai de clôture (le {format_fr(deadline)}) "
@@ -87,7 +92,8 @@ def _check_habilitation(organisation: Organisation, scheme: Scheme, start: dt.da
         latest = max(habilitations, key=lambda h: h.valid_until)
         if latest.valid_until < start:
             message = (
-                f"L'habilitation {scheme.code} de {organisation.name} a expiré le {format_fr(latest.valid_until)} : "
+                f"L'habilitation {scheme.code} de {organisation.name} "
+                f"{'a expiré' if latest.valid_until < _today() else 'expire'} le {format_fr(latest.valid_until)} : "
                 f"elle ne couvre pas la session ({period})."
             )
         else:
@@ -120,7 +126,9 @@ def _check_trainer_certification(trainer: Trainer, scheme: Scheme, start: dt.dat
     if any(c.valid_from <= start and c.valid_until >= end for c in certifications):
         return
     if not certifications:
-        message = f"Le formateur {trainer.full_name} ({trainer.number}) n'est pas certifié pour le dispositif {scheme.code}."
+        message = (
+            f"Le formateur {trainer.full_name} ({trainer.number}) n'est pas certifié pour le dispositif {scheme.code}."
+        )
     else:
         latest = max(certifications, key=lambda c: c.valid_until)
         message = (
@@ -155,8 +163,9 @@ def _require(by, training: Training, allowed: Iterable[str], what: str) -> str:
     for role in (Actor.TRAINER, Actor.MEMBER, Actor.ADMIN):
         if role in allowed and role in roles:
             return role
-    who = " ou ".join(Actor(role).label for role in allowed)
-    raise WorkflowError("forbidden", f"Seul le {who} peut {what} cette session.", status=403)
+    # A fixed order (not the frozenset's, which changes between runs) and French articles.
+    who = " ou ".join(phrase for role, phrase in _WHO.items() if role in allowed)
+    raise WorkflowError("forbidden", f"Seul {who} peut {what} cette session.", status=403)
 
 
 def _event(
@@ -180,6 +189,7 @@ def _lock(training: Training) -> Training:
     locked = Training.objects.select_for_update().select_related("scheme", "organisation", "trainer")
     fresh = locked.get(pk=training.pk)
     training.__dict__.update({k: v for k, v in fresh.__dict__.items() if not k.startswith("_")})
+    training._state.fields_cache.update(fresh._state.fields_cache)  # scheme, organisation, trainer: fresh too
     return fresh
 
 
@@ -235,7 +245,8 @@ def training_create(
     place: str, trainer_number: str, external_id: str = "",
 ) -> Training:
     """Create a draft session after checking habilitation, trainer certification and dates."""
-    if not (by.is_network_administrator or organisation.pk in organisation_ids_of(by)):
+    is_member = getattr(by, "is_active", False) and organisation.pk in organisation_ids_of(by)
+    if not (is_member or getattr(by, "is_network_administrator", False)):
         raise WorkflowError("forbidden", "Vous n'êtes pas membre de cet organisme.", status=403)
     if kind not in TrainingKind.values:
         raise WorkflowError("kind_invalid", "Le type de session doit être « initiale » ou « MAC ».", field="kind")
@@ -261,7 +272,7 @@ def training_create(
             "external_id_taken", "Une autre session de l'organisme porte déjà cette référence externe.", status=409,
             field="external_id",
         ) from None
-    role = Actor.MEMBER if organisation.pk in organisation_ids_of(by) else Actor.ADMIN
+    role = Actor.MEMBER if is_member else Actor.ADMIN
     _event(training, by=by, role=role, action=Action.CREATE, to_state=training.state)
     return training
 
@@ -275,8 +286,8 @@ def training_update(*, by, training: Training, **changes) -> Training:
     unknown = set(changes) - set(_UPDATABLE)
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.MEMBER}, "modifier")
-    _lock(training)
     _require_editable(training, "modifier")
     scheme = changes.get("scheme", training.scheme)
     kind = changes.get("kind", training.kind)
@@ -287,9 +298,11 @@ def training_update(*, by, training: Training, **changes) -> Training:
         raise WorkflowError("kind_invalid", "Le type de session doit être « initiale » ou « MAC ».", field="kind")
     if not place:
         raise WorkflowError("place_required", "Indiquez le lieu de la session.", field="place")
+    if len(place) > 200:
+        raise WorkflowError("place_too_long", "Le lieu ne doit pas dépasser 200 caractères.", field="place")
     if scheme.pk != training.scheme_id:
         _check_scheme(scheme)
-    _check_dates(start, end)
+    _check_dates(start, end, extended_until=training.close_extended_until)
     _check_habilitation(training.organisation, scheme, start, end)
     _check_trainer_certification(trainer, scheme, start, end)
     before = {
@@ -336,7 +349,8 @@ def trainee_data_errors(data: TraineeData, *, today: dt.date | None = None) -> l
     """(field, French message) for every problem in one trainee's data."""
     today = today or _today()
     errors: list[tuple[str, str]] = []
-    for field, label, value in (("last_name", "Le nom", data.last_name), ("first_names", "Le prénom", data.first_names)):
+    names = (("last_name", "Le nom", data.last_name), ("first_names", "Le prénom", data.first_names))
+    for field, label, value in names:
         value = clean_name(value)
         if not value:
             errors.append((field, f"{label} est obligatoire."))
@@ -390,8 +404,8 @@ def _build_trainee(training: Training, data: TraineeData) -> Trainee:
 @transaction.atomic
 def trainee_add(*, by, training: Training, data: TraineeData) -> Trainee:
     """Declare one trainee on a draft or returned session."""
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.MEMBER}, "modifier les stagiaires de")
-    _lock(training)
     _require_editable(training, "ajouter un stagiaire")
     _raise_first(trainee_data_errors(data))
     trainee = _build_trainee(training, data)
@@ -407,14 +421,17 @@ def trainee_add(*, by, training: Training, data: TraineeData) -> Trainee:
 @transaction.atomic
 def trainees_add_many(*, by, training: Training, rows: list[TraineeData]) -> list[Trainee]:
     """Add several trainees at once (bulk import): all or nothing, with every error reported."""
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.MEMBER}, "modifier les stagiaires de")
-    _lock(training)
     _require_editable(training, "importer des stagiaires")
     existing = set(training.trainees.values_list("identity_key", flat=True))
     errors, trainees = [], []
     for line, data in enumerate(rows, start=1):
-        for field, message in trainee_data_errors(data):
+        row_errors = trainee_data_errors(data)
+        for field, message in row_errors:
             errors.append({"line": line, "field": field, "message": message})
+        if row_errors:  # an invalid row has no reliable identity (e.g. no birth date) to check for duplicates
+            continue
         trainee = _build_trainee(training, data)
         if trainee.identity_key in existing:
             errors.append({"line": line, "field": None, "message": _duplicate_error(data).message})
@@ -431,8 +448,8 @@ def trainees_add_many(*, by, training: Training, rows: list[TraineeData]) -> lis
 @transaction.atomic
 def trainee_update(*, by, trainee: Trainee, data: TraineeData) -> Trainee:
     training = trainee.training
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.MEMBER}, "modifier les stagiaires de")
-    _lock(training)
     _require_editable(training, "modifier un stagiaire")
     _raise_first(trainee_data_errors(data))
     updated = _build_trainee(training, data)
@@ -449,8 +466,8 @@ def trainee_update(*, by, trainee: Trainee, data: TraineeData) -> Trainee:
 @transaction.atomic
 def trainee_remove(*, by, trainee: Trainee) -> None:
     training = trainee.training
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.MEMBER}, "modifier les stagiaires de")
-    _lock(training)
     _require_editable(training, "retirer un stagiaire")
     _event(training, by=by, role=role, action=Action.TRAINEE_REMOVE, data={"trainee": str(trainee.public_id),
                                                                               "name": str(trainee)})
@@ -464,10 +481,11 @@ def trainee_remove(*, by, trainee: Trainee) -> None:
 @transaction.atomic
 def training_submit(*, by, training: Training) -> Training:
     """Send the session to its trainer; every creation rule is checked again, plus the group size."""
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, TRANSITIONS[Action.SUBMIT].actors, "soumettre")
-    _lock(training)
     if training.state in TRANSITIONS[Action.SUBMIT].sources:
-        _check_dates(training.start_date, training.end_date)
+        # An administrator's running extension of the closing deadline lets an overdue session be resubmitted.
+        _check_dates(training.start_date, training.end_date, extended_until=training.close_extended_until)
         _check_habilitation(training.organisation, training.scheme, training.start_date, training.end_date)
         _check_trainer_certification(training.trainer, training.scheme, training.start_date, training.end_date)
         _check_group_size(training, training.trainees.count())
@@ -479,9 +497,9 @@ def training_submit(*, by, training: Training) -> Training:
 @transaction.atomic
 def training_return(*, by, training: Training, reason: str) -> Training:
     """The trainer sends the session back to the organisation with a reason."""
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, TRANSITIONS[Action.RETURN].actors, "renvoyer")
     reason = _require_reason(reason, "du renvoi")
-    _lock(training)
     event = _transition(training, Action.RETURN, by=by, role=role, comment=reason, return_reason=reason)
     _notify(event)
     return training
@@ -497,8 +515,8 @@ class TraineeResult:
 @transaction.atomic
 def training_validate(*, by, training: Training, results: list[TraineeResult]) -> Training:
     """The named trainer records, for each trainee, presence (identity checked) and result."""
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, TRANSITIONS[Action.VALIDATE].actors, "valider")
-    _lock(training)
     if training.state == TrainingState.SUBMITTED and training.end_date > _today():
         raise WorkflowError(
             "not_finished",
@@ -553,19 +571,22 @@ def _check_close_deadline(training: Training) -> None:
 @transaction.atomic
 def training_close(*, by, training: Training) -> Training:
     """Close a validated session (at the latest 3 months after its last day) and issue the certificates."""
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, TRANSITIONS[Action.CLOSE].actors, "clôturer")
-    _lock(training)
     _check_close_deadline(training)
     event = _transition(training, Action.CLOSE, by=by, role=role, closed_at=timezone.now())
     _notify(event)
+    from certiprev.certificates.issuance import certificates_schedule_issue  # issuance runs in a task, on commit
+
+    certificates_schedule_issue(training=training)
     return training
 
 
 @transaction.atomic
 def training_cancel(*, by, training: Training, reason: str) -> Training:
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, TRANSITIONS[Action.CANCEL].actors, "annuler")
     reason = _require_reason(reason, "de l'annulation")
-    _lock(training)
     event = _transition(training, Action.CANCEL, by=by, role=role, comment=reason, cancel_reason=reason)
     _notify(event)
     return training
@@ -577,13 +598,14 @@ MAX_EXTENSION_DAYS = 31
 @transaction.atomic
 def training_override_deadline(*, by, training: Training, reason: str, until: dt.date) -> Training:
     """A network administrator's audited extension of an overdue session's closing deadline."""
+    _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.ADMIN}, "accorder une dérogation pour")
     reason = _require_reason(reason, "de la dérogation")
-    _lock(training)
     if training.state not in (TrainingState.SUBMITTED, TrainingState.RETURNED, TrainingState.VALIDATED,
                               TrainingState.DRAFT):
         raise WorkflowError(
-            "invalid_state", f"Aucune dérogation possible : la session est {_STATE_PHRASE[TrainingState(training.state)]}.",
+            "invalid_state",
+            f"Aucune dérogation possible : la session est {_STATE_PHRASE[TrainingState(training.state)]}.",
             status=409,
         )
     today = _today()

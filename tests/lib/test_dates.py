@@ -1,0 +1,35 @@
+import datetime as dt
+
+import pytest
+
+from certiprev.lib.dates import add_months, format_fr
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2024, 2, 29), 48, dt.date(2028, 2, 29)),
+        (dt.date(2025, 11, 30), 3, dt.date(2026, 2, 28)),
+        (dt.date(2023, 11, 30), 3, dt.date(2024, 2, 29)),
+        (dt.date(2025, 5, 31), 3, dt.date(2025, 8, 31)),
+        (dt.date(2025, 3, 31), 3, dt.date(2025, 6, 30)),
+        (dt.date(2025, 10, 15), 3, dt.date(2026, 1, 15)),
+        (dt.date(2025, 12, 31), 1, dt.date(2026, 1, 31)),
+        (dt.date(2025, 6, 15), 0, dt.date(2025, 6, 15)),
+        (dt.date(2025, 3, 31), -1, dt.date(2025, 2, 28)),
+        (dt.date(2025, 1, 15), -1, dt.date(2024, 12, 15)),
+        (dt.date(2025, 3, 10), -12 * 14, dt.date(2011, 3, 10)),
+        (dt.date(2024, 2, 29), -12, dt.date(2023, 2, 28)),
+        (dt.date(2025, 1, 31), 24, dt.date(2027, 1, 31)),
+    ],
+)
+def test_add_months_keeps_the_day_and_clamps_to_the_end_of_the_month(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_format_fr_is_day_month_year():
+    assert format_fr(dt.date(2025, 3, 9)) == "09/03/2025"
+    assert format_fr(None) == ""
