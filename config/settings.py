@@ -133,6 +133,7 @@ if STORAGE == "s3":
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+FILE_UPLOAD_PERMISSIONS = 0o640  # certificates hold personal data: not world-readable
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -201,3 +202,38 @@ LOGGING = {
 
 # ---------------------------------------------------------------------------------------------------------------
 # Sections added by the interface, API and certificates work (each keeps to its own block below).
+
+# --- REST API and webhooks (certiprev.api, certiprev.webhooks) -------------------------------------------------------
+# "ninja" serves the interactive docs (/api/v1/docs) from its own static files instead of a CDN.
+INSTALLED_APPS += ["ninja"]
+# Per-token rate limits (requests per minute; 0 = none). Counted in the default cache: per process with the default
+# LocMemCache (N web processes allow up to N × the limit), shared by all processes with CACHE_URL=redis://….
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=0)
+API_VERIFY_RATE_LIMIT = env_int("API_VERIFY_RATE_LIMIT", 60, minimum=0)
+# Largest request body accepted by the API (413 beyond; the trainee import itself stops at 2 MB).
+API_MAX_REQUEST_BYTES = env_int("API_MAX_REQUEST_BYTES", 3 * 1024 * 1024, minimum=1024)
+if env_str("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}}
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 10, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60, minimum=1)
+# HTTPS webhooks to hosts resolving to private/internal addresses are refused (SSRF) unless this is on.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+
+# --- Certificates: signing keys, retention, old-card photos (certiprev.certificates; ADR 0003) ---
+# Private keys never live in the repository. Files in SIGNING_KEYS_DIR (mode 0600): root.pem (signs keys.json and
+# revoked.json), signing-<kid>.pem (signs the QR codes), revocation.key (K_rev, the HMAC key of revocation ids).
+# Each may instead come from the environment: CERTIPREV_ROOT_KEY, CERTIPREV_SIGNING_KEY_<kid>,
+# CERTIPREV_REVOCATION_KEY (PEM, or a 32-byte seed in hex). `manage.py certiprev_keys` manages them.
+SIGNING_KEYS_DIR = Path(env_str("SIGNING_KEYS_DIR") or VAR_DIR / "keys")  # empty means the default
+# Days before the files' deletion when the organisation's members get a reminder e-mail.
+CERTIFICATE_REMINDER_DAYS = env_int("CERTIFICATE_REMINDER_DAYS", 3, minimum=1)
+# Largest photo of an old card accepted for a MAC enrolment, in bytes (default 10 MB).
+OLD_CARD_MAX_IMAGE_BYTES = env_int("OLD_CARD_MAX_IMAGE_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Name printed as the issuer of trainer certificates ("Mes certificats"), organisation id 0 in the QR code.
+CERTIFICATE_NETWORK_NAME = env_str("CERTIFICATE_NETWORK_NAME", "Réseau Prévention (INRS / Carsat)")
+
+# --- Verification page /V (certiprev.verification) -----------------------------------------------------------------
+# Root public key (base64url, 32 bytes) embedded in the page to check keys.json and revoked.json. Empty (default):
+# derived from the root key of SIGNING_KEYS_DIR / CERTIPREV_ROOT_KEY. Set it on a host that serves the page without
+# holding the root private key; an unusable value makes the page say that keys cannot be checked.
+CERTIPREV_ROOT_PUBLIC_KEY = env_str("CERTIPREV_ROOT_PUBLIC_KEY", "")

@@ -10,5 +10,8 @@ admin.site.index_title = "Administration du réseau prévention"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("certiprev.api.urls")),
+    path("", include("certiprev.verification.urls")),
+    path("", include("certiprev.certificates.urls")),
     path("", include("certiprev.www.urls")),
 ]

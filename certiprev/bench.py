@@ -1,0 +1,47 @@
+"""`make bench`: every area's benchmark, each in its own process (each configures its own temporary database
+before setting Django up, so they cannot share one interpreter). Measures only, never assertions.
+
+- certiprev.certificates.bench: cards/s (fast vs straightforward), CP1 verifications/s (certiprev.lib.card_bench
+  and certiprev.lib.cp1_bench), issuing and zipping 10/100/1000-trainee sessions, peak memory;
+- certiprev.www.bench and certiprev.api.bench when they exist.
+
+`python -m certiprev.bench [area …]` runs only the named areas (certificates, www, api).
+"""
+
+import importlib.util
+import subprocess
+import sys
+import time
+
+AREAS = {
+    "certificates": ("certiprev.certificates.bench", "Certificats : cartes/s, émission de sessions, vérifications/s"),
+    "www": ("certiprev.www.bench", "Interface web : pages principales à l'échelle nationale"),
+    "api": ("certiprev.api.bench", "API REST : débit et latence"),
+}
+
+
+def _available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # a parent package missing
+        return False
+
+
+def main(names: list[str]) -> int:
+    failures = 0
+    for name in names or list(AREAS):
+        module, title = AREAS[name]
+        if not _available(module):
+            print(f"\n== {title} : {module} absent, ignoré ==")
+            continue
+        print(f"\n== {title} ({module}) ==", flush=True)
+        started = time.perf_counter()
+        command = [sys.executable, "-c", f"import {module} as bench; bench.run()"]  # fixed modules of this project
+        code = subprocess.run(command, check=False).returncode  # noqa: S603
+        print(f"({module} : {time.perf_counter() - started:.0f} s{'' if code == 0 else f', code {code}'})")
+        failures += code != 0
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

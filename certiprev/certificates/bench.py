@@ -1,0 +1,211 @@
+"""Certificates benchmark (`make bench`; a measure, never an assertion).
+
+`run()` prints, on one core:
+- cards/s: the fast card path against the straightforward one, in the same run (certiprev.lib.card_bench);
+- the time to issue and ZIP a closed session of 10, 100 and 1000 passed trainees through the real task
+  (`issue_certificates`: records, one signed PDF per trainee, the ZIP, Django storage on local files, SQLite);
+- the peak memory (resident set size of the process) after the 1000-trainee session;
+- CP1 verifications/s, pure (certiprev.lib.cp1_bench) and server-side (keys and revocations from the database).
+
+It configures its own temporary database, storage and keys, so call it before Django is set up
+(`python -m certiprev.certificates.bench`); the directory is removed at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+
+SIZES = (10, 100, 1000)
+LAST_NAMES = [
+    "Dupont",
+    "Lefèvre",
+    "N'Diaye",
+    "Nguyễn",
+    "Da Silva Pereira",
+    "Çelik",
+    "Œuvray",
+    "Müller-Schmidt",
+    "Łukasiewicz",
+    "Martin",
+]
+FIRST_NAMES = [
+    "Zoé",
+    "Jean-Éloïse",
+    "François Marie",
+    "Anaïs",
+    "Thérèse",
+    "Hélène-Noëlle",
+    "Jérôme",
+    "Inès",
+    "Şahin",
+    "Léa",
+]
+
+
+def _setup(directory: str) -> None:
+    import django
+    from django.apps import apps
+
+    if apps.ready:
+        raise RuntimeError("Call certiprev.certificates.bench.run() before Django is set up (own database).")
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"sqlite:///{directory}/bench.sqlite3",
+            "MEDIA_ROOT": f"{directory}/media",
+            "SIGNING_KEYS_DIR": f"{directory}/keys",
+            "STORAGE": "local",
+            "TASKS_BACKEND": "immediate",
+            # DEBUG off: with it, Django keeps every query in memory and the memory figure would be wrong.
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-not-secret",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    for name in [n for n in os.environ if n.startswith("CERTIPREV_")]:
+        del os.environ[name]  # never the real keys
+    django.setup()
+    from django.core.management import call_command
+
+    from certiprev.certificates import keys
+    from certiprev.certificates.services import signing_key_rotate
+
+    call_command("migrate", verbosity=0, interactive=False)
+    keys.root_key_generate()
+    keys.revocation_key_generate()
+    signing_key_rotate(reason="benchmark")
+
+
+def _closed_session(size: int, index: int):
+    from django.utils import timezone
+
+    from certiprev.catalog.models import Scheme
+    from certiprev.lib.names import identity_key
+    from certiprev.organisations.models import Organisation
+    from certiprev.trainers.models import Trainer
+    from certiprev.trainings.enums import TrainingKind, TrainingState
+    from certiprev.trainings.models import Trainee, Training
+
+    organisation, _ = Organisation.objects.get_or_create(
+        siret="73282932000074", defaults={"name": "Prévention Formation Île-de-France", "kind": "training_body"}
+    )
+    trainer, _ = Trainer.objects.get_or_create(
+        number="BEN00001", defaults={"first_name": "Zoé", "last_name": "L'Hôpital", "email": "f@bench.fr"}
+    )
+    end = timezone.localdate() - dt.timedelta(days=1)
+    training = Training.objects.create(
+        organisation=organisation,
+        scheme=Scheme.objects.get(code="SST"),
+        kind=TrainingKind.INITIAL,
+        start_date=end - dt.timedelta(days=1),
+        end_date=end,
+        place="Lyon",
+        trainer=trainer,
+        state=TrainingState.CLOSED,
+        closed_at=timezone.now(),
+    )
+    trainees = []
+    for i in range(size):
+        last = LAST_NAMES[i % len(LAST_NAMES)]
+        first = f"{FIRST_NAMES[(i // len(LAST_NAMES)) % len(FIRST_NAMES)]} {i}"
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=(i * 37 + index) % 15000)
+        trainees.append(
+            Trainee(
+                training=training,
+                last_name=last,
+                first_names=first,
+                birth_date=birth,
+                present=True,
+                passed=True,
+                identity_key=identity_key(last, first, birth),
+            )
+        )
+    Trainee.objects.bulk_create(trainees)
+    return training
+
+
+def _issue(size: int, index: int) -> tuple[float, float]:
+    from certiprev.certificates.tasks import issue_certificates
+
+    training = _closed_session(size, index)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = issue_certificates.call(training.pk)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    if (result["created"], result["rendered"], result["zipped"]) != (size, size, True):
+        raise AssertionError(f"unexpected issuance result {result}")
+    return elapsed, cpu
+
+
+def _rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+def _server_verifications_per_s(seconds: float) -> tuple[float, float]:
+    from certiprev.certificates.keys import active_signer
+    from certiprev.certificates.models import Certificate
+    from certiprev.certificates.rendering import certificate_content
+    from certiprev.certificates.verification import certificate_verify
+
+    certificate = Certificate.objects.select_related("scheme").first()
+    content = certificate_content(certificate, active_signer())
+    if certificate_verify(content=content).status != "valid":
+        raise AssertionError("benchmark card does not verify")
+    calls, started, cpu_started = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - started < seconds:
+        for _ in range(20):
+            certificate_verify(content=content)
+        calls += 20
+    return calls / (time.perf_counter() - started), calls / (time.process_time() - cpu_started)
+
+
+def run(*, with_library_benchmarks: bool = True) -> dict:
+    """Measure and print; returns the figures."""
+    directory = tempfile.mkdtemp(prefix="certiprev-certificates-bench-")
+    results: dict = {}
+    try:
+        if with_library_benchmarks:
+            from certiprev.lib import card_bench, cp1_bench
+
+            results["cards"] = card_bench.run(200)
+            print()
+            results["cp1"] = cp1_bench.run()
+            print()
+        _setup(directory)
+        _issue(3, 0)  # warm-up: fonts parsed once per process, as in a long-lived worker
+        print("Émission d'une session clôturée (tâche issue_certificates : enregistrements, PDF signés, ZIP stocké)")
+        rss_before = _rss_mb()
+        # Wall time, and the process's CPU time: on a busy machine the latter is the cost on one free core.
+        for index, size in enumerate(SIZES, start=1):
+            elapsed, cpu = _issue(size, index)
+            results[f"issue_{size}_ms"] = round(elapsed * 1000)
+            results[f"issue_{size}_cpu_ms"] = round(cpu * 1000)
+            print(
+                f"  {size:>5} stagiaires : {elapsed * 1000:8.0f} ms  (CPU {cpu * 1000:8.0f} ms ; "
+                f"{cpu * 1000 / size:5.1f} ms CPU/carte, {size / elapsed:6.1f} cartes/s)"
+            )
+        results["peak_rss_mb"] = round(_rss_mb())
+        print(
+            f"  pic de mémoire du processus (RSS) après 1000 stagiaires : {results['peak_rss_mb']} Mo "
+            f"(avant la première session : {rss_before:.0f} Mo)"
+        )
+        rate, cpu_rate = _server_verifications_per_s(1.0)
+        results["server_verifications_per_s"] = round(rate)
+        results["server_verifications_per_cpu_s"] = round(cpu_rate)
+        print(
+            f"Vérifications côté serveur (clés et révocations lues en base) : {rate:.0f}/s "
+            f"({cpu_rate:.0f} par seconde de CPU)"
+        )
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return results
+
+
+if __name__ == "__main__":
+    run()

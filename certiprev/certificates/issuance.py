@@ -1,0 +1,242 @@
+"""Issuing a closed session's certificates: records, PDFs and the ZIP. Runs in a task; safe to run again.
+
+Idempotency: records are unique per (training, trainee) and created with ON CONFLICT DO NOTHING; PDFs are
+rendered only for records that never had one; the ZIP is rebuilt only when a PDF was missing. A lease on the
+session's archive row keeps two runs from rendering at the same time without holding a database lock (SQLite
+would block every other writer for the whole run).
+"""
+
+import datetime as dt
+import logging
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from certiprev.lib import cp1
+from certiprev.lib.zipper import write_zip
+from certiprev.trainings.enums import TrainingState
+from certiprev.trainings.models import Training
+
+from .keys import Signer, active_signer, revocation_key
+from .models import Certificate, CertificateArchive
+from .rendering import archive_filename, certificate_filename, certificate_pdf, certificate_valid_until
+
+logger = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=15)
+BATCH = 100  # PDFs recorded per UPDATE: a crashed run keeps what it rendered
+ZIP_SPOOL_BYTES = 64 * 1024 * 1024  # the ZIP stays in memory below this size, on disk above
+
+
+@dataclass
+class IssueReport:
+    created: int = 0
+    rendered: int = 0
+    zipped: bool = False
+    skipped: str = ""  # "not_closed", "purged" or "running" when nothing was attempted
+
+
+def certificates_schedule_issue(*, training: Training) -> None:
+    """Enqueue the issuance of a session's certificates once the closing transaction has committed."""
+    from .tasks import issue_certificates
+
+    transaction.on_commit(partial(issue_certificates.enqueue, training.pk))
+
+
+def trainee_revocation_id(k_rev: bytes, training_public_id: uuid.UUID, trainee_public_id: uuid.UUID) -> str:
+    """HMAC(K_rev, session ‖ trainee)[:8] in hex, from the canonical UUID strings: recomputable, not a number."""
+    return cp1.revocation_id(k_rev, str(training_public_id), str(trainee_public_id)).hex()
+
+
+def certificates_issue(*, training_id: int) -> IssueReport:
+    """Create the missing certificate records of a closed session, then its missing files."""
+    training = Training.objects.select_related("scheme", "organisation", "trainer").filter(pk=training_id).first()
+    if training is None or training.state != TrainingState.CLOSED:
+        return IssueReport(skipped="not_closed")
+    report = IssueReport(created=_records_create(training))
+    archive, _ = CertificateArchive.objects.get_or_create(training=training)
+    if archive.purged_at is not None:  # retention is over: the records stay, the files must not come back
+        report.skipped = "purged"
+        return report
+    if not _lease_take(archive):
+        report.skipped = "running"
+        return report
+    try:
+        report.rendered, report.zipped = _files_make(training, archive)
+    except Exception as exc:
+        logger.exception("issuance of the certificates of training %s failed", training.public_id)
+        CertificateArchive.objects.filter(pk=archive.pk).update(last_error=f"{type(exc).__name__}: {exc}"[:300])
+        raise
+    finally:
+        CertificateArchive.objects.filter(pk=archive.pk).update(lease_until=None)
+    return report
+
+
+def _records_create(training: Training) -> int:
+    existing = set(Certificate.objects.filter(training=training).values_list("trainee_id", flat=True))
+    missing = [t for t in training.trainees.filter(passed=True).order_by("id") if t.pk not in existing]
+    if not missing:
+        return 0
+    k_rev = revocation_key()
+    valid_until = certificate_valid_until(training.end_date, training.scheme.validity_months)
+    rows = [
+        Certificate(
+            kind=training.kind,
+            scheme=training.scheme,
+            training=training,
+            trainee=trainee,
+            organisation=training.organisation,
+            holder_last_name=trainee.last_name,
+            holder_first_names=trainee.first_names,
+            holder_birth_date=trainee.birth_date,
+            certified_on=training.end_date,
+            valid_until=valid_until,
+            organisation_name=training.organisation.name,
+            trainer_name=training.trainer.full_name,
+            revocation_id=trainee_revocation_id(k_rev, training.public_id, trainee.public_id),
+        )
+        for trainee in missing
+    ]
+    # A concurrent run may have inserted some of them: the unique constraint keeps one of each.
+    Certificate.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return Certificate.objects.filter(training=training).count() - len(existing)
+
+
+def _lease_take(archive: CertificateArchive) -> bool:
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    return CertificateArchive.objects.filter(free, pk=archive.pk).update(lease_until=now + LEASE) == 1
+
+
+def store_file(path: str, data: bytes | File) -> str:
+    """Save at exactly `path`, replacing what a crashed run may have left there (no orphan copy)."""
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    return default_storage.save(path, data if isinstance(data, File) else ContentFile(data))
+
+
+def delete_file(path: str) -> None:
+    if path:
+        default_storage.delete(path)  # storages ignore a missing file
+
+
+def _read_file(path: str) -> bytes | None:
+    try:
+        with default_storage.open(path, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _files_make(training: Training, archive: CertificateArchive) -> tuple[int, bool]:
+    certificates = list(
+        Certificate.objects.filter(training=training)
+        .select_related("scheme")
+        .order_by("holder_last_name", "holder_first_names", "id")
+    )
+    missing = [c for c in certificates if c.pdf_generated_at is None]
+    if archive.zip_path and not missing:
+        return 0, False
+    if archive.generated_at is None:
+        # Every file of the session shares one deletion time, counted from the first generation.
+        now = timezone.now()
+        archive.generated_at = now
+        archive.delete_after = now + dt.timedelta(days=settings.CERTIFICATE_FILE_DAYS)
+        CertificateArchive.objects.filter(pk=archive.pk).update(
+            generated_at=archive.generated_at, delete_after=archive.delete_after
+        )
+    if not certificates:  # nobody passed: no file to make
+        return 0, False
+    signers: list[Signer] = []  # loaded on the first render only
+    rendered: list[Certificate] = []
+    pending: list[Certificate] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        # What the batch shares in one plain UPDATE; only the paths need bulk_update's per-row CASE.
+        Certificate.objects.filter(pk__in=[c.pk for c in pending]).update(
+            pdf_generated_at=pending[-1].pdf_generated_at,
+            signed_at=pending[-1].signed_at,
+            pdf_delete_after=archive.delete_after,
+            key_id=signers[0].kid,
+        )
+        Certificate.objects.bulk_update(pending, ["pdf_path"])
+        pending.clear()
+
+    def render(certificate: Certificate) -> bytes:
+        if not signers:
+            signers.append(active_signer())
+        signer = signers[0]
+        pdf = certificate_pdf(certificate, signer)
+        certificate.pdf_path = store_file(f"certificats/{training.public_id}/{certificate.public_id}.pdf", pdf)
+        certificate.pdf_generated_at = timezone.now()
+        certificate.pdf_delete_after = archive.delete_after
+        certificate.key_id, certificate.signed_at = signer.kid, certificate.pdf_generated_at
+        rendered.append(certificate)
+        pending.append(certificate)
+        return pdf
+
+    def items() -> Iterator[tuple[str, bytes]]:
+        for certificate in certificates:
+            pdf = None
+            if certificate.pdf_generated_at is not None and certificate.pdf_path:
+                pdf = _read_file(certificate.pdf_path)  # None if storage lost it: rendered again below
+            if pdf is None:
+                pdf = render(certificate)
+            yield certificate_filename(certificate), pdf
+            if len(pending) >= BATCH:
+                flush()
+
+    stamp = timezone.localtime(archive.generated_at).timetuple()[:6]
+    with tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES) as spool:
+        write_zip(items(), spool, date_time=stamp)
+        flush()
+        size = spool.tell()
+        spool.seek(0)
+        # A fixed path: a run that dies before recording it leaves no orphan copy for the purge to miss.
+        path = store_file(f"certificats/{training.public_id}/certificats.zip", File(spool))
+    with transaction.atomic():
+        CertificateArchive.objects.filter(pk=archive.pk).update(
+            zip_path=path,
+            zip_filename=archive_filename(training),
+            zip_size=size,
+            certificate_count=len(certificates),
+            last_error="",
+        )
+        files_event_emit(training, archive, "certificates.ready", certificate_count=len(certificates))
+    return len(rendered), True
+
+
+def files_event_emit(training: Training, archive: CertificateArchive, event_type: str, *, certificate_count: int):
+    """The organisation's webhooks: certificates.ready once the ZIP exists, certificates.expiring with the reminder.
+
+    Idempotent (one event per session and type, whatever the retries); call it inside the transaction that records
+    what happened.
+    """
+    from certiprev.webhooks.services import training_payload, webhook_event_emit
+
+    data = {
+        "training": training_payload(training),
+        "certificates": {
+            "count": certificate_count,
+            "files_delete_after": archive.delete_after.isoformat() if archive.delete_after else None,
+            "zip_url": f"{settings.SITE_URL}/api/v1/trainings/{training.public_id}/certificates.zip",
+        },
+    }
+    return webhook_event_emit(
+        organisation=training.organisation,
+        event_type=event_type,
+        data=data,
+        source=f"{event_type}:{training.public_id}",
+    )

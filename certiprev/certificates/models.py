@@ -1,0 +1,230 @@
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from certiprev.lib.cp1 import PublicKeyEntry, b64url_decode
+
+from .enums import CertificateKind, KeyStatus, ProofSource
+
+
+class SigningKey(models.Model):
+    """Public half and life of one Ed25519 signing key; the private half stays in a file or the environment."""
+
+    kid = models.PositiveSmallIntegerField("identifiant (kid)", unique=True)
+    public_key = models.CharField("clé publique (base64url)", max_length=43)
+    status = models.CharField("statut", max_length=12, choices=KeyStatus.choices, default=KeyStatus.ACTIVE)
+    not_before = models.DateField("signe les certificats obtenus à partir du")
+    not_after = models.DateField("jusqu'au", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    # Set on every change: the `issued_at` of keys.json, so that the signed document (and its ETag) is stable.
+    updated_at = models.DateTimeField("modifiée le", default=timezone.now)
+    compromised_at = models.DateTimeField("compromise le", null=True, blank=True)
+    compromised_reason = models.TextField("motif de la compromission", blank=True)
+
+    class Meta:
+        verbose_name = "clé de signature"
+        verbose_name_plural = "clés de signature"
+        ordering = ["kid"]
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=Q(status="active"), name="one_active_signing_key"),
+            models.CheckConstraint(condition=Q(kid__gte=1, kid__lte=255), name="signing_key_kid_one_byte"),
+            models.CheckConstraint(
+                condition=Q(not_after__isnull=True) | Q(not_after__gte=models.F("not_before")),
+                name="signing_key_period_coherent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"clé {self.kid} ({self.get_status_display()})"
+
+    @property
+    def public_key_bytes(self) -> bytes:
+        return b64url_decode(self.public_key)
+
+    def entry(self) -> PublicKeyEntry:
+        return PublicKeyEntry(
+            kid=self.kid,
+            public_key=self.public_key_bytes,
+            status=self.status,
+            not_before=self.not_before,
+            not_after=self.not_after,
+        )
+
+
+class CertificateQuerySet(models.QuerySet):
+    def revoked(self):
+        return self.filter(revoked_at__isnull=False)
+
+    def pdf_expired(self, now: dt.datetime):
+        """Certificates whose PDF is still stored but past its deletion time."""
+        return self.exclude(pdf_path="").filter(pdf_delete_after__lte=now)
+
+
+class Certificate(models.Model):
+    """One certificate: everything needed to re-render and re-sign its card. No certificate number (DESIGN §4).
+
+    Kept ~10 years (refresher rights); its PDF only CERTIFICATE_FILE_DAYS days. Holder, organisation and trainer
+    names are copied at issuance: a duplicate prints what the original printed.
+    """
+
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField("type", max_length=10, choices=CertificateKind.choices)
+    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="+", verbose_name="dispositif")
+    # A trainee's certificate comes from a closed session…
+    training = models.ForeignKey(
+        "trainings.Training",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name="session",
+    )
+    trainee = models.ForeignKey(
+        "trainings.Trainee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name="stagiaire",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisme",
+    )
+    # …a trainer's certificate ("Mes certificats") from a trainer certification.
+    trainer_certification = models.ForeignKey(
+        "trainers.TrainerCertification",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name="certification de formateur",
+    )
+    holder_last_name = models.CharField("nom", max_length=100)
+    holder_first_names = models.CharField("prénom(s)", max_length=100)
+    holder_birth_date = models.DateField("date de naissance", null=True, blank=True)
+    certified_on = models.DateField("obtenu le")
+    valid_until = models.DateField("valable jusqu'au")
+    organisation_name = models.CharField("organisme (tel qu'imprimé)", max_length=200)
+    trainer_name = models.CharField("formateur (tel qu'imprimé)", max_length=254)
+    revocation_id = models.CharField("identifiant de révocation", max_length=16, db_index=True, editable=False)
+    key_id = models.PositiveSmallIntegerField("clé de la dernière signature", null=True, blank=True)
+    signed_at = models.DateTimeField("dernière signature le", null=True, blank=True)
+    duplicate_count = models.PositiveSmallIntegerField("duplicatas", default=0)
+    issued_at = models.DateTimeField("émis le", auto_now_add=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    revoked_reason = models.TextField("motif de la révocation", blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The current PDF in Django storage ("" once purged or before rendering).
+    pdf_path = models.CharField(max_length=255, blank=True, editable=False)
+    pdf_generated_at = models.DateTimeField("PDF généré le", null=True, blank=True)
+    pdf_delete_after = models.DateTimeField("PDF supprimé le", null=True, blank=True)
+    pdf_purged_at = models.DateTimeField("PDF effacé le", null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "certificat"
+        verbose_name_plural = "certificats"
+        ordering = ["holder_last_name", "holder_first_names", "id"]
+        indexes = [
+            models.Index(fields=["training", "holder_last_name"]),
+            models.Index(fields=["pdf_delete_after"], condition=~Q(pdf_path=""), name="certificate_pdf_to_purge"),
+            models.Index(fields=["revoked_at"], condition=Q(revoked_at__isnull=False), name="certificate_revoked"),
+        ]
+        constraints = [
+            # Idempotent issuance: a retried task or a second close can never issue twice.
+            models.UniqueConstraint(fields=["training", "trainee"], name="unique_certificate_per_trainee"),
+            models.UniqueConstraint(fields=["trainer_certification"], name="unique_certificate_per_trainer_cert"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("certified_on")), name="certificate_dates_coherent"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="trainer", trainer_certification__isnull=False, trainee__isnull=True)
+                    | (~Q(kind="trainer") & Q(trainer_certification__isnull=True, trainee__isnull=False))
+                ),
+                name="certificate_kind_matches_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.scheme.code} {self.get_kind_display()} — {self.holder_last_name.upper()} {self.holder_first_names}"
+        )
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, today: dt.date | None = None) -> bool:
+        return (today or timezone.localdate()) > self.valid_until
+
+
+class CertificateArchive(models.Model):
+    """The files of a closed session: its ZIP (one PDF per passed trainee) and when they are deleted."""
+
+    training = models.OneToOneField(
+        "trainings.Training", on_delete=models.PROTECT, related_name="certificate_archive", verbose_name="session"
+    )
+    zip_path = models.CharField(max_length=255, blank=True, editable=False)
+    zip_filename = models.CharField("nom du fichier", max_length=150, blank=True)
+    zip_size = models.PositiveBigIntegerField("taille (octets)", default=0)
+    certificate_count = models.PositiveIntegerField("certificats", default=0)
+    generated_at = models.DateTimeField("générés le", null=True, blank=True)
+    delete_after = models.DateTimeField("supprimés le", null=True, blank=True)
+    purged_at = models.DateTimeField("effacés le", null=True, blank=True)
+    reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    # A run holds the lease while it renders; a crashed run's lease simply expires.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField("dernière erreur", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "fichiers de certificats d'une session"
+        verbose_name_plural = "fichiers de certificats des sessions"
+        indexes = [
+            models.Index(fields=["delete_after"], condition=Q(purged_at__isnull=True), name="archive_to_purge"),
+        ]
+
+    def __str__(self) -> str:
+        return self.zip_filename or f"certificats de la session {self.training_id}"
+
+
+class MacProof(models.Model):
+    """The MAC prerequisite of a trainee, proven by their previous card's QR code: what it certified, not the image."""
+
+    trainee = models.OneToOneField(
+        "trainings.Trainee", on_delete=models.CASCADE, related_name="mac_proof", verbose_name="stagiaire"
+    )
+    source = models.CharField("preuve", max_length=12, choices=ProofSource.choices)
+    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="+", verbose_name="dispositif")
+    kind = models.CharField("type du certificat", max_length=10, choices=CertificateKind.choices)
+    certified_on = models.DateField("obtenu le")
+    valid_until = models.DateField("valable jusqu'au")
+    key_id = models.PositiveSmallIntegerField("clé de signature")
+    revocation_id = models.CharField("identifiant de révocation", max_length=16)
+    organisation_id_on_card = models.PositiveBigIntegerField("organisme (identifiant sur la carte)")
+    expired = models.BooleanField("expiré à la date du MAC", default=False)
+    names_match = models.BooleanField("noms identiques à ceux de la carte", default=True)
+    checked_at = models.DateTimeField("vérifié le", default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "preuve du prérequis MAC"
+        verbose_name_plural = "preuves du prérequis MAC"
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code} du {self.certified_on:%d/%m/%Y} (clé {self.key_id})"

@@ -1,0 +1,100 @@
+# ruff: noqa: S603, S607 - the tests run pdftoppm (poppler-utils) and the certiprev console script
+"""Helpers of the certificate tests: keys in a temporary directory, closing a session, reading cards back."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import zxingcpp
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from certiprev.certificates import keys
+from certiprev.certificates.models import CertificateArchive
+from certiprev.certificates.services import signing_key_rotate
+from certiprev.lib import cp1
+from certiprev.trainings import services
+from certiprev.trainings.enums import TrainingState
+from tests.factories import TraineeFactory, TrainingFactory, results_for
+
+KEY_ENV = ("CERTIPREV_ROOT_KEY", "CERTIPREV_REVOCATION_KEY")
+
+
+def make_keys(directory: Path) -> None:
+    """Root key, K_rev and an active signing key, as `certiprev_keys ensure-dev` would (settings must point there)."""
+    keys.root_key_generate()
+    keys.revocation_key_generate()
+    signing_key_rotate(reason="tests")
+
+
+def closed_session(*, member, trainer, organisation, trainees: int = 6, failed=(), absent=(), capture, **kwargs):
+    """A session validated by its trainer and closed by the member, its issuance task run on commit."""
+    training = TrainingFactory(state=TrainingState.SUBMITTED, organisation=organisation, trainer=trainer, **kwargs)
+    TraineeFactory.create_batch(trainees, training=training)
+    services.training_validate(
+        by=trainer.user, training=training, results=results_for(training, failed=failed, absent=absent)
+    )
+    with capture(execute=True):
+        services.training_close(by=member, training=training)
+    training.refresh_from_db()
+    return training
+
+
+def archive_of(training) -> CertificateArchive:
+    return CertificateArchive.objects.get(training=training)
+
+
+def zip_entries(training) -> dict[str, bytes]:
+    archive = archive_of(training)
+    with default_storage.open(archive.zip_path, "rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def pdf_qr_contents(pdf: bytes, *, dpi: int = 300) -> list[str]:
+    """Render the PDF page with poppler's pdftoppm and read its QR codes with zxing-cpp."""
+    if shutil.which("pdftoppm") is None:
+        raise RuntimeError("pdftoppm (poppler-utils) is needed: `make test` installs it")
+    with tempfile.TemporaryDirectory() as directory:
+        source = Path(directory) / "card.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(source), str(Path(directory) / "page")],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        image = Image.open(Path(directory) / "page.png").convert("L")
+    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+
+
+def qr_png(content: str, *, micro: bool = False, scale: int = 6) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(content, micro=micro).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def change_one_digit(content: str, position: int = -40) -> str:
+    prefix, _, digits = content.partition("#")
+    index = len(digits) + position if position < 0 else position
+    changed = str((int(digits[index]) + 1) % 10)
+    return f"{prefix}#{digits[:index]}{changed}{digits[index + 1 :]}"
+
+
+def published(client) -> tuple[list[cp1.PublicKeyEntry], set[bytes]]:
+    """The key list and revocation list as a third-party verifier gets them: fetched, root signature checked."""
+    root = keys.root_public_key()
+    entries = cp1.verify_key_list(client.get("/.well-known/certiprev/keys.json").content, root)
+    revoked = cp1.verify_revoked_list(client.get("/.well-known/certiprev/revoked.json").content, root)
+    return entries, revoked
+
+
+def days_later(n: int) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.now() + dt.timedelta(days=n)
