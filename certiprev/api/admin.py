@@ -1,0 +1,24 @@
+from django.contrib import admin, messages
+
+from certiprev.accounts.admin_mixins import ReadOnlyAdminMixin
+
+from .models import ApiToken
+from .services import api_token_revoke
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Tokens are created by their owner (account page, API) or `create_api_token`; here they can be revoked."""
+
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "name", "user__email"]
+    list_select_related = ["user"]
+    exclude = ["digest"]
+    actions = ["revoke"]
+
+    @admin.action(description="Révoquer les jetons sélectionnés")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(by=request.user, token=token)
+        messages.success(request, f"{queryset.count()} jeton(s) révoqué(s).")

@@ -1,0 +1,171 @@
+"""Helpers shared by the endpoint modules: documented error responses, lookups, and how objects are shown."""
+
+import uuid
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from certiprev.catalog.models import Scheme
+from certiprev.lib.errors import WorkflowError
+from certiprev.organisations.models import Organisation
+from certiprev.trainings.models import Trainee, Training, TrainingEvent
+from certiprev.trainings.selectors import organisation_ids_of
+
+from .schemas import ErrorOut
+
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
+
+
+def responses(*pairs: tuple[int, Any], errors: tuple[int, ...] = ERROR_STATUSES) -> dict[int, Any]:
+    """The response map of an operation: its successes, and the JSON error shape for every error status."""
+    result: dict[int, Any] = dict(pairs)
+    for status in errors:
+        result.setdefault(status, ErrorOut)
+    return result
+
+
+def user_of(request: HttpRequest):
+    return request.user
+
+
+def parse_uuid(value: Any, message: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404(message) from None
+
+
+def scheme_get(code: str, *, field: str = "scheme") -> Scheme:
+    scheme = Scheme.objects.filter(code=(code or "").strip().upper()).first()
+    if scheme is None:
+        codes = ", ".join(Scheme.objects.values_list("code", flat=True))
+        raise WorkflowError("scheme_unknown", f"Dispositif inconnu : « {code} » (dispositifs : {codes}).", field=field)
+    return scheme
+
+
+def organisation_for_user(user, public_id: Any) -> Organisation:
+    """An organisation the user belongs to (or any, for a network administrator); 404 otherwise."""
+    key = parse_uuid(public_id, "Organisme introuvable.")
+    queryset = Organisation.objects.all()
+    if not user.is_network_administrator:
+        queryset = queryset.filter(pk__in=organisation_ids_of(user))
+    organisation = queryset.filter(public_id=key).first()
+    if organisation is None:
+        raise Http404("Organisme introuvable.")
+    return organisation
+
+
+def acting_organisation(user, public_id: str | None) -> Organisation:
+    """The organisation named in the request, or the user's only organisation when none is named."""
+    if public_id:
+        return organisation_for_user(user, public_id)
+    ids = organisation_ids_of(user)
+    if len(ids) == 1:
+        return Organisation.objects.get(pk=ids[0])
+    if not ids and not user.is_network_administrator:
+        raise WorkflowError("forbidden", "Vous n'êtes membre d'aucun organisme.", status=403)
+    raise WorkflowError(
+        "organisation_required", "Indiquez l'organisme concerné (champ « organisation »).", field="organisation"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Presenters: plain dicts validated by the response schemas
+
+
+def organisation_ref(organisation: Organisation) -> dict[str, str]:
+    return {"id": str(organisation.public_id), "name": organisation.name}
+
+
+def training_summary(training: Training, *, trainee_count: int | None = None) -> dict[str, Any]:
+    trainer = training.trainer
+    if trainee_count is None:
+        trainee_count = getattr(training, "trainee_count", None)
+        if trainee_count is None:
+            trainee_count = training.trainees.count()
+    return {
+        "id": str(training.public_id),
+        "external_id": training.external_id,
+        "organisation": organisation_ref(training.organisation),
+        "scheme": training.scheme.code,
+        "kind": training.kind,
+        "start_date": training.start_date,
+        "end_date": training.end_date,
+        "place": training.place,
+        "trainer": {"number": trainer.number, "first_name": trainer.first_name, "last_name": trainer.last_name},
+        "state": training.state,
+        "close_before": training.effective_close_deadline,
+        "overdue": training.is_overdue(),
+        "trainee_count": trainee_count,
+        "return_reason": training.return_reason,
+        "cancel_reason": training.cancel_reason,
+        "created_at": training.created_at,
+        "updated_at": training.updated_at,
+        "submitted_at": training.submitted_at,
+        "validated_at": training.validated_at,
+        "closed_at": training.closed_at,
+    }
+
+
+def trainee_out(trainee: Trainee) -> dict[str, Any]:
+    return {
+        "id": str(trainee.public_id),
+        "last_name": trainee.last_name,
+        "first_name": trainee.first_names,
+        "birth_date": trainee.birth_date,
+        "email": trainee.email,
+        "external_id": trainee.external_id,
+        "present": trainee.present,
+        "passed": trainee.passed,
+    }
+
+
+def event_out(event: TrainingEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "actor": event.actor_name,
+        "comment": event.comment,
+    }
+
+
+TRAINEE_FIELDS = ("public_id", "last_name", "first_names", "birth_date", "email", "external_id", "present", "passed")
+EVENT_FIELDS = ("at", "action", "from_state", "to_state", "actor_name", "comment")
+
+
+def training_detail(training: Training) -> dict[str, Any]:
+    # values_list: no model instances for rows that are only shown (the detail is the API's hottest read).
+    trainees = [
+        {
+            "id": str(public_id),
+            "last_name": last,
+            "first_name": first,
+            "birth_date": birth,
+            "email": email,
+            "external_id": external_id,
+            "present": present,
+            "passed": passed,
+        }
+        for public_id, last, first, birth, email, external_id, present, passed in training.trainees.order_by(
+            "last_name", "first_names", "id"
+        ).values_list(*TRAINEE_FIELDS)
+    ]
+    events = [
+        {
+            "at": at,
+            "action": action,
+            "from_state": from_state,
+            "to_state": to_state,
+            "actor": actor,
+            "comment": comment,
+        }
+        for at, action, from_state, to_state, actor, comment in training.events.order_by("at", "id").values_list(
+            *EVENT_FIELDS
+        )
+    ]
+    data = training_summary(training, trainee_count=len(trainees))
+    data["trainees"] = trainees
+    data["events"] = events
+    return data

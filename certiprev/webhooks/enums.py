@@ -1,0 +1,33 @@
+from django.db import models
+
+from certiprev.trainings.enums import Action
+
+
+class EventType(models.TextChoices):
+    TRAINING_SUBMITTED = "training.submitted", "Session soumise au formateur"
+    TRAINING_RETURNED = "training.returned", "Session renvoyée par le formateur"
+    TRAINING_VALIDATED = "training.validated", "Session validée par le formateur"
+    TRAINING_CLOSED = "training.closed", "Session clôturée"
+    TRAINING_CANCELLED = "training.cancelled", "Session annulée"
+    CERTIFICATES_READY = "certificates.ready", "Certificats disponibles"
+    CERTIFICATES_EXPIRING = "certificates.expiring", "Fichiers des certificats bientôt supprimés"
+    PING = "ping", "Test de l'adresse"
+
+
+# Which workflow events become which webhook events; the others (creation, trainee changes…) are not sent.
+EVENT_FOR_ACTION: dict[str, str] = {
+    Action.SUBMIT: EventType.TRAINING_SUBMITTED,
+    Action.RETURN: EventType.TRAINING_RETURNED,
+    Action.VALIDATE: EventType.TRAINING_VALIDATED,
+    Action.CLOSE: EventType.TRAINING_CLOSED,
+    Action.CANCEL: EventType.TRAINING_CANCELLED,
+}
+
+# Events an endpoint can subscribe to ("ping" is always sent on request).
+SUBSCRIBABLE = tuple(value for value in EventType.values if value != EventType.PING)
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "En attente"
+    SUCCEEDED = "succeeded", "Livrée"
+    FAILED = "failed", "Abandonnée"

@@ -1,0 +1,27 @@
+"""Permission-aware reads of webhook endpoints and their delivery log."""
+
+import uuid
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from certiprev.trainings.selectors import organisation_ids_of
+
+from .models import WebhookEndpoint
+
+
+def webhook_endpoints_visible_to(user) -> QuerySet[WebhookEndpoint]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return WebhookEndpoint.objects.none()
+    queryset = WebhookEndpoint.objects.select_related("organisation")
+    if user.is_network_administrator:
+        return queryset
+    return queryset.filter(organisation_id__in=organisation_ids_of(user))
+
+
+def get_webhook_endpoint_for_user(user, public_id) -> WebhookEndpoint:
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+        return webhook_endpoints_visible_to(user).get(public_id=key)
+    except (ValueError, TypeError, WebhookEndpoint.DoesNotExist):
+        raise Http404("Adresse de webhook introuvable.") from None
