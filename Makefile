@@ -25,16 +25,22 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev system-deps
 
-# Tools the tests drive from Debian's packages: pdftoppm (PDF → image).
+# Tools the tests drive from Debian's packages: pdftoppm (PDF → image), Chromium (browser tests).
 system-deps:
 	@command -v pdftoppm >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	  else echo "Please install poppler-utils (pdftoppm) for the certificate tests."; fi; }
+	@# Browser tests: Debian's Chromium driven by Playwright (never `playwright install`: no downloaded browsers).
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Please install chromium and chromium-driver for the browser tests."; fi; }
 
 run: export DEBUG ?= 1
 run: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) certiprev_keys ensure-dev
 	$(MANAGE) demo
 	@echo "Certiprev: http://$(HOST):$(PORT)/  (Ctrl-C to stop; the task worker runs alongside)"
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -1,7 +1,84 @@
 from django.urls import path
 
 from . import views
+from .accounts import views as accounts
+from .help import views as help_views
+from .network import views as network
+from .organisation import views as organisation
+from .trainer import views as trainer
+
+app_name = "www"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Accounts
+    path("connexion/", accounts.SignInView.as_view(), name="login"),
+    path("deconnexion/", accounts.SignOutView.as_view(), name="logout"),
+    path("mot-de-passe/oublie/", accounts.ResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", accounts.ResetDoneView.as_view(), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", accounts.ResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("mot-de-passe/nouveau/termine/", accounts.ResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitation/<uidb64>/<token>/", accounts.InvitationView.as_view(), name="invitation"),
+    path("compte/", accounts.account, name="account"),
+    path("compte/mot-de-passe/", accounts.ChangePasswordView.as_view(), name="password_change"),
+    # Training organisation
+    path("sessions/", organisation.dashboard, name="dashboard"),
+    path("sessions/nouvelle/", organisation.training_create, name="training_create"),
+    path("sessions/historique/", organisation.history, name="history"),
+    path("sessions/historique.csv", organisation.history_csv, name="history_csv"),
+    path("sessions/modele-stagiaires.xlsx", organisation.import_template, name="import_template"),
+    path("sessions/<uuid:public_id>/", organisation.training_detail, name="training_detail"),
+    path("sessions/<uuid:public_id>/modifier/", organisation.training_edit, name="training_edit"),
+    path("sessions/<uuid:public_id>/soumettre/", organisation.training_submit, name="training_submit"),
+    path("sessions/<uuid:public_id>/annuler/", organisation.training_cancel, name="training_cancel"),
+    path("sessions/<uuid:public_id>/cloturer/", organisation.training_close, name="training_close"),
+    path("sessions/<uuid:public_id>/stagiaires/ajouter/", organisation.trainee_add, name="trainee_add"),
+    path("sessions/<uuid:public_id>/stagiaires/importer/", organisation.trainee_import_view, name="trainee_import"),
+    path(
+        "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/modifier/",
+        organisation.trainee_edit,
+        name="trainee_edit",
+    ),
+    path(
+        "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/retirer/",
+        organisation.trainee_remove,
+        name="trainee_remove",
+    ),
+    # Trainer
+    path("formateur/", trainer.to_validate, name="trainer_home"),
+    path("formateur/sessions/<uuid:public_id>/", trainer.validate, name="trainer_training"),
+    path("formateur/sessions/<uuid:public_id>/renvoyer/", trainer.return_training, name="trainer_return"),
+    path("formateur/certificats/", trainer.my_certificates, name="trainer_certificates"),
+    # Network administrators
+    path("reseau/", network.home, name="network_home"),
+    path("reseau/organismes/", network.organisations, name="network_organisations"),
+    path("reseau/organismes/nouveau/", network.organisation_create, name="network_organisation_create"),
+    path("reseau/organismes/<uuid:public_id>/", network.organisation_detail, name="network_organisation"),
+    path(
+        "reseau/organismes/<uuid:public_id>/habilitations/", network.habilitation_add, name="network_habilitation_add"
+    ),
+    path("reseau/organismes/<uuid:public_id>/membres/", network.member_add, name="network_member_add"),
+    path("reseau/habilitations/<int:pk>/terminer/", network.habilitation_end, name="network_habilitation_end"),
+    path("reseau/membres/<int:pk>/retirer/", network.member_remove, name="network_member_remove"),
+    path("reseau/membres/<int:pk>/inviter/", network.member_invite, name="network_member_invite"),
+    path("reseau/formateurs/", network.trainers, name="network_trainers"),
+    path("reseau/formateurs/nouveau/", network.trainer_create, name="network_trainer_create"),
+    path("reseau/formateurs/<str:number>/", network.trainer_detail, name="network_trainer"),
+    path(
+        "reseau/formateurs/<str:number>/certifications/", network.certification_add, name="network_certification_add"
+    ),
+    path("reseau/formateurs/<str:number>/inviter/", network.trainer_invite, name="network_trainer_invite"),
+    path(
+        "reseau/certifications/<int:pk>/prolonger/", network.certification_extend, name="network_certification_extend"
+    ),
+    path("reseau/certifications/<int:pk>/terminer/", network.certification_end, name="network_certification_end"),
+    path("reseau/dispositifs/", network.schemes, name="network_schemes"),
+    path("reseau/sessions-en-retard/", network.overdue_sessions, name="network_overdue"),
+    path("reseau/sessions/<uuid:public_id>/derogation/", network.override_deadline, name="network_override"),
+    path("reseau/statistiques/", network.statistics, name="network_statistics"),
+    path("reseau/statistiques.csv", network.statistics_csv, name="network_statistics_csv"),
+    # Help
+    path("aide/", help_views.index, name="help"),
+    path("aide/organisme/", help_views.organisation, name="help_organisation"),
+    path("aide/formateur/", help_views.trainer, name="help_trainer"),
 ]

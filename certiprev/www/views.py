@@ -1,6 +1,8 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
+
+from certiprev.www.common import roles
 
 
 def healthz(request):
@@ -10,4 +12,14 @@ def healthz(request):
 
 
 def home(request):
-    return render(request, "www/home.html")
+    """Send each person to the page of their daily work."""
+    if not request.user.is_authenticated:
+        return redirect("www:login")
+    user_roles = roles(request)
+    if user_roles.is_member:
+        return redirect("www:dashboard")
+    if user_roles.is_trainer:
+        return redirect("www:trainer_home")
+    if user_roles.is_admin:
+        return redirect("www:network_home")
+    return redirect("www:account")

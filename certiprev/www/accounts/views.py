@@ -1,0 +1,100 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from certiprev.lib.errors import WorkflowError
+from certiprev.trainers.services import trainer_preferences_update
+from certiprev.www.common import login_required, roles
+
+from .forms import ChangePasswordForm, NewPasswordForm, PreferencesForm, ResetForm, SignInForm
+from .tokens import invitation_token_generator
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "www/accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    next_page = reverse_lazy("www:login")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "Vous êtes déconnecté·e.")
+        return response
+
+
+class ResetView(auth_views.PasswordResetView):
+    form_class = ResetForm
+    template_name = "www/accounts/password_reset.html"
+    email_template_name = "www/accounts/email/password_reset.txt"
+    html_email_template_name = "www/accounts/email/password_reset.html"
+    subject_template_name = "www/accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("www:password_reset_done")
+
+
+class ResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "www/accounts/password_reset_done.html"
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "www/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("www:password_reset_complete")
+
+
+class ResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "www/accounts/password_reset_complete.html"
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """The link of the invitation e-mail: the new member or trainer chooses a password and is signed in."""
+
+    form_class = NewPasswordForm
+    token_generator = invitation_token_generator
+    template_name = "www/accounts/invitation.html"
+    post_reset_login = True
+    success_url = reverse_lazy("www:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Votre mot de passe est enregistré : bienvenue sur Certiprev.")
+        return response
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    form_class = ChangePasswordForm
+    template_name = "www/accounts/password_change.html"
+    success_url = reverse_lazy("www:account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Votre mot de passe a été modifié.")
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    trainer = roles(request).trainer
+    form = None
+    if trainer is not None:
+        initial = {"notify_on_submission": trainer.notify_on_submission}
+        form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                trainer_preferences_update(
+                    by=request.user, trainer=trainer, notify_on_submission=form.cleaned_data["notify_on_submission"]
+                )
+            except WorkflowError as error:
+                form.add_workflow_error(error)
+            else:
+                messages.success(request, "Vos préférences sont enregistrées.")
+                return redirect("www:account")
+    elif request.method == "POST":
+        return redirect("www:account")
+    memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
+    return render(request, "www/accounts/account.html", {"form": form, "trainer": trainer, "memberships": memberships})

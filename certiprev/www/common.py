@@ -1,0 +1,149 @@
+"""Helpers shared by the web views: accessible forms, domain errors shown in forms, pagination, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from certiprev.lib.errors import WorkflowError
+from certiprev.trainings.selectors import organisation_ids_of, trainer_of
+
+PAGE_SIZE = 25
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
+
+
+class DateInput(forms.DateInput):
+    """A text input in JJ/MM/AAAA: predictable for everyone, unlike native pickers whose format follows the
+    browser's language (a French hint next to a "mm/dd/yyyy" picker confuses more than it helps)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        attrs = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "class": "input-date",
+            **(attrs or {}),
+        }
+        super().__init__(attrs, format="%d/%m/%Y")
+
+
+def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text or "Format JJ/MM/AAAA, par exemple 14/03/2025.",
+        error_messages={
+            "invalid": "Saisissez une date valide (JJ/MM/AAAA).",
+            "required": f"Indiquez : {label.lower()}.",
+        },
+    )
+
+
+class AccessibleFormMixin:
+    """Links each field to its error message (aria-describedby) so screen readers read them together."""
+
+    error_css_class = "has-error"
+    required_css_class = "is-required"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                field = self.fields[name]
+                ids = [f"{self[name].auto_id}_error"]
+                if field.help_text:
+                    ids.append(f"{self[name].auto_id}_helptext")
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+                field.widget.attrs["aria-invalid"] = "true"
+
+    def add_workflow_error(self, error: WorkflowError, *, field_map: dict[str, str] | None = None) -> None:
+        """Show a domain error next to its field when the form has it, else at the top."""
+        field = (field_map or {}).get(error.field or "", error.field)
+        self.add_error(field if field in self.fields else None, error.message)
+
+
+class Form(AccessibleFormMixin, forms.Form):
+    pass
+
+
+def paginate(request: HttpRequest, items, *, per_page: int = PAGE_SIZE) -> Page:
+    paginator = Paginator(items, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+class Roles:
+    """What the signed-in user is, computed once per request (memberships and trainer profile)."""
+
+    def __init__(self, user):
+        self.user = user
+        authenticated = getattr(user, "is_authenticated", False)
+        self.organisation_ids = organisation_ids_of(user) if authenticated else []
+        self.trainer = trainer_of(user) if authenticated else None
+        self.is_admin = bool(authenticated and user.is_network_administrator)
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.organisation_ids)
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.trainer is not None
+
+
+def roles(request: HttpRequest) -> Roles:
+    cached = getattr(request, "_certiprev_roles", None)
+    if cached is None:
+        cached = Roles(request.user)
+        request._certiprev_roles = cached
+    return cached
+
+
+def _role_required(check: Callable[[Roles], bool]):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(roles(request)):
+                # 404 rather than 403: never confirm that a page of another role exists.
+                raise Http404("Page introuvable.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+member_required = _role_required(lambda r: r.is_member)
+trainer_required = _role_required(lambda r: r.is_trainer)
+admin_required = _role_required(lambda r: r.is_admin)
+login_required = _role_required(lambda r: True)
+
+
+def csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas in exported cells (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

@@ -1,0 +1,102 @@
+from django import forms
+
+from certiprev.catalog.models import Scheme
+from certiprev.organisations.enums import OrganisationKind, Region
+from certiprev.www.common import Form, date_field
+
+
+class OrganisationForm(Form):
+    name = forms.CharField(
+        label="Raison sociale", max_length=200, error_messages={"required": "Indiquez la raison sociale."}
+    )
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=20,
+        help_text="14 chiffres, espaces acceptés.",
+        error_messages={"required": "Indiquez le SIRET."},
+    )
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=OrganisationKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le type d'organisme."},
+    )
+    address = forms.CharField(label="Adresse (facultatif)", max_length=250, required=False)
+    postal_code = forms.RegexField(
+        label="Code postal (facultatif)",
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": "Le code postal est fait de 5 chiffres."},
+    )
+    city = forms.CharField(label="Ville (facultatif)", max_length=100, required=False)
+    region = forms.ChoiceField(
+        label="Caisse régionale (facultatif)", choices=[("", "—"), *Region.choices], required=False
+    )
+
+
+class PeriodForm(Form):
+    scheme = forms.ModelChoiceField(
+        label="Dispositif",
+        queryset=Scheme.objects.all(),
+        empty_label="— Choisir —",
+        error_messages={"required": "Choisissez le dispositif."},
+    )
+    valid_from = date_field("Valable du")
+    valid_until = date_field("Valable jusqu'au")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", "La fin de validité ne peut pas précéder son début.")
+        return data
+
+
+class EndForm(Form):
+    on = date_field("Dernier jour de validité")
+    reason = forms.CharField(
+        label="Motif",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Indiquez le motif."},
+    )
+
+
+class ExtendForm(Form):
+    valid_until = date_field("Nouvelle fin de validité")
+
+
+class PersonForm(Form):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        error_messages={"required": "Indiquez l'adresse e-mail.", "invalid": "Saisissez une adresse e-mail valide."},
+    )
+    first_name = forms.CharField(label="Prénom", max_length=100, required=False)
+    last_name = forms.CharField(label="Nom", max_length=100, required=False)
+
+
+class TrainerForm(PersonForm):
+    first_name = forms.CharField(label="Prénom", max_length=100, error_messages={"required": "Indiquez le prénom."})
+    last_name = forms.CharField(label="Nom", max_length=100, error_messages={"required": "Indiquez le nom."})
+    number = forms.CharField(
+        label="Numéro de formateur (facultatif)",
+        max_length=8,
+        required=False,
+        help_text="3 lettres puis 5 chiffres ; laissé vide, il est attribué automatiquement.",
+    )
+
+
+class OverrideForm(Form):
+    until = date_field("Nouveau délai de clôture", help_text="Au plus 31 jours après aujourd'hui.")
+    reason = forms.CharField(
+        label="Motif de la dérogation",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Il est conservé dans l'historique de la session (audit).",
+        error_messages={"required": "Indiquez le motif de la dérogation."},
+    )
+
+
+class SearchForm(Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100)

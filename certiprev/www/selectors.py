@@ -1,0 +1,208 @@
+"""Read-side queries of the web pages (presentation only: every list is bounded and uses a fixed query count)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from certiprev.lib.names import identity_key
+from certiprev.trainings.enums import TrainingState
+from certiprev.trainings.models import OPEN_STATES, Trainee, Training
+
+DASHBOARD_GROUP_SIZE = 10
+MAX_NAME_MATCHES = 2000
+MAX_IN_LIST = 20_000  # SQLite accepts up to 32,766 parameters per query
+
+
+def with_trainee_count(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """Annotate `trainee_count` with a correlated subquery (evaluated for the page's rows only)."""
+    counts = (
+        Trainee.objects.filter(training=OuterRef("pk"))
+        .order_by()
+        .values("training")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(trainee_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)))
+
+
+def with_results(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """Annotate passed / absent counts (for validated and closed sessions)."""
+
+    def count(condition: Q):
+        sub = (
+            Trainee.objects.filter(Q(training=OuterRef("pk")) & condition)
+            .order_by()
+            .values("training")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+    return queryset.annotate(passed_count=count(Q(passed=True)), absent_count=count(Q(present=False)))
+
+
+def not_overdue(today: dt.date) -> Q:
+    return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
+
+
+def overdue(today: dt.date) -> Q:
+    return Q(state__in=OPEN_STATES, close_before__lt=today) & (
+        Q(close_extended_until__isnull=True) | Q(close_extended_until__lt=today)
+    )
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    help: str
+    count: int = 0
+    items: list[Training] = field(default_factory=list)
+    state_filter: str = ""
+
+
+def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOARD_GROUP_SIZE) -> list[Group]:
+    """The organisation's sessions grouped by what needs doing: one count query plus one query per group."""
+    base = Training.objects.filter(organisation_id__in=org_ids)
+    # An aware datetime, not `closed_at__date`: a date cast per row is a Python function call on SQLite.
+    files_since = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=settings.CERTIFICATE_FILE_DAYS), dt.time.min)
+    )
+    ok = not_overdue(today)
+    conditions = {
+        "draft": Q(state=TrainingState.DRAFT) & ok,
+        "submitted": Q(state=TrainingState.SUBMITTED) & ok,
+        "returned": Q(state=TrainingState.RETURNED) & ok,
+        "validated": Q(state=TrainingState.VALIDATED) & ok,
+        "overdue": overdue(today),
+        "closed": Q(state=TrainingState.CLOSED, closed_at__gte=files_since),
+    }
+    orderings = {
+        "draft": ["start_date", "id"],
+        "submitted": ["submitted_at", "id"],
+        "returned": ["close_before", "id"],
+        "validated": ["close_before", "id"],
+        "overdue": ["close_before", "id"],
+        "closed": ["-closed_at", "-id"],
+    }
+    groups = [
+        Group(
+            "returned",
+            "Renvoyées par le formateur",
+            "À corriger puis à soumettre de nouveau.",
+            state_filter=TrainingState.RETURNED,
+        ),
+        Group(
+            "validated",
+            "À clôturer",
+            "Validées par le formateur : clôturez-les pour émettre les certificats.",
+            state_filter=TrainingState.VALIDATED,
+        ),
+        Group(
+            "overdue",
+            "En retard",
+            "Le délai de clôture est dépassé : seul un administrateur du réseau peut accorder une dérogation.",
+        ),
+        Group(
+            "draft",
+            "Brouillons",
+            "À compléter (stagiaires) puis à soumettre au formateur.",
+            state_filter=TrainingState.DRAFT,
+        ),
+        Group(
+            "submitted",
+            "En attente du formateur",
+            "Le formateur les valide après la formation.",
+            state_filter=TrainingState.SUBMITTED,
+        ),
+        Group(
+            "closed",
+            "Clôturées récemment",
+            "Certificats émis : téléchargez-les avant la suppression des fichiers.",
+            state_filter=TrainingState.CLOSED,
+        ),
+    ]
+    counts = base.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
+    listed = with_trainee_count(base.select_related("scheme", "trainer", "organisation"))
+    for group in groups:
+        group.count = counts[group.key]
+        if group.count:
+            group.items = list(listed.filter(conditions[group.key]).order_by(*orderings[group.key])[:size])
+    return groups
+
+
+def _folded_words(text: str) -> list[str]:
+    # identity_key folds case, accents, hyphens and apostrophes: search in the same folded space.
+    folded = identity_key(text, "", dt.date(2000, 1, 1)).split("|")[0]
+    return [word for word in folded.split() if word]
+
+
+def trainee_name_condition(text: str, prefix: str = "") -> Q:
+    condition = Q()
+    for word in _folded_words(text)[:5]:
+        condition &= Q(**{f"{prefix}identity_key__contains": word})
+    return condition
+
+
+def history(
+    org_ids: list[int],
+    *,
+    q: str = "",
+    scheme=None,
+    state: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Training]:
+    queryset = Training.objects.filter(organisation_id__in=org_ids)
+    if scheme is not None:
+        queryset = queryset.filter(scheme=scheme)
+    if state:
+        queryset = queryset.filter(state=state)
+    if start:
+        queryset = queryset.filter(start_date__gte=start)
+    if end:
+        queryset = queryset.filter(start_date__lte=end)
+    text = (q or "").strip()
+    if text:
+        words = _folded_words(text)
+        # Resolved once into a list of ids: as a subquery, the page's count and its rows would each scan the
+        # trainees again. Bounded: a name matching more sessions than that is not a search any more.
+        # The organisation's session ids go in as a list too: joined instead, PostgreSQL prefers a full scan of
+        # the trainees (LIKE '%…%' has no index) to probing the few thousand sessions of one organisation.
+        own_ids = list(
+            Training.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True)[: MAX_IN_LIST + 1]
+        )
+        own = Q(training_id__in=own_ids) if len(own_ids) <= MAX_IN_LIST else Q(training__organisation_id__in=org_ids)
+        training_ids = (
+            list(
+                Trainee.objects.filter(own)
+                .filter(trainee_name_condition(text))
+                .order_by()
+                .values_list("training_id", flat=True)
+                .distinct()[:MAX_NAME_MATCHES]
+            )
+            if words
+            else []
+        )
+        queryset = queryset.filter(
+            Q(pk__in=training_ids)
+            | Q(place__icontains=text)
+            | Q(trainer__last_name__icontains=text)
+            | Q(trainer__number=text.upper())
+            | Q(external_id__iexact=text)
+        )
+    return queryset.order_by("-start_date", "-id")
+
+
+def history_page_rows(queryset: QuerySet[Training], q: str) -> QuerySet[Training]:
+    queryset = with_results(with_trainee_count(queryset.select_related("scheme", "trainer", "organisation")))
+    if q and _folded_words(q):
+        matching = Trainee.objects.filter(trainee_name_condition(q)).order_by("last_name", "first_names")
+        queryset = queryset.prefetch_related(Prefetch("trainees", queryset=matching, to_attr="matching_trainees"))
+    return queryset

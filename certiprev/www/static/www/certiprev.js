@@ -1,0 +1,52 @@
+/* Certiprev — small progressive enhancements. Every action also works without this script. */
+(function () {
+  "use strict";
+
+  // Move focus to the error summary so that screen-reader and keyboard users hear the errors first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+
+  // Ask before destructive actions (the server still requires the POST).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  // Trainer validation: "tous réussis" without reloading; an absent trainee cannot pass.
+  var validation = document.querySelector("[data-validation-form]");
+  if (validation) {
+    var syncCard = function (card) {
+      var absent = card.querySelector('input[name^="present-"][value="non"]');
+      var passed = card.querySelector('input[name^="passed-"][value="oui"]');
+      var failed = card.querySelector('input[name^="passed-"][value="non"]');
+      if (!absent || !passed || !failed) { return; }
+      if (absent.checked) {
+        failed.checked = true;
+        passed.disabled = true;
+      } else {
+        passed.disabled = false;
+      }
+    };
+    var cards = validation.querySelectorAll(".trainee-card");
+    Array.prototype.forEach.call(cards, syncCard);
+    validation.addEventListener("change", function (event) {
+      var card = event.target.closest(".trainee-card");
+      if (card) { syncCard(card); }
+    });
+    var allPassed = document.querySelector("[data-all-passed]");
+    if (allPassed) {
+      allPassed.addEventListener("click", function (event) {
+        event.preventDefault();
+        Array.prototype.forEach.call(cards, function (card) {
+          var present = card.querySelector('input[name^="present-"][value="oui"]');
+          var passed = card.querySelector('input[name^="passed-"][value="oui"]');
+          if (present) { present.checked = true; }
+          if (passed) { passed.disabled = false; passed.checked = true; }
+        });
+        var status = document.getElementById("all-passed-status");
+        if (status) { status.textContent = "Tous les stagiaires sont marqués présents et réussis : changez les exceptions."; }
+      });
+    }
+  }
+})();

@@ -1,0 +1,78 @@
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from certiprev.www.common import roles as request_roles
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def user_roles(context):
+    request = context.get("request")
+    return request_roles(request) if request is not None else None
+
+
+@register.filter
+def days_until(day: dt.date | None) -> int | None:
+    if day is None:
+        return None
+    return (day - timezone.localdate()).days
+
+
+@register.filter
+def days_since(moment) -> int | None:
+    if moment is None:
+        return None
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment).date()
+    return (timezone.localdate() - moment).days
+
+
+@register.filter
+def plural(count: int, forms: str = "s") -> str:
+    """`{{ n|plural }}` → "s"; `{{ n|plural:"x" }}`; `{{ n|plural:"un,des" }}`."""
+    singular, _, many = forms.rpartition(",") if "," in forms else ("", "", forms)
+    return singular if abs(count or 0) <= 1 else many
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context) -> str:
+    """Which menu entry the current page belongs to (for aria-current)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match else ""
+    if name.startswith("history"):
+        return "history"
+    if name in ("dashboard", "import_template") or name.startswith(("training_", "trainee_")):
+        return "dashboard"
+    if name == "trainer_certificates":
+        return "trainer_certificates"
+    if name.startswith("trainer_"):
+        return "trainer"
+    if name.startswith("network_"):
+        return "network"
+    if name in ("account", "password_change"):
+        return "account"
+    if name.startswith("help"):
+        return "help"
+    return ""
+
+
+@register.filter
+def add_days_date(moment, days: int) -> str:
+    """The local date `days` after a datetime or date, as JJ/MM/AAAA."""
+    if moment is None:
+        return ""
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment).date()
+    return (moment + dt.timedelta(days=int(days))).strftime("%d/%m/%Y")
+
+
+@register.simple_tag
+def error_count(form=None, extra_errors=None) -> int:
+    count = len(extra_errors or [])
+    if form is not None and getattr(form, "errors", None):
+        count += sum(len(errors) for errors in form.errors.values())
+    return count

@@ -1,0 +1,141 @@
+"""The trainer's pages, designed for a phone in the training room."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from certiprev.lib.errors import WorkflowError
+from certiprev.trainings import services
+from certiprev.trainings.enums import TrainingState
+from certiprev.trainings.selectors import get_training_for_user, trainings_visible_to
+from certiprev.www import selectors
+from certiprev.www.common import paginate, roles, today, trainer_required
+from certiprev.www.organisation.forms import ReasonForm
+
+from .forms import ValidationForm
+
+DONE_STATES = (TrainingState.RETURNED, TrainingState.VALIDATED, TrainingState.CLOSED, TrainingState.CANCELLED)
+
+
+@trainer_required
+def to_validate(request):
+    view = "traitees" if request.GET.get("vue") == "traitees" else "a-valider"
+    mine = trainings_visible_to(request.user, as_trainer=True).select_related("organisation", "scheme")
+    waiting_count = mine.filter(state=TrainingState.SUBMITTED).count()
+    if view == "a-valider":
+        queryset = mine.filter(state=TrainingState.SUBMITTED).order_by("end_date", "id")
+    else:
+        queryset = mine.filter(state__in=DONE_STATES).order_by("-end_date", "-id")
+    page = paginate(request, selectors.with_trainee_count(queryset), per_page=20)
+    return render(
+        request,
+        "www/trainer/to_validate.html",
+        {
+            "page": page,
+            "view": view,
+            "waiting_count": waiting_count,
+            "today": today(),
+        },
+    )
+
+
+def _get(request, public_id):
+    return get_training_for_user(request.user, public_id, as_trainer=True)
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def validate(request, public_id):
+    training = _get(request, public_id)
+    trainees = list(training.trainees.all())
+    if training.state != TrainingState.SUBMITTED:
+        return render(request, "www/trainer/training_done.html", {"training": training, "trainees": trainees})
+    step = request.POST.get("step", "")
+    initial = {}
+    if request.method == "GET" and request.GET.get("tous") == "reussis":
+        for trainee in trainees:
+            initial[f"present-{trainee.public_id}"] = "oui"
+            initial[f"passed-{trainee.public_id}"] = "oui"
+    form = ValidationForm(request.POST if request.method == "POST" else None, trainees=trainees, initial=initial)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        results = form.results()
+        if step == "confirm":
+            try:
+                services.training_validate(
+                    by=request.user,
+                    training=training,
+                    results=[
+                        services.TraineeResult(str(t.public_id), present=present, passed=passed)
+                        for t, present, passed in results
+                    ],
+                )
+            except WorkflowError as error:
+                errors.append(error.message)
+            else:
+                messages.success(
+                    request,
+                    f"Session validée. {training.organisation.name} est prévenu et peut maintenant la clôturer.",
+                )
+                return redirect("www:trainer_home")
+        elif step == "summary":
+            return render(
+                request,
+                "www/trainer/validate_summary.html",
+                {
+                    "training": training,
+                    "form": form,
+                    "passed": [t for t, _p, ok in results if ok],
+                    "failed": [t for t, present, ok in results if present and not ok],
+                    "absent": [t for t, present, _ok in results if not present],
+                },
+            )
+    not_finished = training.end_date > today()
+    return render(
+        request,
+        "www/trainer/validate.html",
+        {
+            "training": training,
+            "form": form,
+            "action_errors": errors,
+            "not_finished": not_finished,
+        },
+        status=422 if (form.is_bound and (form.errors or errors)) else 200,
+    )
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def return_training(request, public_id):
+    training = _get(request, public_id)
+    form = ReasonForm(
+        request.POST or None,
+        label="Motif du renvoi",
+        help_text="Expliquez à l'organisme ce qu'il doit corriger (stagiaire manquant, date erronée…).",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_return(by=request.user, training=training, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            form.add_workflow_error(error)
+        else:
+            messages.success(request, f"Session renvoyée à {training.organisation.name}, qui a été prévenu.")
+            return redirect("www:trainer_home")
+    return render(
+        request, "www/trainer/return.html", {"training": training, "form": form}, status=422 if form.errors else 200
+    )
+
+
+@trainer_required
+def my_certificates(request):
+    trainer = roles(request).trainer
+    certifications = list(trainer.certifications.select_related("scheme").order_by("scheme__code", "-valid_until"))
+    return render(
+        request,
+        "www/trainer/certificates.html",
+        {
+            "trainer": trainer,
+            "certifications": certifications,
+            "today": today(),
+        },
+    )

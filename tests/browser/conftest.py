@@ -1,0 +1,106 @@
+"""Headless Chromium (Debian's package) driven by Playwright against pytest-django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it otherwise.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "mot-de-passe-solide"
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists() and shutil.which(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (make system-deps installs it)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh context (its own cookies); `viewport` gives the window size."""
+    contexts = []
+
+    def open_page(*, width: int = 1280, height: int = 900, javascript: bool = True):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="fr-FR",
+            base_url=live_server.url,
+            java_script_enabled=javascript,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def check_accessibility(page, name: str) -> None:
+    """axe-core in the page: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert not problems, f"Accessibility violations on {name}:\n" + "\n".join(problems)
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def schemes(transactional_db):
+    """The seeded schemes: a transactional test empties the tables afterwards, so seed them again if needed.
+
+    (serialized_rollback would do it too, but it serialises every app's tables at start-up, which breaks as soon
+    as any app in the tree has a model whose migration is not written yet.)
+    """
+    from django.apps import apps as django_apps
+
+    from certiprev.catalog.models import Scheme
+
+    if not Scheme.objects.exists():
+        import importlib
+
+        seed = importlib.import_module("certiprev.catalog.migrations.0002_seed_schemes").seed
+        seed(django_apps, None)

@@ -1,0 +1,282 @@
+"""The whole story in a real browser: OF creates, imports, submits; the trainer validates on a phone; OF closes."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
+from certiprev.trainings.enums import TrainingState
+from certiprev.trainings.models import Training
+from tests.factories import (
+    HabilitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TrainerCertificationFactory,
+    TrainerFactory,
+    scheme,
+    today,
+)
+
+from .conftest import PASSWORD, check_accessibility, screenshot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("schemes")]
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _people(habilitation_until: dt.date | None = None):
+    organisation = OrganisationFactory(name="Secours Formation Rhône")
+    member = MembershipFactory(
+        organisation=organisation,
+        user__email="claire.martin@secours-rhone.fr",
+        user__first_name="Claire",
+        user__last_name="Martin",
+    ).user
+    member.set_password(PASSWORD)
+    member.save()
+    kwargs = (
+        {"valid_until": habilitation_until, "valid_from": habilitation_until - dt.timedelta(days=700)}
+        if (habilitation_until)
+        else {}
+    )
+    HabilitationFactory(organisation=organisation, scheme=scheme("SST"), **kwargs)
+    trainer = TrainerFactory(
+        number="ABC12345", first_name="Hélène", last_name="Lefèvre", email="helene.lefevre@formateurs.fr"
+    )
+    trainer.user.set_password(PASSWORD)
+    trainer.user.save()
+    TrainerCertificationFactory(trainer=trainer, scheme=scheme("SST"))
+    return organisation, member, trainer
+
+
+def _fill_session_form(page, *, start: dt.date, end: dt.date):
+    page.get_by_label("Dispositif").select_option(label="SST — Sauveteur Secouriste du Travail")
+    page.get_by_label("Formation initiale").check()
+    page.get_by_label("Premier jour").fill(start.strftime("%d/%m/%Y"))
+    page.get_by_label("Dernier jour").fill(end.strftime("%d/%m/%Y"))
+    page.get_by_label("Lieu").fill("Salle Rhône, 12 rue de la République, Lyon")
+    page.get_by_label("Numéro du formateur").fill("abc12345")
+
+
+def test_a_session_from_creation_to_closing_in_the_browser(new_page):
+    _organisation, member, _trainer = _people()
+    start, end = today() - dt.timedelta(days=1), today()
+
+    # The OF member signs in and creates an SST session; the trainer's name is confirmed before saving.
+    page = new_page()
+    page.goto("/")
+    expect(page).to_have_title(re.compile("Connexion — Certiprev"))
+    check_accessibility(page, "connexion")
+    screenshot(page, "01-connexion")
+    sign_in(page, member.email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sessions")
+    page.get_by_role("link", name="Créer une session").first.click()
+    _fill_session_form(page, start=start, end=end)
+    page.get_by_role("button", name="Vérifier le formateur").click()
+    expect(page.locator("#trainer-confirmation")).to_contain_text("Hélène LEFÈVRE")
+    check_accessibility(page, "création de session")
+    screenshot(page, "02-creation-confirmation-formateur")
+    page.get_by_role("button", name="Confirmer et créer la session").click()
+    expect(page.locator(".notice-success")).to_contain_text("Session créée")
+    training = Training.objects.get()
+    assert training.state == TrainingState.DRAFT
+
+    # Import 6 trainees from an XLSX file: preview first, then an explicit "add to the list".
+    page.get_by_role("link", name="Importer une liste (Excel ou CSV)").click()
+    expect(page).to_have_title(re.compile("^Importer des stagiaires"))
+    page.get_by_label("Fichier des stagiaires").set_input_files(
+        files=[{"name": "stagiaires.xlsx", "mimeType": XLSX_MIME, "buffer": make_xlsx(sample_rows(6), SAMPLE_HEADERS)}]
+    )
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("heading", name=re.compile("Aperçu : 6 stagiaires"))).to_be_visible()
+    assert training.trainees.count() == 0  # nothing saved by the preview
+    check_accessibility(page, "aperçu de l'import")
+    screenshot(page, "03-import-apercu")
+    page.get_by_role("button", name="Ajouter ces 6 stagiaires à la liste").click()
+    expect(page.locator(".notice-success")).to_contain_text("6 stagiaires ajoutés à la liste")
+    assert training.trainees.count() == 6
+    check_accessibility(page, "session en brouillon")
+    screenshot(page, "04-session-brouillon")
+
+    page.get_by_role("button", name="Soumettre au formateur").click()
+    expect(page.locator(".badge")).to_have_text("Soumise au formateur")
+    training.refresh_from_db()
+    assert training.state == TrainingState.SUBMITTED
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
+
+    # The trainer validates on a phone: one absent, one failed, a summary before confirming.
+    phone = new_page(width=390, height=844)
+    sign_in(phone, "helene.lefevre@formateurs.fr")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("À valider")
+    check_accessibility(phone, "à valider (téléphone)")
+    screenshot(phone, "05-formateur-a-valider-390")
+    phone.get_by_role("link", name=re.compile("SST — Formation initiale")).click()
+    phone.get_by_role("link", name="Tous présents et réussis").click()
+    cards = phone.locator(".trainee-card")
+    expect(cards).to_have_count(6)
+    absent_name = cards.nth(0).locator(".trainee-name").inner_text()
+    failed_name = cards.nth(1).locator(".trainee-name").inner_text()
+    cards.nth(0).get_by_label("Absent·e").check()
+    cards.nth(1).get_by_label("Échoué").check()
+    expect(cards.nth(0).get_by_label("Réussi")).to_be_disabled()  # an absent trainee cannot pass
+    check_accessibility(phone, "validation (téléphone)")
+    screenshot(phone, "06-formateur-validation-390")
+    phone.get_by_role("button", name="Vérifier avant de valider").click()
+    expect(phone.get_by_role("heading", name="4 réussis")).to_be_visible()
+    expect(phone.get_by_role("heading", name="1 échoué")).to_be_visible()
+    expect(phone.get_by_role("heading", name="1 absent")).to_be_visible()
+    check_accessibility(phone, "récapitulatif (téléphone)")
+    screenshot(phone, "07-formateur-recapitulatif-390")
+    phone.get_by_role("button", name="Confirmer la validation").click()
+    expect(phone.locator(".notice-success")).to_contain_text("Session validée")
+    training.refresh_from_db()
+    assert training.state == TrainingState.VALIDATED
+    results = {f"{t.last_name.upper()} {t.first_names}": (t.present, t.passed) for t in training.trainees.all()}
+    assert results.pop(" ".join(absent_name.split())) == (False, False)
+    assert results.pop(" ".join(failed_name.split())) == (True, False)
+    assert set(results.values()) == {(True, True)}
+
+    # The OF closes the session.
+    page.goto(f"/sessions/{training.public_id}/")
+    sign_in(page, member.email)
+    page.goto(f"/sessions/{training.public_id}/")
+    page.get_by_role("link", name="Clôturer la session").click()
+    expect(page.get_by_role("heading", name="4 certificats à émettre")).to_be_visible()
+    page.get_by_role("button", name="Clôturer et émettre les certificats").click()
+    expect(page.locator(".badge")).to_have_text("Clôturée")
+    training.refresh_from_db()
+    assert training.state == TrainingState.CLOSED
+    check_accessibility(page, "session clôturée")
+    screenshot(page, "08-session-cloturee")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Sessions").click()
+    check_accessibility(page, "tableau de bord")
+    screenshot(page, "09-tableau-de-bord")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Historique").click()
+    page.get_by_label("Nom du stagiaire, lieu ou formateur").fill("lefevre")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator(".matches")).to_contain_text("LEFÈVRE")
+    check_accessibility(page, "historique")
+    screenshot(page, "10-historique")
+
+
+def test_french_errors_of_a_bad_import_and_of_an_expired_habilitation(new_page):
+    organisation, member, _trainer = _people(habilitation_until=today() - dt.timedelta(days=10))
+    page = new_page(width=390, height=844)
+    sign_in(page, member.email)
+
+    # The habilitation expired 10 days ago: SST is not even offered; a session on the habilitation's days is
+    # refused with the expiry date when those dates are in the past (the select still lists the scheme then).
+    page.goto("/sessions/nouvelle/")
+    expect(page.get_by_text("Votre organisme n'a aucune habilitation en cours")).to_be_visible()
+    HabilitationFactory(
+        organisation=organisation,
+        scheme=scheme("SST"),
+        valid_from=today() - dt.timedelta(days=700),
+        valid_until=today() + dt.timedelta(days=1),
+    )
+    page.goto("/sessions/nouvelle/")
+    _fill_session_form(page, start=today() + dt.timedelta(days=5), end=today() + dt.timedelta(days=6))
+    page.get_by_role("button", name="Vérifier le formateur").click()
+    page.get_by_role("button", name="Confirmer et créer la session").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("L'habilitation SST de Secours Formation Rhône expire le")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("Dispositif")).to_be_focused()
+    check_accessibility(page, "session refusée")
+    screenshot(page, "11-session-refusee-habilitation-390")
+
+    # A bad import: line-numbered French errors, nothing added.
+    training_start = today() - dt.timedelta(days=1)
+    page.goto("/sessions/nouvelle/")
+    _fill_session_form(page, start=training_start, end=today())
+    page.get_by_role("button", name="Vérifier le formateur").click()
+    page.get_by_role("button", name="Confirmer et créer la session").click()
+    training = Training.objects.get()
+    page.goto(f"/sessions/{training.public_id}/stagiaires/importer/")
+    rows = sample_rows(3)
+    rows[1][2] = "31/02/1990"
+    rows[2][0] = ""
+    bad = make_csv(rows, SAMPLE_HEADERS, delimiter=";", encoding="cp1252")
+    page.get_by_label("Fichier des stagiaires").set_input_files(
+        files=[{"name": "stagiaires.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("aucun stagiaire n'a été ajouté")
+    expect(summary).to_contain_text("Ligne 3 : Date de naissance impossible : « 31/02/1990 » n'existe pas")
+    expect(summary).to_contain_text("Ligne 4 : Nom manquant.")
+    assert training.trainees.count() == 0
+    check_accessibility(page, "import en erreur")
+    screenshot(page, "12-import-erreurs-390")
+
+
+def test_network_administrator_pages_keyboard_and_accessibility(new_page, live_server):
+    from certiprev.trainings.enums import TrainingState as S
+    from tests.factories import TraineeFactory, TrainingFactory, UserFactory
+
+    organisation, _member, trainer = _people()
+    admin = UserFactory(email="admin@carsat.fr", network_admin=True)
+    admin.set_password(PASSWORD)
+    admin.save()
+    for state in (S.CLOSED, S.SUBMITTED, S.VALIDATED):
+        training = TrainingFactory(organisation=organisation, trainer=trainer, rules=False)
+        TraineeFactory.create_batch(5, training=training, present=True, passed=True)
+        Training.objects.filter(pk=training.pk).update(
+            state=state,
+            submitted_at=training.created_at,
+            validated_at=training.created_at,
+            closed_at=training.created_at if state == S.CLOSED else None,
+        )
+    Training.objects.filter(state=S.VALIDATED).update(close_before=today() - dt.timedelta(days=1))
+    page = new_page()
+    sign_in(page, admin.email)
+    # Keyboard: the first Tab reaches the skip link, which moves to the content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    pages = [
+        ("/reseau/", "13-reseau-accueil"),
+        ("/reseau/organismes/", "14-reseau-organismes"),
+        (f"/reseau/organismes/{organisation.public_id}/", "15-reseau-organisme"),
+        ("/reseau/formateurs/ABC12345/", "16-reseau-formateur"),
+        ("/reseau/dispositifs/", "17-reseau-dispositifs"),
+        ("/reseau/sessions-en-retard/", "18-reseau-sessions-en-retard"),
+        ("/reseau/statistiques/", "19-reseau-statistiques"),
+        ("/aide/organisme/", "20-aide-organisme"),
+        ("/aide/formateur/", "21-aide-formateur"),
+    ]
+    for url, name in pages:
+        page.goto(url)
+        expect(page).to_have_title(re.compile(" — Certiprev$"))
+        check_accessibility(page, name)
+        screenshot(page, name)
+    page.goto("/reseau/statistiques/")
+    expect(page.locator("svg.chart")).to_have_count(5)
+
+
+def test_the_trainer_validates_without_javascript(new_page):
+    from tests.factories import TraineeFactory, TrainingFactory
+
+    organisation, _member, trainer = _people()
+    training = TrainingFactory(organisation=organisation, trainer=trainer, rules=False)
+    TraineeFactory.create_batch(5, training=training)
+    Training.objects.filter(pk=training.pk).update(state=TrainingState.SUBMITTED, submitted_at=training.created_at)
+    phone = new_page(width=390, height=844, javascript=False)
+    sign_in(phone, "helene.lefevre@formateurs.fr")
+    phone.goto(f"/formateur/sessions/{training.public_id}/")
+    phone.get_by_role("link", name="Tous présents et réussis").click()  # a plain link: the server pre-checks
+    cards = phone.locator(".trainee-card")
+    cards.nth(0).get_by_label("Absent·e").check()
+    cards.nth(0).get_by_label("Échoué").check()
+    phone.get_by_role("button", name="Vérifier avant de valider").click()
+    expect(phone.get_by_role("heading", name="4 réussis")).to_be_visible()
+    phone.get_by_role("button", name="Confirmer la validation").click()
+    expect(phone.locator(".notice-success")).to_contain_text("Session validée")
+    training.refresh_from_db()
+    assert training.state == TrainingState.VALIDATED
+    assert sorted(training.trainees.values_list("present", "passed")) == [(False, False)] + [(True, True)] * 4

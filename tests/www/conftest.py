@@ -1,0 +1,96 @@
+import datetime as dt
+
+import pytest
+
+from certiprev.trainings.enums import TrainingState
+from certiprev.trainings.models import Trainee, Training
+from tests.factories import HabilitationFactory, TraineeFactory, TrainerCertificationFactory, TrainingFactory, today
+
+
+def login(client, user):
+    # The factories set the password without saving it (skip_postgeneration_save): save it, or the session's
+    # auth hash would not match the database and the client would be signed out at once.
+    user.save(update_fields=["password"])
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member):
+    return login(client, member)
+
+
+@pytest.fixture
+def other_member_client(client, other_member):
+    return login(client, other_member)
+
+
+@pytest.fixture
+def trainer_client(client, trainer):
+    return login(client, trainer.user)
+
+
+@pytest.fixture
+def other_trainer_client(client, other_trainer):
+    return login(client, other_trainer.user)
+
+
+@pytest.fixture
+def admin_client_(client, network_admin):
+    return login(client, network_admin)
+
+
+@pytest.fixture
+def rules(organisation, trainer):
+    """The organisation holds an SST habilitation and the trainer an SST certification, both current."""
+    HabilitationFactory(organisation=organisation)
+    TrainerCertificationFactory(trainer=trainer)
+
+
+def set_state(training: Training, state: str, **fields) -> Training:
+    """Test helper: put a session in a state directly (the workflow itself is tested in tests/trainings)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    defaults = {
+        TrainingState.SUBMITTED: {"submitted_at": now - dt.timedelta(days=3)},
+        TrainingState.RETURNED: {
+            "submitted_at": now - dt.timedelta(days=3),
+            "return_reason": "Il manque un stagiaire.",
+        },
+        TrainingState.VALIDATED: {"submitted_at": now - dt.timedelta(days=3), "validated_at": now},
+        TrainingState.CLOSED: {"submitted_at": now - dt.timedelta(days=3), "validated_at": now, "closed_at": now},
+    }.get(state, {})
+    Training.objects.filter(pk=training.pk).update(state=state, **{**defaults, **fields})
+    training.refresh_from_db()
+    return training
+
+
+def make_sessions(organisation, trainer, count: int, *, state: str = TrainingState.DRAFT, trainees: int = 2):
+    sessions = []
+    for i in range(count):
+        training = TrainingFactory(
+            organisation=organisation,
+            trainer=trainer,
+            rules=(i == 0),
+            start_date=today() - dt.timedelta(days=2 + i % 5),
+            end_date=today() - dt.timedelta(days=1 + i % 5),
+        )
+        if trainees:
+            TraineeFactory.create_batch(trainees, training=training)
+        sessions.append(set_state(training, state) if state != TrainingState.DRAFT else training)
+    return sessions
+
+
+def results_of(training: Training) -> dict[str, tuple]:
+    return {t.last_name: (t.present, t.passed) for t in Trainee.objects.filter(training=training)}
+
+
+def text_of(response) -> str:
+    """The page's text as a person reads it: tags removed, spaces collapsed."""
+    import html
+    import re
+
+    content = response.content.decode()
+    content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split()).replace(" )", ")").replace("( ", "(")
