@@ -16,6 +16,7 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib import cp1
 from certiprev.lib.dates import format_fr
 from certiprev.lib.errors import WorkflowError
+from certiprev.lib.names import clean_text
 from certiprev.trainers.models import Trainer, TrainerCertification
 from certiprev.trainings.enums import TrainingKind
 from certiprev.trainings.models import Trainee
@@ -43,7 +44,7 @@ MAX_REASON = 2000
 
 
 def _reason(reason: str, what: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, multiline=True)
     if not reason:
         raise WorkflowError("reason_required", f"Indiquez le motif {what}.", field="reason")
     if len(reason) > MAX_REASON:
@@ -110,7 +111,7 @@ def signing_key_rotate(*, by=None, reason: str = "") -> SigningKey:
 
     Cards it signed stay valid (their certification dates lie in its period); new cards use the new key.
     """
-    return _rotate(by=by, reason=(reason or "").strip()[:MAX_REASON] or "rotation")
+    return _rotate(by=by, reason=clean_text(reason, multiline=True)[:MAX_REASON] or "rotation")
 
 
 def signing_key_compromise(*, by=None, kid: int, reason: str) -> tuple[SigningKey, SigningKey | None]:

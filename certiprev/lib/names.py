@@ -9,9 +9,20 @@ _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": 
                           "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"})
 
 
+def _drop_controls(value: str, keep: str = "") -> str:
+    # Control characters (NUL above all: PostgreSQL text refuses it) never belong in what people type.
+    return "".join(c for c in value if c in keep or unicodedata.category(c) != "Cc")
+
+
 def clean_name(value: str) -> str:
-    """Trim and collapse spaces; keep the spelling the person gave (accents, case)."""
-    return _SPACES.sub(" ", (value or "").replace("\u00a0", " ")).strip()
+    """Trim and collapse spaces, drop control characters; keep the spelling the person gave (accents, case)."""
+    return _SPACES.sub(" ", _drop_controls((value or "").replace("\u00a0", " "), keep="\t\n\r")).strip()
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Free text (reasons, references): control characters dropped, line breaks kept only when multiline."""
+    text = _drop_controls((value or "").replace("\r\n", "\n"), keep="\n\t" if multiline else "")
+    return text.strip()
 
 
 def strip_accents(value: str) -> str:

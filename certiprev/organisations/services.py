@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.names import clean_name
+from certiprev.lib.names import clean_name, clean_text
 from certiprev.lib.siret import normalise_siret, siret_error
 
 from .enums import OrganisationKind, Region
@@ -47,7 +47,7 @@ def organisation_create(
     if Organisation.objects.filter(siret=siret).exists():
         raise WorkflowError("siret_taken", f"Un organisme porte déjà le SIRET {siret}.", status=409, field="siret")
     organisation = Organisation.objects.create(
-        name=name, siret=siret, kind=kind, address=clean_name(address), postal_code=postal_code.strip(),
+        name=name, siret=siret, kind=kind, address=clean_name(address), postal_code=clean_text(postal_code),
         city=clean_name(city), region=region,
     )
     audit_event_record(by=by, action="organisation_create", target=organisation, data={"siret": siret})
@@ -74,14 +74,15 @@ def habilitation_create(
 def habilitation_end(*, by, habilitation: Habilitation, on: dt.date, reason: str) -> Habilitation:
     """End a habilitation early (suspension, withdrawal); audited with its reason."""
     require_network_admin(by)
-    if not (reason or "").strip():
+    reason = clean_text(reason, multiline=True)
+    if not reason:
         raise WorkflowError("reason_required", "Indiquez le motif de la fin d'habilitation.", field="reason")
     check_period(habilitation.valid_from, on)
     previous = habilitation.valid_until
     habilitation.valid_until = min(previous, on)
     habilitation.save(update_fields=["valid_until"])
     audit_event_record(
-        by=by, action="habilitation_end", target=habilitation.organisation, comment=reason.strip(),
+        by=by, action="habilitation_end", target=habilitation.organisation, comment=reason,
         data={"scheme": habilitation.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
     )
     return habilitation

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.names import clean_name
+from certiprev.lib.names import clean_name, clean_text
 from certiprev.organisations.services import check_period, require_network_admin, user_get_or_create
 
 from .models import TRAINER_NUMBER_RE, Trainer, TrainerCertification, generate_trainer_number
@@ -76,14 +76,15 @@ def trainer_certification_create(
 @transaction.atomic
 def trainer_certification_end(*, by, certification: TrainerCertification, on: dt.date, reason: str):
     require_network_admin(by)
-    if not (reason or "").strip():
+    reason = clean_text(reason, multiline=True)
+    if not reason:
         raise WorkflowError("reason_required", "Indiquez le motif de la fin de certification.", field="reason")
     check_period(certification.valid_from, on)
     previous = certification.valid_until
     certification.valid_until = min(previous, on)
     certification.save(update_fields=["valid_until"])
     audit_event_record(
-        by=by, action="trainer_certification_end", target=certification.trainer, comment=reason.strip(),
+        by=by, action="trainer_certification_end", target=certification.trainer, comment=reason,
         data={"scheme": certification.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
     )
     return certification

@@ -11,7 +11,7 @@ from django.utils import timezone
 from certiprev.catalog.models import Scheme
 from certiprev.lib.dates import add_months, format_fr
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.names import clean_name, identity_key
+from certiprev.lib.names import clean_name, clean_text, identity_key
 from certiprev.organisations.models import Habilitation, Organisation
 from certiprev.trainers.models import TRAINER_NUMBER_RE, Trainer, TrainerCertification
 
@@ -23,7 +23,7 @@ MIN_TRAINEE_AGE = 14
 MAX_TRAINEE_AGE = 120
 MAX_TEXT = 100
 _LETTER = re.compile(r"[^\W\d_]")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 
 _VERBS = {
     Action.SUBMIT: "soumettre",
@@ -227,7 +227,7 @@ def _notify(event: TrainingEvent) -> None:
 
 
 def _require_reason(reason: str, what: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, multiline=True)
     if not reason:
         raise WorkflowError("reason_required", f"Indiquez le motif {what}.", field="reason")
     if len(reason) > 2000:
@@ -262,7 +262,7 @@ def training_create(
     _check_trainer_certification(trainer, scheme, start_date, end_date)
     training = Training(
         organisation=organisation, scheme=scheme, kind=kind, start_date=start_date, end_date=end_date, place=place,
-        trainer=trainer, external_id=(external_id or "").strip()[:100], created_by=by,
+        trainer=trainer, external_id=clean_text(external_id)[:100], created_by=by,
     )
     try:
         with transaction.atomic():
@@ -396,7 +396,7 @@ def _build_trainee(training: Training, data: TraineeData) -> Trainee:
     last, first = clean_name(data.last_name), clean_name(data.first_names)
     return Trainee(
         training=training, last_name=last, first_names=first, birth_date=data.birth_date,
-        email=(data.email or "").strip().lower(), external_id=(data.external_id or "").strip(),
+        email=(data.email or "").strip().lower(), external_id=clean_text(data.external_id),
         identity_key=identity_key(last, first, data.birth_date),
     )
 
