@@ -129,8 +129,22 @@ class TraineeFactory(factory.django.DjangoModelFactory):
         model = Trainee
 
     training = factory.SubFactory(TrainingFactory)
-    last_name = factory.Iterator(["Dupont", "Müller", "N'Diaye", "Lefèvre-Durand", "Çelik", "Æbersold", "Martin",
-                                  "Bernard", "Thomas", "Petit", "Robert", "Richard"])
+    last_name = factory.Iterator(
+        [
+            "Dupont",
+            "Müller",
+            "N'Diaye",
+            "Lefèvre-Durand",
+            "Çelik",
+            "Æbersold",
+            "Martin",
+            "Bernard",
+            "Thomas",
+            "Petit",
+            "Robert",
+            "Richard",
+        ]
+    )
     first_names = factory.Sequence(lambda n: f"Zoé {chr(65 + n % 26)}{n}")
     birth_date = dt.date(1990, 5, 17)
     identity_key = factory.LazyAttribute(lambda o: identity_key(o.last_name, o.first_names, o.birth_date))

@@ -15,7 +15,8 @@ class NetworkAdminAuthenticationForm(AdminAuthenticationForm):
         AuthenticationForm.confirm_login_allowed(self, user)
         if not user.is_network_administrator:
             raise ValidationError(
-                self.error_messages["invalid_login"], code="invalid_login",
+                self.error_messages["invalid_login"],
+                code="invalid_login",
                 params={"username": self.username_field.verbose_name},
             )
 

@@ -34,8 +34,9 @@ class AuditedAdminMixin(NetworkAdminOnlyMixin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit_event_record(by=request.user, action="admin_change" if change else "admin_add", target=obj,
-                           data=_plain(obj))
+        audit_event_record(
+            by=request.user, action="admin_change" if change else "admin_add", target=obj, data=_plain(obj)
+        )
 
     def delete_model(self, request, obj):
         audit_event_record(by=request.user, action="admin_delete", target=obj, data=_plain(obj))
@@ -54,8 +55,9 @@ class AuditedAdminMixin(NetworkAdminOnlyMixin):
         for obj in instances:
             is_new = obj.pk is None
             obj.save()
-            audit_event_record(by=request.user, action="admin_add" if is_new else "admin_change", target=obj,
-                               data=_plain(obj))
+            audit_event_record(
+                by=request.user, action="admin_add" if is_new else "admin_change", target=obj, data=_plain(obj)
+            )
         formset.save_m2m()
 
 

@@ -7,8 +7,17 @@ from .models import Scheme
 
 @admin.register(Scheme)
 class SchemeAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "initial_hours", "mac_hours", "validity_months", "group_min", "group_max",
-                    "trainer_validity_months", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "initial_hours",
+        "mac_hours",
+        "validity_months",
+        "group_min",
+        "group_max",
+        "trainer_validity_months",
+        "is_active",
+    ]
     search_fields = ["code", "name"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -135,10 +135,14 @@ def run(n: int = 200, *, baseline_n: int | None = None, verbose: bool = True) ->
         print(f"PDF cards, {n} cards, one core — ReportLab C accelerator (_rl_accel): {accel}")
         print(f"  fast (segno fixed mask + render_card)         {fast_rate:7.1f} cards/s  {fast_size} bytes/card")
         print(f"  render_card alone (matrix given)              {render_rate:7.1f} cards/s")
-        print(f"  straightforward (ReportLab QR widget, fonts)  {naive_rate:7.1f} cards/s  "
-              f"{naive_size} bytes/card  ratio {result['ratio']}x")
-        print(f"  straightforward (segno mask search, modules)  {segno_rate:7.1f} cards/s  "
-              f"ratio {result['ratio_vs_segno_baseline']}x")
+        print(
+            f"  straightforward (ReportLab QR widget, fonts)  {naive_rate:7.1f} cards/s  "
+            f"{naive_size} bytes/card  ratio {result['ratio']}x"
+        )
+        print(
+            f"  straightforward (segno mask search, modules)  {segno_rate:7.1f} cards/s  "
+            f"ratio {result['ratio_vs_segno_baseline']}x"
+        )
     return result
 
 

@@ -112,8 +112,9 @@ def _fallback_path() -> Path | None:
 
         return Path(fontpkg.path(_FALLBACK_FAMILY))
     except (ImportError, OSError, LookupError, ValueError) as error:  # fontpkg's errors derive from these
-        logger.warning("fallback font %r unavailable (%s): letters Vera lacks will be transliterated",
-                       _FALLBACK_FAMILY, error)
+        logger.warning(
+            "fallback font %r unavailable (%s): letters Vera lacks will be transliterated", _FALLBACK_FAMILY, error
+        )
         return None
 
 
@@ -402,10 +403,20 @@ def _draw_card(
     c.rect(0, h - _BAND_HEIGHT, w, _BAND_HEIGHT, stroke=0, fill=1)
     code = fit.fit(data.scheme_code, bold=True, width=22 * mm, size=9, min_size=5, color=_NAVY_LIGHT)
     code_width = _width(code.lines[0], code.size)
-    caption = fit.fit("CERTIFICAT DE COMPÉTENCES", bold=False, width=_TEXT_WIDTH, size=4.6, min_size=3.5,
-                      color=_NAVY_LIGHT)
-    name = fit.fit(data.scheme_name, bold=True, width=w - 2 * _MARGIN - code_width - 3 * mm, size=8.5,
-                   min_size=5.5, max_lines=2, wrap_below=7, color=(1, 1, 1), leading=1.12)
+    caption = fit.fit(
+        "CERTIFICAT DE COMPÉTENCES", bold=False, width=_TEXT_WIDTH, size=4.6, min_size=3.5, color=_NAVY_LIGHT
+    )
+    name = fit.fit(
+        data.scheme_name,
+        bold=True,
+        width=w - 2 * _MARGIN - code_width - 3 * mm,
+        size=8.5,
+        min_size=5.5,
+        max_lines=2,
+        wrap_below=7,
+        color=(1, 1, 1),
+        leading=1.12,
+    )
     inner = _block_height(caption) + 0.6 + _block_height(name)
     y = _draw_block(c, _MARGIN, h - (_BAND_HEIGHT - inner) / 2, caption)
     _draw_block(c, _MARGIN, y - 0.6, name)
@@ -427,8 +438,10 @@ def _draw_card(
         head, dates = _left_column(fit, data, scale)
         head_height = sum(gap + _block_height(b) for gap, b in head)
         dates_height = sum(gap + _block_height(b) for gap, b in dates)
-        dates_top = min(host_baseline + dates_height - dates[-1][1].leading + dates[-1][1].size * 0.93,
-                        area_top - head_height - 2.4 * scale)
+        dates_top = min(
+            host_baseline + dates_height - dates[-1][1].leading + dates[-1][1].size * 0.93,
+            area_top - head_height - 2.4 * scale,
+        )
         if dates_top - dates_height >= area_bottom:
             break
     y = area_top
@@ -451,8 +464,17 @@ def _draw_card(
     ):
         caption = fit.fit(label, bold=False, width=width, size=4.4, min_size=3.5, color=_GREY, leading=1.15)
         top = _draw_block(c, x, _FOOTER_HEIGHT - 1.5 * mm, caption) - 0.5
-        value_block = fit.fit(value, bold=False, width=width, size=6.2, min_size=4.2, max_lines=3, wrap_below=5.4,
-                              max_height=top - 1.2 * mm, leading=1.08)
+        value_block = fit.fit(
+            value,
+            bold=False,
+            width=width,
+            size=6.2,
+            min_size=4.2,
+            max_lines=3,
+            wrap_below=5.4,
+            max_height=top - 1.2 * mm,
+            leading=1.08,
+        )
         _draw_block(c, x, top, value_block)
 
     # Last in the text layer, so that copying the card's text reads naturally.
@@ -464,15 +486,41 @@ def _left_column(fit: _Fitter, data: CardData, scale: float) -> tuple[list[tuple
 
     def dated(label: str, day: date, bold_date: bool) -> _Block:
         size = 7 * scale
-        return _Block((fit.line(f"{day:%d/%m/%Y}", bold_date),), size, _INK, size * 1.22,
-                      prefix=fit.line(label + " ", False))
+        return _Block(
+            (fit.line(f"{day:%d/%m/%Y}", bold_date),), size, _INK, size * 1.22, prefix=fit.line(label + " ", False)
+        )
 
-    kind = fit.fit(data.kind_label, bold=True, width=width, size=6 * scale, min_size=4.4 * scale, max_lines=2,
-                   wrap_below=5.2 * scale, color=_NAVY, leading=1.12)
-    last = fit.fit(data.holder_last_name.upper(), bold=True, width=width, size=11 * scale, min_size=6 * scale,
-                   max_lines=2, wrap_below=8.5 * scale, leading=1.08)
-    first = fit.fit(data.holder_first_names, bold=False, width=width, size=8.5 * scale, min_size=5.5 * scale,
-                    max_lines=2, wrap_below=7 * scale, leading=1.1)
+    kind = fit.fit(
+        data.kind_label,
+        bold=True,
+        width=width,
+        size=6 * scale,
+        min_size=4.4 * scale,
+        max_lines=2,
+        wrap_below=5.2 * scale,
+        color=_NAVY,
+        leading=1.12,
+    )
+    last = fit.fit(
+        data.holder_last_name.upper(),
+        bold=True,
+        width=width,
+        size=11 * scale,
+        min_size=6 * scale,
+        max_lines=2,
+        wrap_below=8.5 * scale,
+        leading=1.08,
+    )
+    first = fit.fit(
+        data.holder_first_names,
+        bold=False,
+        width=width,
+        size=8.5 * scale,
+        min_size=5.5 * scale,
+        max_lines=2,
+        wrap_below=7 * scale,
+        leading=1.1,
+    )
     head = [(0.0, kind), (1.8 * scale, last), (0.3 * scale, first)]
     dates = [
         (0.0, dated("Obtenu le", data.certified_on, False)),
@@ -537,8 +585,14 @@ def render_cards_straightforward(data: CardData, qr: str = "reportlab") -> bytes
     content = data.qr_content
     if not content:
         raise ValueError("render_cards_straightforward needs data.qr_content")
-    texts = (data.scheme_name, data.kind_label, data.holder_last_name.upper(), data.holder_first_names,
-             data.organisation_name, data.trainer_name)
+    texts = (
+        data.scheme_name,
+        data.kind_label,
+        data.holder_last_name.upper(),
+        data.holder_first_names,
+        data.organisation_name,
+        data.trainer_name,
+    )
     needs_fallback = any(ord(ch) not in _fonts().primary_chars for text in texts for ch in _clean(text))
     # Parsed again for every card (registerFont then maps the name to the face registered first).
     fonts = _load_fonts(f"CertiprevNaive{_naive_counter}", with_fallback=needs_fallback)
@@ -552,8 +606,11 @@ def render_cards_straightforward(data: CardData, qr: str = "reportlab") -> bytes
 
         value: str | list = content
         if segments:
-            value = [qrencoder.QRAlphaNum(segments[0]), qrencoder.QR8bitByte(segments[1]),
-                     qrencoder.QRNumber(segments[2])]
+            value = [
+                qrencoder.QRAlphaNum(segments[0]),
+                qrencoder.QR8bitByte(segments[1]),
+                qrencoder.QRNumber(segments[2]),
+            ]
         widget = QrCodeWidget(value, barLevel="M", barBorder=0, barWidth=size, barHeight=size)
         drawing = Drawing(size, size)
         drawing.add(widget)
@@ -564,8 +621,16 @@ def render_cards_straightforward(data: CardData, qr: str = "reportlab") -> bytes
         from segno import consts
 
         if segments:
-            code = segno.make([(segments[0], consts.MODE_ALPHANUMERIC), (segments[1], consts.MODE_BYTE),
-                               (segments[2], consts.MODE_NUMERIC)], error="m", version=8, boost_error=False)
+            code = segno.make(
+                [
+                    (segments[0], consts.MODE_ALPHANUMERIC),
+                    (segments[1], consts.MODE_BYTE),
+                    (segments[2], consts.MODE_NUMERIC),
+                ],
+                error="m",
+                version=8,
+                boost_error=False,
+            )
         else:
             code = segno.make(content, error="m", boost_error=False)
         matrix = code.matrix  # segno's matrix has no quiet zone

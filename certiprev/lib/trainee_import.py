@@ -67,14 +67,53 @@ FIELD_LABELS = {
 # Accepted header spellings; matching ignores case, accents, spaces and punctuation ("Prénom(s)" == "prenoms").
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     FIELD_LAST_NAME: ("Nom", "Nom de famille", "Last name", "Lastname", "Surname", "Family name"),
-    FIELD_FIRST_NAMES: ("Prénom", "Prénoms", "Prénom(s)", "First name", "First names", "Firstname",
-                        "Given name", "Given names", "Given name(s)", "Forename", "Forenames"),
-    FIELD_BIRTH_DATE: ("Date de naissance", "Date naissance", "Né(e) le", "Né le", "Née le", "Birth date",
-                       "Date of birth", "DOB", "Birthdate", "Naissance"),
-    FIELD_EMAIL: ("E-mail", "Email", "Courriel", "Adresse e-mail", "Adresse mail", "Adresse électronique", "Mail",
-                  "E-mail address", "Email address"),
-    FIELD_EXTERNAL_ID: ("Identifiant", "Référence", "Ref", "External id", "Id externe", "Identifiant externe",
-                        "Référence externe", "Matricule", "ID"),
+    FIELD_FIRST_NAMES: (
+        "Prénom",
+        "Prénoms",
+        "Prénom(s)",
+        "First name",
+        "First names",
+        "Firstname",
+        "Given name",
+        "Given names",
+        "Given name(s)",
+        "Forename",
+        "Forenames",
+    ),
+    FIELD_BIRTH_DATE: (
+        "Date de naissance",
+        "Date naissance",
+        "Né(e) le",
+        "Né le",
+        "Née le",
+        "Birth date",
+        "Date of birth",
+        "DOB",
+        "Birthdate",
+        "Naissance",
+    ),
+    FIELD_EMAIL: (
+        "E-mail",
+        "Email",
+        "Courriel",
+        "Adresse e-mail",
+        "Adresse mail",
+        "Adresse électronique",
+        "Mail",
+        "E-mail address",
+        "Email address",
+    ),
+    FIELD_EXTERNAL_ID: (
+        "Identifiant",
+        "Référence",
+        "Ref",
+        "External id",
+        "Id externe",
+        "Identifiant externe",
+        "Référence externe",
+        "Matricule",
+        "ID",
+    ),
 }
 
 # --- French messages (module constants so callers and tests can refer to them) ---------------------------------
@@ -82,12 +121,13 @@ MSG_EMPTY_FILE = "Le fichier est vide."
 MSG_TOO_BIG = "Le fichier est trop volumineux ({size}) : {limit} au maximum."
 MSG_TOO_MANY_ROWS = "Le fichier contient plus de {limit} stagiaires : {limit} au maximum par import."
 MSG_UNKNOWN_FORMAT = "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
-MSG_XLS = ("Le format Excel 97-2003 (.xls) n'est pas pris en charge : "
-           "enregistrez le fichier au format Excel (.xlsx) ou CSV.")
-MSG_ENCRYPTED = ("Ce fichier Excel est protégé par un mot de passe : "
-                 "retirez la protection puis déposez-le à nouveau.")
-MSG_ODS = ("Le format OpenDocument (.ods) n'est pas pris en charge : "
-           "enregistrez le fichier au format Excel (.xlsx) ou CSV.")
+MSG_XLS = (
+    "Le format Excel 97-2003 (.xls) n'est pas pris en charge : enregistrez le fichier au format Excel (.xlsx) ou CSV."
+)
+MSG_ENCRYPTED = "Ce fichier Excel est protégé par un mot de passe : retirez la protection puis déposez-le à nouveau."
+MSG_ODS = (
+    "Le format OpenDocument (.ods) n'est pas pris en charge : enregistrez le fichier au format Excel (.xlsx) ou CSV."
+)
 MSG_HTML = "Ce fichier est une page web (HTML), pas un tableau : enregistrez-le au format Excel (.xlsx) ou CSV."
 MSG_PDF = "Les fichiers PDF ne sont pas pris en charge : déposez un fichier Excel (.xlsx) ou CSV."
 MSG_XLSX_DAMAGED = "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
@@ -97,8 +137,10 @@ MSG_EMPTY_SHEET = "La feuille « {sheet} » du classeur est vide."
 MSG_SEVERAL_SHEETS = "Le classeur contient {count} feuilles : seule la feuille « {sheet} » a été lue."
 MSG_CSV_MALFORMED = "Le fichier CSV est mal formé (vers la ligne {line}) : il ne peut pas être lu."
 MSG_UNREADABLE = "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
-MSG_NO_HEADER = ("Aucune colonne reconnue sur la ligne d'en-tête (ligne {line}) : la première ligne doit contenir "
-                 "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant).")
+MSG_NO_HEADER = (
+    "Aucune colonne reconnue sur la ligne d'en-tête (ligne {line}) : la première ligne doit contenir "
+    "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."
+)
 MSG_MISSING_COLUMN = "Colonne obligatoire « {label} » introuvable (intitulés acceptés : {accepted})."
 MSG_DUPLICATE_COLUMN = "La colonne « {label} » apparaît plusieurs fois (colonnes {columns})."
 MSG_IGNORED_COLUMNS = "Colonnes ignorées : {columns}."
@@ -113,10 +155,12 @@ MSG_FIRST_NAMES_MISSING = "Prénom(s) manquant(s)."
 MSG_FIRST_NAMES_TOO_LONG = "Prénom(s) trop long(s) ({length} caractères, {limit} au maximum)."
 MSG_FIRST_NAMES_NO_LETTER = "Le prénom doit contenir au moins une lettre : « {value} »."
 MSG_BIRTH_DATE_MISSING = "Date de naissance manquante."
-MSG_BIRTH_DATE_UNREADABLE = ("Date de naissance illisible : « {value} » "
-                             "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ).")
-MSG_BIRTH_DATE_TWO_DIGIT_YEAR = ("Date de naissance « {value} » : "
-                                 "l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA).")
+MSG_BIRTH_DATE_UNREADABLE = (
+    "Date de naissance illisible : « {value} » (formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
+)
+MSG_BIRTH_DATE_TWO_DIGIT_YEAR = (
+    "Date de naissance « {value} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
+)
 MSG_BIRTH_DATE_IMPOSSIBLE = "Date de naissance impossible : « {value} » n'existe pas (format attendu : JJ/MM/AAAA)."
 MSG_BIRTH_DATE_FUTURE = "Date de naissance dans le futur : {date}."
 MSG_BIRTH_DATE_TOO_OLD = "Date de naissance invraisemblable : {date} (plus de {max_age} ans)."
@@ -195,11 +239,20 @@ def parse_trainee_file(
     """
     result = ImportResult()
     try:
-        _parse(result, bytes(data or b""), filename or "", content_type or "", _Rules(
-            existing_keys=existing_keys if isinstance(existing_keys, set | frozenset) else set(existing_keys),
-            today=today or dt.date.today(),
-            min_age=min_age, max_age=max_age, max_bytes=max_bytes, max_rows=max_rows,
-        ))
+        _parse(
+            result,
+            bytes(data or b""),
+            filename or "",
+            content_type or "",
+            _Rules(
+                existing_keys=existing_keys if isinstance(existing_keys, set | frozenset) else set(existing_keys),
+                today=today or dt.date.today(),
+                min_age=min_age,
+                max_age=max_age,
+                max_bytes=max_bytes,
+                max_rows=max_rows,
+            ),
+        )
     except Exception:  # never raise on bad input: an unforeseen failure is reported as an unreadable file
         logger.exception("Trainee import: unexpected failure while reading %r", filename)
         result.rows.clear()
@@ -208,6 +261,7 @@ def parse_trainee_file(
 
 
 # --- Internals ----------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Rules:
@@ -313,7 +367,7 @@ def _parse_csv(result: ImportResult, data: bytes, rules: _Rules) -> None:
     delimiter = None
     directive = _SEP_DIRECTIVE.match(text)
     if directive:  # Excel's "sep=;" first line (Excel hides it: the next line is line 1)
-        delimiter, text = directive.group(1), text[directive.end():]
+        delimiter, text = directive.group(1), text[directive.end() :]
     if delimiter is None:
         delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -345,6 +399,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------------------
+
 
 def _parse_zip(result: ImportResult, data: bytes, rules: _Rules) -> None:
     try:
@@ -405,6 +460,7 @@ def _parse_zip(result: ImportResult, data: bytes, rules: _Rules) -> None:
 
 
 # --- Rows ---------------------------------------------------------------------------------------------------------
+
 
 def _normalize_header(value: object) -> str:
     return re.sub(r"[^a-z0-9]", "", strip_accents(_text(value)).casefold())
@@ -471,12 +527,18 @@ def _match_header(result: ImportResult, line: int, cells: list[object]) -> dict[
     for key in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
         if key in columns and len(columns[key]) > 1:
             letters = ", ".join(_column_letter(index) for index in columns[key][:-1])
-            result.error(line, key, MSG_DUPLICATE_COLUMN.format(
-                label=FIELD_LABELS[key], columns=f"{letters} et {_column_letter(columns[key][-1])}"))
+            result.error(
+                line,
+                key,
+                MSG_DUPLICATE_COLUMN.format(
+                    label=FIELD_LABELS[key], columns=f"{letters} et {_column_letter(columns[key][-1])}"
+                ),
+            )
     for key in REQUIRED_FIELDS:
         if key not in columns:
-            result.error(line, key, MSG_MISSING_COLUMN.format(
-                label=FIELD_LABELS[key], accepted=", ".join(HEADER_ALIASES[key])))
+            result.error(
+                line, key, MSG_MISSING_COLUMN.format(label=FIELD_LABELS[key], accepted=", ".join(HEADER_ALIASES[key]))
+            )
     if result.errors:
         return None
     if ignored:
@@ -484,8 +546,13 @@ def _match_header(result: ImportResult, line: int, cells: list[object]) -> dict[
     return {key: indexes[0] for key, indexes in columns.items()}
 
 
-def _process_rows(result: ImportResult, rows: Iterator[tuple[int, list[object]]], rules: _Rules, *,
-                  empty_message: str = MSG_EMPTY_FILE) -> None:
+def _process_rows(
+    result: ImportResult,
+    rows: Iterator[tuple[int, list[object]]],
+    rules: _Rules,
+    *,
+    empty_message: str = MSG_EMPTY_FILE,
+) -> None:
     header_line: int | None = None
     mapping: dict[str, int] = {}
     data_rows = trainee_rows = 0
@@ -526,15 +593,36 @@ def _process_rows(result: ImportResult, rows: Iterator[tuple[int, list[object]]]
         result.error(None, FIELD_FILE, MSG_NO_TRAINEE)
 
 
-def _process_row(result: ImportResult, line: int, values: dict[str, object], rules: _Rules,
-                 seen_keys: dict[str, int], seen_ids: dict[str, int]) -> None:
+def _process_row(
+    result: ImportResult,
+    line: int,
+    values: dict[str, object],
+    rules: _Rules,
+    seen_keys: dict[str, int],
+    seen_ids: dict[str, int],
+) -> None:
     errors_before = len(result.errors)
-    last_name = _check_name(result, line, FIELD_LAST_NAME, _text(values.get(FIELD_LAST_NAME)),
-                            MSG_LAST_NAME_MISSING, MSG_LAST_NAME_TOO_LONG, MSG_LAST_NAME_NO_LETTER)
-    first_names = _check_name(result, line, FIELD_FIRST_NAMES, _text(values.get(FIELD_FIRST_NAMES)),
-                              MSG_FIRST_NAMES_MISSING, MSG_FIRST_NAMES_TOO_LONG, MSG_FIRST_NAMES_NO_LETTER)
-    birth_date, problem = parse_birth_date(values.get(FIELD_BIRTH_DATE), today=rules.today,
-                                           min_age=rules.min_age, max_age=rules.max_age)
+    last_name = _check_name(
+        result,
+        line,
+        FIELD_LAST_NAME,
+        _text(values.get(FIELD_LAST_NAME)),
+        MSG_LAST_NAME_MISSING,
+        MSG_LAST_NAME_TOO_LONG,
+        MSG_LAST_NAME_NO_LETTER,
+    )
+    first_names = _check_name(
+        result,
+        line,
+        FIELD_FIRST_NAMES,
+        _text(values.get(FIELD_FIRST_NAMES)),
+        MSG_FIRST_NAMES_MISSING,
+        MSG_FIRST_NAMES_TOO_LONG,
+        MSG_FIRST_NAMES_NO_LETTER,
+    )
+    birth_date, problem = parse_birth_date(
+        values.get(FIELD_BIRTH_DATE), today=rules.today, min_age=rules.min_age, max_age=rules.max_age
+    )
     if problem:
         result.error(line, FIELD_BIRTH_DATE, problem)
     email = _text(values.get(FIELD_EMAIL))
@@ -544,12 +632,18 @@ def _process_row(result: ImportResult, line: int, values: dict[str, object], rul
             result.error(line, FIELD_EMAIL, problem)
     external_id = _text(values.get(FIELD_EXTERNAL_ID))
     if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
-        result.error(line, FIELD_EXTERNAL_ID, MSG_EXTERNAL_ID_TOO_LONG.format(
-            length=len(external_id), limit=MAX_EXTERNAL_ID_LENGTH))
+        result.error(
+            line,
+            FIELD_EXTERNAL_ID,
+            MSG_EXTERNAL_ID_TOO_LONG.format(length=len(external_id), limit=MAX_EXTERNAL_ID_LENGTH),
+        )
     elif external_id:
         if external_id in seen_ids:
-            result.error(line, FIELD_EXTERNAL_ID, MSG_EXTERNAL_ID_DUPLICATE.format(
-                value=external_id, line=seen_ids[external_id]))
+            result.error(
+                line,
+                FIELD_EXTERNAL_ID,
+                MSG_EXTERNAL_ID_DUPLICATE.format(value=external_id, line=seen_ids[external_id]),
+            )
         else:
             seen_ids[external_id] = line
     if last_name and first_names and birth_date:
@@ -564,8 +658,9 @@ def _process_row(result: ImportResult, line: int, values: dict[str, object], rul
         result.rows.append(ImportedTrainee(line, last_name, first_names, birth_date, email, external_id))
 
 
-def _check_name(result: ImportResult, line: int, field_name: str, value: str, missing: str, too_long: str,
-                no_letter: str) -> str | None:
+def _check_name(
+    result: ImportResult, line: int, field_name: str, value: str, missing: str, too_long: str, no_letter: str
+) -> str | None:
     if not value:
         result.error(line, field_name, missing)
     elif len(value) > MAX_NAME_LENGTH:
@@ -585,8 +680,9 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME_SUFFIX + "$")
 _TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}\s*([/.\-])\s*\d{1,2}\s*\1\s*\d{2}$")
 
 
-def parse_birth_date(value: object, *, today: dt.date, min_age: int = DEFAULT_MIN_AGE,
-                     max_age: int = DEFAULT_MAX_AGE) -> tuple[dt.date | None, str | None]:
+def parse_birth_date(
+    value: object, *, today: dt.date, min_age: int = DEFAULT_MIN_AGE, max_age: int = DEFAULT_MAX_AGE
+) -> tuple[dt.date | None, str | None]:
     """(date, None) or (None, French message). Accepts date/datetime cells and JJ/MM/AAAA, JJ-MM-AAAA,
     JJ.MM.AAAA, AAAA-MM-JJ text; numbers (a date cell that lost its format) are refused, not guessed."""
     if isinstance(value, dt.datetime):

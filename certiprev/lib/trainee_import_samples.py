@@ -16,18 +16,25 @@ def sample_rows(count: int = 3) -> list[list[object]]:
     first_names = ["Jean-Luc", "Élodie", "Anne Marie", "Zoé", "François", "Maël", "Noémie", "Chloë"]
     rows: list[list[object]] = []
     for index in range(count):  # birth dates alone are distinct for the first 840 rows
-        rows.append([
-            last_names[index % len(last_names)],
-            first_names[(index * 3) % len(first_names)],
-            dt.date(1960 + index % 40, 1 + index % 12, 1 + index % 28),
-            f"stagiaire{index + 1}@exemple.fr",
-            f"REF-{index + 1:04d}",
-        ])
+        rows.append(
+            [
+                last_names[index % len(last_names)],
+                first_names[(index * 3) % len(first_names)],
+                dt.date(1960 + index % 40, 1 + index % 12, 1 + index % 28),
+                f"stagiaire{index + 1}@exemple.fr",
+                f"REF-{index + 1:04d}",
+            ]
+        )
     return rows
 
 
-def make_xlsx(rows: Sequence[Sequence[object]], headers: Sequence[str] | None = None, *,
-              sheet_title: str = "Stagiaires", date_format: str = "dd/mm/yyyy") -> bytes:
+def make_xlsx(
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[str] | None = None,
+    *,
+    sheet_title: str = "Stagiaires",
+    date_format: str = "dd/mm/yyyy",
+) -> bytes:
     """An XLSX workbook (one sheet): the header row, then `rows`. Dates are written as real Excel date cells."""
     from openpyxl import Workbook
 
@@ -46,8 +53,14 @@ def make_xlsx(rows: Sequence[Sequence[object]], headers: Sequence[str] | None = 
     return buffer.getvalue()
 
 
-def make_csv(rows: Sequence[Sequence[object]], headers: Sequence[str] | None = None, delimiter: str = ";",
-             encoding: str = "utf-8-sig", *, line_terminator: str = "\r\n") -> bytes:
+def make_csv(
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[str] | None = None,
+    delimiter: str = ";",
+    encoding: str = "utf-8-sig",
+    *,
+    line_terminator: str = "\r\n",
+) -> bytes:
     """A CSV file as Excel writes it: dates as JJ/MM/AAAA, None as an empty cell, CRLF line ends by default."""
 
     def text(value: object) -> str:

@@ -27,6 +27,7 @@ class DeadlineReminder(models.Model):
     class Meta:
         verbose_name = "rappel de clôture"
         verbose_name_plural = "rappels de clôture"
-        constraints = [
-            models.UniqueConstraint(fields=["training", "days_before"], name="unique_deadline_reminder")
-        ]
+        constraints = [models.UniqueConstraint(fields=["training", "days_before"], name="unique_deadline_reminder")]
+
+    def __str__(self) -> str:
+        return f"Rappel J-{self.days_before} — {self.training_id}"

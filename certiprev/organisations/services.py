@@ -29,7 +29,14 @@ def check_period(valid_from: dt.date, valid_until: dt.date) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, by, name: str, siret: str, kind: str, address: str = "", postal_code: str = "", city: str = "",
+    *,
+    by,
+    name: str,
+    siret: str,
+    kind: str,
+    address: str = "",
+    postal_code: str = "",
+    city: str = "",
     region: str = "",
 ) -> Organisation:
     require_network_admin(by)
@@ -47,8 +54,13 @@ def organisation_create(
     if Organisation.objects.filter(siret=siret).exists():
         raise WorkflowError("siret_taken", f"Un organisme porte déjà le SIRET {siret}.", status=409, field="siret")
     organisation = Organisation.objects.create(
-        name=name, siret=siret, kind=kind, address=clean_name(address), postal_code=clean_text(postal_code),
-        city=clean_name(city), region=region,
+        name=name,
+        siret=siret,
+        kind=kind,
+        address=clean_name(address),
+        postal_code=clean_text(postal_code),
+        city=clean_name(city),
+        region=region,
     )
     audit_event_record(by=by, action="organisation_create", target=organisation, data={"siret": siret})
     return organisation
@@ -64,7 +76,9 @@ def habilitation_create(
         organisation=organisation, scheme=scheme, valid_from=valid_from, valid_until=valid_until
     )
     audit_event_record(
-        by=by, action="habilitation_create", target=organisation,
+        by=by,
+        action="habilitation_create",
+        target=organisation,
         data={"scheme": scheme.code, "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
     )
     return habilitation
@@ -82,7 +96,10 @@ def habilitation_end(*, by, habilitation: Habilitation, on: dt.date, reason: str
     habilitation.valid_until = min(previous, on)
     habilitation.save(update_fields=["valid_until"])
     audit_event_record(
-        by=by, action="habilitation_end", target=habilitation.organisation, comment=reason,
+        by=by,
+        action="habilitation_end",
+        target=habilitation.organisation,
+        comment=reason,
         data={"scheme": habilitation.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
     )
     return habilitation

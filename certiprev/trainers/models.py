@@ -27,9 +27,7 @@ class Trainer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="trainer"
     )
-    notify_on_submission = models.BooleanField(
-        "m'alerter par e-mail quand une session m'est soumise", default=True
-    )
+    notify_on_submission = models.BooleanField("m'alerter par e-mail quand une session m'est soumise", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -30,12 +30,14 @@ def trainer_create(*, by, first_name: str, last_name: str, email: str, number: s
     number = (number or "").strip().upper()
     if number and not re.fullmatch(TRAINER_NUMBER_RE, number):
         raise WorkflowError(
-            "trainer_number_invalid", "Le numéro est fait de 3 lettres majuscules puis 5 chiffres (ex. ABC12345).",
+            "trainer_number_invalid",
+            "Le numéro est fait de 3 lettres majuscules puis 5 chiffres (ex. ABC12345).",
             field="number",
         )
     if number and Trainer.objects.filter(number=number).exists():
-        raise WorkflowError("trainer_number_taken", f"Le numéro {number} est déjà attribué.", status=409,
-                            field="number")
+        raise WorkflowError(
+            "trainer_number_taken", f"Le numéro {number} est déjà attribué.", status=409, field="number"
+        )
     user = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
     if Trainer.objects.filter(user=user).exists():
         raise WorkflowError("trainer_exists", f"{user.email} est déjà formateur.", status=409, field="email")
@@ -49,8 +51,9 @@ def trainer_create(*, by, first_name: str, last_name: str, email: str, number: s
             break
         except IntegrityError:
             if number:
-                raise WorkflowError("trainer_number_taken", f"Le numéro {number} est déjà attribué.", status=409,
-                                    field="number") from None
+                raise WorkflowError(
+                    "trainer_number_taken", f"Le numéro {number} est déjà attribué.", status=409, field="number"
+                ) from None
     else:  # pragma: no cover - 17 million numbers
         raise WorkflowError("trainer_number_exhausted", "Impossible d'attribuer un numéro : réessayez.", status=409)
     audit_event_record(by=by, action="trainer_create", target=trainer, data={"number": trainer.number})
@@ -67,7 +70,9 @@ def trainer_certification_create(
         trainer=trainer, scheme=scheme, valid_from=valid_from, valid_until=valid_until
     )
     audit_event_record(
-        by=by, action="trainer_certification_create", target=trainer,
+        by=by,
+        action="trainer_certification_create",
+        target=trainer,
         data={"scheme": scheme.code, "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
     )
     return certification
@@ -84,7 +89,10 @@ def trainer_certification_end(*, by, certification: TrainerCertification, on: dt
     certification.valid_until = min(previous, on)
     certification.save(update_fields=["valid_until"])
     audit_event_record(
-        by=by, action="trainer_certification_end", target=certification.trainer, comment=reason,
+        by=by,
+        action="trainer_certification_end",
+        target=certification.trainer,
+        comment=reason,
         data={"scheme": certification.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
     )
     return certification

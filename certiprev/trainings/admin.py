@@ -23,8 +23,17 @@ class TrainingEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 class TrainingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Sessions are read-only here: every change goes through the workflow services."""
 
-    list_display = ["public_id", "organisation", "scheme", "kind", "start_date", "end_date", "trainer", "state",
-                    "close_before"]
+    list_display = [
+        "public_id",
+        "organisation",
+        "scheme",
+        "kind",
+        "start_date",
+        "end_date",
+        "trainer",
+        "state",
+        "close_before",
+    ]
     list_filter = ["state", "scheme", "kind"]
     search_fields = ["organisation__name", "trainer__number", "place", "external_id"]
     list_select_related = ["organisation", "scheme", "trainer"]

@@ -139,7 +139,8 @@ class Trainee(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["training", "identity_key"], name="unique_trainee_per_training"),
             models.CheckConstraint(
-                condition=~Q(present=False, passed=True), name="absent_trainee_cannot_pass",
+                condition=~Q(present=False, passed=True),
+                name="absent_trainee_cannot_pass",
                 violation_error_message="Un stagiaire absent ne peut pas réussir.",
             ),
         ]

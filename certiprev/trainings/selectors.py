@@ -60,9 +60,7 @@ def _parse_uuid(value) -> uuid.UUID:
 
 def get_training_for_user(user, public_id, *, as_trainer: bool | None = None) -> Training:
     """The training with this public id if the user may see it; 404 otherwise (never 403: no existence leak)."""
-    queryset = trainings_visible_to(user, as_trainer=as_trainer).select_related(
-        "organisation", "scheme", "trainer"
-    )
+    queryset = trainings_visible_to(user, as_trainer=as_trainer).select_related("organisation", "scheme", "trainer")
     try:
         return queryset.get(public_id=_parse_uuid(public_id))
     except Training.DoesNotExist:

@@ -169,7 +169,14 @@ def _require(by, training: Training, allowed: Iterable[str], what: str) -> str:
 
 
 def _event(
-    training: Training, *, by, role: str, action: str, from_state: str = "", to_state: str = "", comment: str = "",
+    training: Training,
+    *,
+    by,
+    role: str,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
     data: dict | None = None,
 ) -> TrainingEvent:
     return TrainingEvent.objects.create(
@@ -209,15 +216,24 @@ def _transition(training: Training, action: str, *, by, role: str, comment: str 
     )
     if changed != 1:
         raise WorkflowError(
-            "conflict", "La session vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
+            "conflict",
+            "La session vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
             status=409,
         )
     training.state = transition.target
     training.updated_at = now
     for field, value in updates.items():
         setattr(training, field, value)
-    return _event(training, by=by, role=role, action=action, from_state=old_state, to_state=transition.target,
-                  comment=comment, data=data)
+    return _event(
+        training,
+        by=by,
+        role=role,
+        action=action,
+        from_state=old_state,
+        to_state=transition.target,
+        comment=comment,
+        data=data,
+    )
 
 
 def _notify(event: TrainingEvent) -> None:
@@ -241,8 +257,16 @@ def _require_reason(reason: str, what: str) -> str:
 
 @transaction.atomic
 def training_create(
-    *, by, organisation: Organisation, scheme: Scheme, kind: str, start_date: dt.date, end_date: dt.date,
-    place: str, trainer_number: str, external_id: str = "",
+    *,
+    by,
+    organisation: Organisation,
+    scheme: Scheme,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    place: str,
+    trainer_number: str,
+    external_id: str = "",
 ) -> Training:
     """Create a draft session after checking habilitation, trainer certification and dates."""
     is_member = getattr(by, "is_active", False) and organisation.pk in organisation_ids_of(by)
@@ -261,15 +285,24 @@ def training_create(
     trainer = trainer_find(trainer_number)
     _check_trainer_certification(trainer, scheme, start_date, end_date)
     training = Training(
-        organisation=organisation, scheme=scheme, kind=kind, start_date=start_date, end_date=end_date, place=place,
-        trainer=trainer, external_id=clean_text(external_id)[:100], created_by=by,
+        organisation=organisation,
+        scheme=scheme,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        place=place,
+        trainer=trainer,
+        external_id=clean_text(external_id)[:100],
+        created_by=by,
     )
     try:
         with transaction.atomic():
             training.save()
     except IntegrityError:
         raise WorkflowError(
-            "external_id_taken", "Une autre session de l'organisme porte déjà cette référence externe.", status=409,
+            "external_id_taken",
+            "Une autre session de l'organisme porte déjà cette référence externe.",
+            status=409,
             field="external_id",
         ) from None
     role = Actor.MEMBER if is_member else Actor.ADMIN
@@ -306,15 +339,23 @@ def training_update(*, by, training: Training, **changes) -> Training:
     _check_habilitation(training.organisation, scheme, start, end)
     _check_trainer_certification(trainer, scheme, start, end)
     before = {
-        "scheme": training.scheme.code, "kind": training.kind, "start_date": training.start_date.isoformat(),
-        "end_date": training.end_date.isoformat(), "place": training.place, "trainer": training.trainer.number,
+        "scheme": training.scheme.code,
+        "kind": training.kind,
+        "start_date": training.start_date.isoformat(),
+        "end_date": training.end_date.isoformat(),
+        "place": training.place,
+        "trainer": training.trainer.number,
     }
     training.scheme, training.kind, training.start_date, training.end_date = scheme, kind, start, end
     training.place, training.trainer = place, trainer
     training.save()
     after = {
-        "scheme": scheme.code, "kind": kind, "start_date": start.isoformat(), "end_date": end.isoformat(),
-        "place": place, "trainer": trainer.number,
+        "scheme": scheme.code,
+        "kind": kind,
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "place": place,
+        "trainer": trainer.number,
     }
     diff = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if diff:
@@ -395,8 +436,12 @@ def _duplicate_error(data: TraineeData) -> WorkflowError:
 def _build_trainee(training: Training, data: TraineeData) -> Trainee:
     last, first = clean_name(data.last_name), clean_name(data.first_names)
     return Trainee(
-        training=training, last_name=last, first_names=first, birth_date=data.birth_date,
-        email=(data.email or "").strip().lower(), external_id=clean_text(data.external_id),
+        training=training,
+        last_name=last,
+        first_names=first,
+        birth_date=data.birth_date,
+        email=(data.email or "").strip().lower(),
+        external_id=clean_text(data.external_id),
         identity_key=identity_key(last, first, data.birth_date),
     )
 
@@ -412,8 +457,13 @@ def trainee_add(*, by, training: Training, data: TraineeData) -> Trainee:
     if training.trainees.filter(identity_key=trainee.identity_key).exists():
         raise _duplicate_error(data)
     trainee.save()
-    _event(training, by=by, role=role, action=Action.TRAINEE_ADD, data={"trainee": str(trainee.public_id),
-                                                                           "name": str(trainee)})
+    _event(
+        training,
+        by=by,
+        role=role,
+        action=Action.TRAINEE_ADD,
+        data={"trainee": str(trainee.public_id), "name": str(trainee)},
+    )
     Training.objects.filter(pk=training.pk).update(updated_at=timezone.now())
     return trainee
 
@@ -458,8 +508,13 @@ def trainee_update(*, by, trainee: Trainee, data: TraineeData) -> Trainee:
     for field in ("last_name", "first_names", "birth_date", "email", "external_id", "identity_key"):
         setattr(trainee, field, getattr(updated, field))
     trainee.save()
-    _event(training, by=by, role=role, action=Action.TRAINEE_UPDATE, data={"trainee": str(trainee.public_id),
-                                                                              "name": str(trainee)})
+    _event(
+        training,
+        by=by,
+        role=role,
+        action=Action.TRAINEE_UPDATE,
+        data={"trainee": str(trainee.public_id), "name": str(trainee)},
+    )
     return trainee
 
 
@@ -469,8 +524,13 @@ def trainee_remove(*, by, trainee: Trainee) -> None:
     _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.MEMBER}, "modifier les stagiaires de")
     _require_editable(training, "retirer un stagiaire")
-    _event(training, by=by, role=role, action=Action.TRAINEE_REMOVE, data={"trainee": str(trainee.public_id),
-                                                                              "name": str(trainee)})
+    _event(
+        training,
+        by=by,
+        role=role,
+        action=Action.TRAINEE_REMOVE,
+        data={"trainee": str(trainee.public_id), "name": str(trainee)},
+    )
     trainee.delete()
 
 
@@ -534,20 +594,26 @@ def training_validate(*, by, training: Training, results: list[TraineeResult]) -
         elif key in seen:
             errors.append({"trainee_id": key, "message": f"{trainees[key]} apparaît plusieurs fois."})
         elif result.passed and not result.present:
-            errors.append({"trainee_id": key, "message": f"{trainees[key]} est absent·e : il ou elle ne peut pas "
-                                                            "avoir réussi."})
+            errors.append(
+                {"trainee_id": key, "message": f"{trainees[key]} est absent·e : il ou elle ne peut pas avoir réussi."}
+            )
         seen.setdefault(key, result)
     missing = [trainees[k] for k in trainees if k not in seen]
     for trainee in missing:
-        errors.append({"trainee_id": str(trainee.public_id), "message": f"Indiquez la présence et le résultat de "
-                                                                          f"{trainee}."})
+        errors.append(
+            {"trainee_id": str(trainee.public_id), "message": f"Indiquez la présence et le résultat de {trainee}."}
+        )
     if training.state == TrainingState.SUBMITTED and errors:
         raise WorkflowError("results_invalid", errors[0]["message"], errors=errors)
     # The compare-and-swap comes first so that a concurrent validation fails before touching any trainee.
     passed = sum(1 for r in seen.values() if r.passed)
     absent = sum(1 for r in seen.values() if not r.present)
     event = _transition(
-        training, Action.VALIDATE, by=by, role=role, validated_at=timezone.now(),
+        training,
+        Action.VALIDATE,
+        by=by,
+        role=role,
+        validated_at=timezone.now(),
         data={"passed": passed, "failed": len(seen) - passed - absent, "absent": absent},
     )
     for key, result in seen.items():
@@ -601,8 +667,12 @@ def training_override_deadline(*, by, training: Training, reason: str, until: dt
     _lock(training)  # roles and state are checked on the fresh row, under its lock
     role = _require(by, training, {Actor.ADMIN}, "accorder une dérogation pour")
     reason = _require_reason(reason, "de la dérogation")
-    if training.state not in (TrainingState.SUBMITTED, TrainingState.RETURNED, TrainingState.VALIDATED,
-                              TrainingState.DRAFT):
+    if training.state not in (
+        TrainingState.SUBMITTED,
+        TrainingState.RETURNED,
+        TrainingState.VALIDATED,
+        TrainingState.DRAFT,
+    ):
         raise WorkflowError(
             "invalid_state",
             f"Aucune dérogation possible : la session est {_STATE_PHRASE[TrainingState(training.state)]}.",
@@ -625,6 +695,12 @@ def training_override_deadline(*, by, training: Training, reason: str, until: dt
     previous = training.effective_close_deadline
     Training.objects.filter(pk=training.pk).update(close_extended_until=until, updated_at=timezone.now())
     training.close_extended_until = until
-    _event(training, by=by, role=role, action=Action.OVERRIDE_DEADLINE, comment=reason,
-           data={"previous_deadline": previous.isoformat(), "extended_until": until.isoformat()})
+    _event(
+        training,
+        by=by,
+        role=role,
+        action=Action.OVERRIDE_DEADLINE,
+        comment=reason,
+        data={"previous_deadline": previous.isoformat(), "extended_until": until.isoformat()},
+    )
     return training

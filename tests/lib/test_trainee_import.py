@@ -69,6 +69,7 @@ def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
 
 # --- Formats and encodings ------------------------------------------------------------------------------------
 
+
 def test_a_semicolon_csv_with_bom_gives_one_trainee_per_row_numbered_as_in_the_spreadsheet():
     data = make_csv([DUPONT, MARTIN], HEADERS, delimiter=";", encoding="utf-8-sig")
     assert data.startswith(b"\xef\xbb\xbf")
@@ -156,7 +157,9 @@ def test_an_xlsx_with_real_date_and_datetime_cells_is_read():
 
     assert result.ok and result.file_format == "xlsx"
     assert [(row.line, row.birth_date) for row in result.rows] == [
-        (2, dt.date(1990, 5, 12)), (3, dt.date(1985, 11, 3))]
+        (2, dt.date(1990, 5, 12)),
+        (3, dt.date(1985, 11, 3)),
+    ]
 
 
 def test_an_xlsx_with_text_dates_is_read():
@@ -205,23 +208,41 @@ def test_a_workbook_with_several_sheets_reads_the_active_one_and_says_so():
 
 # --- Headers --------------------------------------------------------------------------------------------------
 
-VALUES_BY_FIELD = {"last_name": "Dupont", "first_names": "Jean", "birth_date": "12/05/1990",
-                   "email": "jean@exemple.fr", "external_id": "A-1"}
+VALUES_BY_FIELD = {
+    "last_name": "Dupont",
+    "first_names": "Jean",
+    "birth_date": "12/05/1990",
+    "email": "jean@exemple.fr",
+    "external_id": "A-1",
+}
 EXPECTED = ImportedTrainee(2, "Dupont", "Jean", dt.date(1990, 5, 12), "jean@exemple.fr", "A-1")
 
 
-@pytest.mark.parametrize(("headers", "fields"), [
-    (["Nom", "Prénom(s)", "Date de naissance", "E-mail", "Identifiant"],
-     ["last_name", "first_names", "birth_date", "email", "external_id"]),
-    (["Identifiant", "E-mail", "Date de naissance", "Prénom(s)", "Nom"],
-     ["external_id", "email", "birth_date", "first_names", "last_name"]),
-    (["Last name", "First names", "Date of birth", "Email", "External id"],
-     ["last_name", "first_names", "birth_date", "email", "external_id"]),
-    (["Email", "DOB", "Given name(s)", "Surname", "Id externe"],
-     ["email", "birth_date", "first_names", "last_name", "external_id"]),
-    (["Courriel", "Né(e) le", "Nom de famille", "Prénoms", "Référence"],
-     ["email", "birth_date", "last_name", "first_names", "external_id"]),
-])
+@pytest.mark.parametrize(
+    ("headers", "fields"),
+    [
+        (
+            ["Nom", "Prénom(s)", "Date de naissance", "E-mail", "Identifiant"],
+            ["last_name", "first_names", "birth_date", "email", "external_id"],
+        ),
+        (
+            ["Identifiant", "E-mail", "Date de naissance", "Prénom(s)", "Nom"],
+            ["external_id", "email", "birth_date", "first_names", "last_name"],
+        ),
+        (
+            ["Last name", "First names", "Date of birth", "Email", "External id"],
+            ["last_name", "first_names", "birth_date", "email", "external_id"],
+        ),
+        (
+            ["Email", "DOB", "Given name(s)", "Surname", "Id externe"],
+            ["email", "birth_date", "first_names", "last_name", "external_id"],
+        ),
+        (
+            ["Courriel", "Né(e) le", "Nom de famille", "Prénoms", "Référence"],
+            ["email", "birth_date", "last_name", "first_names", "external_id"],
+        ),
+    ],
+)
 def test_headers_are_matched_in_any_order_in_french_or_english(headers, fields):
     result = parse(make_csv([[VALUES_BY_FIELD[field] for field in fields]], headers))
 
@@ -229,11 +250,17 @@ def test_headers_are_matched_in_any_order_in_french_or_english(headers, fields):
     assert result.rows == [EXPECTED]
 
 
-@pytest.mark.parametrize(("field", "alias"), [(field, alias) for field, aliases in HEADER_ALIASES.items()
-                                              for alias in aliases])
+@pytest.mark.parametrize(
+    ("field", "alias"), [(field, alias) for field, aliases in HEADER_ALIASES.items() for alias in aliases]
+)
 def test_every_documented_header_spelling_is_recognised(field, alias):
-    labels = {"last_name": "Nom", "first_names": "Prénom", "birth_date": "Date de naissance", "email": "E-mail",
-              "external_id": "Identifiant"}
+    labels = {
+        "last_name": "Nom",
+        "first_names": "Prénom",
+        "birth_date": "Date de naissance",
+        "email": "E-mail",
+        "external_id": "Identifiant",
+    }
     headers = [f"  {alias.upper()} " if key == field else label for key, label in labels.items()]
 
     result = parse(make_csv([list(VALUES_BY_FIELD.values())], headers))
@@ -264,25 +291,42 @@ def test_a_missing_required_column_is_one_error_naming_it():
     result = parse(make_csv([["Dupont", "12/05/1990"]], ["Nom", "Date de naissance"]))
 
     assert not result.rows
-    assert issues(result.errors) == [(1, "first_names", (
-        "Colonne obligatoire « Prénom(s) » introuvable (intitulés acceptés : Prénom, Prénoms, Prénom(s), First name, "
-        "First names, Firstname, Given name, Given names, Given name(s), Forename, Forenames)."))]
+    assert issues(result.errors) == [
+        (
+            1,
+            "first_names",
+            (
+                "Colonne obligatoire « Prénom(s) » introuvable (intitulés acceptés : Prénom, Prénoms, Prénom(s), First name, "
+                "First names, Firstname, Given name, Given names, Given name(s), Forename, Forenames)."
+            ),
+        )
+    ]
 
 
 def test_each_missing_required_column_is_named():
     result = parse(make_csv([["jean@exemple.fr"]], ["E-mail"]))
 
     assert [(line, field) for line, field, _ in issues(result.errors)] == [
-        (1, "last_name"), (1, "first_names"), (1, "birth_date")]
+        (1, "last_name"),
+        (1, "first_names"),
+        (1, "birth_date"),
+    ]
     assert "« Nom »" in result.errors[0].message and "« Date de naissance »" in result.errors[2].message
 
 
 def test_a_file_without_a_header_row_gets_one_error_asking_for_it():
     result = parse(make_csv([DUPONT, MARTIN], None))
 
-    assert issues(result.errors) == [(1, "file", (
-        "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir les intitulés "
-        "des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."))]
+    assert issues(result.errors) == [
+        (
+            1,
+            "file",
+            (
+                "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir les intitulés "
+                "des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."
+            ),
+        )
+    ]
 
 
 def test_a_column_given_twice_is_refused():
@@ -316,10 +360,22 @@ def test_a_row_with_values_only_in_ignored_columns_is_skipped_with_a_warning():
 
 # --- Dates ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "12/05/1990", "12-05-1990", "12.05.1990", "1990-05-12", "12/5/1990", "1990-5-12", " 12 / 05 / 1990 ",
-    "1990-05-12 00:00:00", "1990-05-12T00:00", "12/05/1990 00:00",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12/05/1990",
+        "12-05-1990",
+        "12.05.1990",
+        "1990-05-12",
+        "12/5/1990",
+        "1990-5-12",
+        " 12 / 05 / 1990 ",
+        "1990-05-12 00:00:00",
+        "1990-05-12T00:00",
+        "12/05/1990 00:00",
+    ],
+)
 def test_each_date_format_is_accepted(text):
     result = parse_rows([["Dupont", "Jean", text]])
 
@@ -334,19 +390,23 @@ def test_the_29th_of_february_of_a_leap_year_is_accepted():
 @pytest.mark.parametrize("text", ["31/02/1990", "29/02/1990", "31/04/1990", "00/05/1990", "12/13/1990", "1990-13-01"])
 def test_impossible_dates_are_refused(text):
     assert birth_date_error(text) == (
-        f"Date de naissance impossible : « {text} » n'existe pas (format attendu : JJ/MM/AAAA).")
+        f"Date de naissance impossible : « {text} » n'existe pas (format attendu : JJ/MM/AAAA)."
+    )
 
 
 @pytest.mark.parametrize("text", ["12/05/90", "12-05-90", "12.05.90"])
 def test_two_digit_years_are_refused(text):
     assert birth_date_error(text) == (
-        f"Date de naissance « {text} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA).")
+        f"Date de naissance « {text} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
+    )
 
 
 @pytest.mark.parametrize("text", ["12 mai 1990", "1990", "12/05", "12/05-1990", "12051990", "12/05/19901", "demain"])
 def test_unreadable_dates_are_refused_with_the_accepted_formats(text):
-    assert birth_date_error(text) == (f"Date de naissance illisible : « {text} » "
-                                      "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ).")
+    assert birth_date_error(text) == (
+        f"Date de naissance illisible : « {text} » "
+        "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
+    )
 
 
 def test_a_missing_birth_date_is_reported():
@@ -356,9 +416,16 @@ def test_a_missing_birth_date_is_reported():
 def test_a_number_in_an_xlsx_date_column_is_refused_rather_than_guessed():
     result = parse(make_xlsx([["Dupont", "Jean", 33005]], HEADERS), "stagiaires.xlsx")
 
-    assert issues(result.errors) == [(2, "birth_date", (
-        "Date de naissance illisible : « 33005 » "
-        "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."))]
+    assert issues(result.errors) == [
+        (
+            2,
+            "birth_date",
+            (
+                "Date de naissance illisible : « 33005 » "
+                "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
+            ),
+        )
+    ]
 
 
 def test_a_birth_date_in_the_future_is_refused():
@@ -374,15 +441,18 @@ def test_a_birth_date_more_than_120_years_ago_is_refused():
 def test_a_trainee_younger_than_14_at_the_import_date_is_refused():
     assert parse_rows([["Dupont", "Jean", "15/06/2011"]]).ok
     assert birth_date_error("16/06/2011") == (
-        "Date de naissance invraisemblable : 16/06/2011 (moins de 14 ans à la date de l'import).")
+        "Date de naissance invraisemblable : 16/06/2011 (moins de 14 ans à la date de l'import)."
+    )
 
 
 def test_the_minimum_and_maximum_ages_are_parameters():
     assert birth_date_error("15/06/2011", min_age=16) == (
-        "Date de naissance invraisemblable : 15/06/2011 (moins de 16 ans à la date de l'import).")
+        "Date de naissance invraisemblable : 15/06/2011 (moins de 16 ans à la date de l'import)."
+    )
     assert parse_rows([["Dupont", "Jean", "15/06/2020"]], min_age=0).ok
     assert birth_date_error("15/06/1924", max_age=100) == (
-        "Date de naissance invraisemblable : 15/06/1924 (plus de 100 ans).")
+        "Date de naissance invraisemblable : 15/06/1924 (plus de 100 ans)."
+    )
 
 
 def test_age_limits_on_the_29th_of_february_fall_back_to_the_28th():
@@ -399,6 +469,7 @@ def test_parse_birth_date_can_be_used_alone():
 
 
 # --- Names, e-mail, external id -------------------------------------------------------------------------------
+
 
 def test_missing_names_are_reported_field_by_field():
     result = parse_rows([["", "", "12/05/1990"]])
@@ -442,21 +513,41 @@ def test_values_that_look_like_formulas_are_kept_verbatim():
     assert (result.rows[0].last_name, result.rows[0].first_names) == ("=Dupont", "+Jean")
 
 
-@pytest.mark.parametrize("email", [
-    "jean.dupont@exemple.fr", "j+formation@sous.domaine.exemple.com", "o'brien@exemple.ie", "x@élysée.fr",
-    "JEAN@EXEMPLE.FR",
-])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jean.dupont@exemple.fr",
+        "j+formation@sous.domaine.exemple.com",
+        "o'brien@exemple.ie",
+        "x@élysée.fr",
+        "JEAN@EXEMPLE.FR",
+    ],
+)
 def test_valid_emails_are_kept(email):
     result = parse(make_csv([[*DUPONT, email]], [*HEADERS, "E-mail"]))
 
     assert result.ok and result.rows[0].email == email
 
 
-@pytest.mark.parametrize("email", [
-    "jean.dupont", "jean@", "@exemple.fr", "jean@exemple", "jean dupont@exemple.fr", "jean@@exemple.fr",
-    "jean..dupont@exemple.fr", ".jean@exemple.fr", "jean@-exemple.fr", "jean@exemple.f", "jean@exemple.123",
-    "jean@exemple..fr", "jérôme@exemple.fr", "jean@exemple.fr;paul@exemple.fr",
-])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jean.dupont",
+        "jean@",
+        "@exemple.fr",
+        "jean@exemple",
+        "jean dupont@exemple.fr",
+        "jean@@exemple.fr",
+        "jean..dupont@exemple.fr",
+        ".jean@exemple.fr",
+        "jean@-exemple.fr",
+        "jean@exemple.f",
+        "jean@exemple.123",
+        "jean@exemple..fr",
+        "jérôme@exemple.fr",
+        "jean@exemple.fr;paul@exemple.fr",
+    ],
+)
 def test_invalid_emails_are_reported(email):
     result = parse(make_csv([[*DUPONT, email]], [*HEADERS, "E-mail"]))
 
@@ -497,11 +588,15 @@ def test_a_row_with_several_problems_gets_one_error_per_field_and_is_not_kept():
 
     assert [row.line for row in result.rows] == [3]
     assert [(line, field) for line, field, _ in issues(result.errors)] == [
-        (2, "last_name"), (2, "birth_date"), (2, "email")]
+        (2, "last_name"),
+        (2, "birth_date"),
+        (2, "email"),
+    ]
     assert not result.ok
 
 
 # --- Duplicates -----------------------------------------------------------------------------------------------
+
 
 def test_a_duplicate_in_the_file_is_reported_on_the_later_line_naming_the_earlier_one():
     rows = [DUPONT, MARTIN, ["DUPONT ", "jean luc", "12.05.1990"], ["Dupont", "Jean-Luc", "13/05/1990"]]
@@ -510,7 +605,8 @@ def test_a_duplicate_in_the_file_is_reported_on_the_later_line_naming_the_earlie
 
     assert [row.line for row in result.rows] == [2, 3, 5]
     assert issues(result.errors) == [
-        (4, None, "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne 2.")]
+        (4, None, "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne 2.")
+    ]
 
 
 def test_a_trainee_already_registered_on_the_session_is_reported():
@@ -520,7 +616,8 @@ def test_a_trainee_already_registered_on_the_session_is_reported():
 
     assert [row.line for row in result.rows] == [2]
     assert issues(result.errors) == [
-        (3, None, "Stagiaire déjà inscrit à cette session (même nom, prénom(s) et date de naissance).")]
+        (3, None, "Stagiaire déjà inscrit à cette session (même nom, prénom(s) et date de naissance).")
+    ]
 
 
 def test_imported_rows_expose_the_identity_key_of_the_names_module():
@@ -530,6 +627,7 @@ def test_imported_rows_expose_the_identity_key_of_the_names_module():
 
 
 # --- Limits ---------------------------------------------------------------------------------------------------
+
 
 def test_a_file_larger_than_max_bytes_is_refused():
     data = make_csv([DUPONT], HEADERS)
@@ -547,13 +645,15 @@ def test_more_trainees_than_max_rows_are_refused_as_a_whole():
 
     assert len(parse(make_csv(rows[:10], SAMPLE_HEADERS), max_rows=10).rows) == 10
     assert file_error(parse(make_csv(rows, SAMPLE_HEADERS), max_rows=10)) == (
-        "Le fichier contient plus de 10 stagiaires : 10 au maximum par import.")
+        "Le fichier contient plus de 10 stagiaires : 10 au maximum par import."
+    )
 
 
 def test_the_default_limit_is_500_trainees():
     assert len(parse(make_xlsx(sample_rows(500), SAMPLE_HEADERS), "s.xlsx").rows) == 500
     assert file_error(parse(make_xlsx(sample_rows(501), SAMPLE_HEADERS), "s.xlsx")) == (
-        "Le fichier contient plus de 500 stagiaires : 500 au maximum par import.")
+        "Le fichier contient plus de 500 stagiaires : 500 au maximum par import."
+    )
 
 
 def test_reading_stops_after_ten_thousand_consecutive_blank_rows():
@@ -562,11 +662,17 @@ def test_reading_stops_after_ten_thousand_consecutive_blank_rows():
     result = parse(data)
 
     assert [row.line for row in result.rows] == [2]
-    assert issues(result.warnings) == [(10_002, "file", (
-        "Lecture arrêtée après 10 000 lignes vides consécutives : la suite du fichier a été ignorée."))]
+    assert issues(result.warnings) == [
+        (
+            10_002,
+            "file",
+            ("Lecture arrêtée après 10 000 lignes vides consécutives : la suite du fichier a été ignorée."),
+        )
+    ]
 
 
 # --- Empty, damaged and foreign files -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("data", [b"", b"   \r\n\r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n"])
 def test_an_empty_file_is_refused(data):
@@ -586,7 +692,8 @@ def test_a_header_only_file_is_refused():
 
 def test_an_xlsx_with_an_empty_sheet_is_refused():
     assert file_error(parse(make_xlsx([], None, sheet_title="Feuil1"), "s.xlsx")) == (
-        "La feuille « Feuil1 » du classeur est vide.")
+        "La feuille « Feuil1 » du classeur est vide."
+    )
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -612,7 +719,8 @@ def test_a_truncated_xlsx_is_reported_as_damaged():
 
     for size in (10, 100, len(data) // 2, len(data) - 10):
         assert file_error(parse(data[:size], "s.xlsx")) == (
-            "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu.")
+            "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
+        )
 
 
 def test_an_xlsx_with_corrupted_sheet_xml_is_reported_as_damaged():
@@ -636,15 +744,18 @@ def test_a_zip_bomb_is_refused_without_being_inflated():
     assert len(bomb) < 100_000
 
     assert file_error(parse(bomb, "s.xlsx")) == (
-        "Le contenu du fichier Excel est anormalement volumineux une fois décompressé : il n'a pas été lu.")
+        "Le contenu du fichier Excel est anormalement volumineux une fois décompressé : il n'a pas été lu."
+    )
 
 
 def test_a_sheet_claiming_a_far_away_row_does_not_hang():
-    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Nom</t></is></c>'
-             b'<c r="B1" t="inlineStr"><is><t>Prenom</t></is></c><c r="C1" t="inlineStr"><is><t>DOB</t></is></c></row>'
-             b'<row r="999999999"><c r="XFD999999999" t="inlineStr"><is><t>x</t></is></c></row>'
-             b"</sheetData></worksheet>")
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Nom</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>Prenom</t></is></c><c r="C1" t="inlineStr"><is><t>DOB</t></is></c></row>'
+        b'<row r="999999999"><c r="XFD999999999" t="inlineStr"><is><t>x</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
     data = rezip(make_xlsx([], HEADERS), {"xl/worksheets/sheet1.xml": sheet})
 
     result = parse(data, "s.xlsx")
@@ -654,20 +765,24 @@ def test_a_sheet_claiming_a_far_away_row_does_not_hang():
 
 def test_an_old_xls_file_is_refused_with_a_clear_message():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000)
-    message = ("Le format Excel 97-2003 (.xls) n'est pas pris en charge : "
-               "enregistrez le fichier au format Excel (.xlsx) ou CSV.")
+    message = (
+        "Le format Excel 97-2003 (.xls) n'est pas pris en charge : "
+        "enregistrez le fichier au format Excel (.xlsx) ou CSV."
+    )
 
     assert file_error(parse(ole, "stagiaires.xls")) == message
     assert file_error(parse(ole, "upload", content_type="application/vnd.ms-excel")) == message
     assert file_error(parse(ole, "stagiaires.doc")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV.")
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+    )
 
 
 def test_a_password_protected_xlsx_is_refused_with_a_clear_message():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000)
 
     assert file_error(parse(ole, "stagiaires.xlsx")) == (
-        "Ce fichier Excel est protégé par un mot de passe : retirez la protection puis déposez-le à nouveau.")
+        "Ce fichier Excel est protégé par un mot de passe : retirez la protection puis déposez-le à nouveau."
+    )
 
 
 def test_an_opendocument_spreadsheet_is_refused_with_a_clear_message():
@@ -678,7 +793,8 @@ def test_an_opendocument_spreadsheet_is_refused_with_a_clear_message():
 
     assert file_error(parse(buffer.getvalue(), "stagiaires.ods")) == (
         "Le format OpenDocument (.ods) n'est pas pris en charge : "
-        "enregistrez le fichier au format Excel (.xlsx) ou CSV.")
+        "enregistrez le fichier au format Excel (.xlsx) ou CSV."
+    )
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused():
@@ -687,19 +803,24 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
         archive.writestr("word/document.xml", "<w:document/>")
 
     assert file_error(parse(buffer.getvalue(), "stagiaires.docx")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV.")
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+    )
 
 
 def test_pdf_images_and_web_pages_are_refused():
     assert file_error(parse(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "s.pdf")) == (
-        "Les fichiers PDF ne sont pas pris en charge : déposez un fichier Excel (.xlsx) ou CSV.")
+        "Les fichiers PDF ne sont pas pris en charge : déposez un fichier Excel (.xlsx) ou CSV."
+    )
     assert file_error(parse(b"\x89PNG\r\n\x1a\n" + bytes(100), "s.png")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV.")
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+    )
     assert file_error(parse(b"<!DOCTYPE html><html><table><tr><td>Nom</td></tr></table></html>", "export.xls")) == (
-        "Ce fichier est une page web (HTML), pas un tableau : enregistrez-le au format Excel (.xlsx) ou CSV.")
+        "Ce fichier est une page web (HTML), pas un tableau : enregistrez-le au format Excel (.xlsx) ou CSV."
+    )
     spreadsheet_2003 = b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
     assert file_error(parse(spreadsheet_2003, "export.xml")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV.")
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+    )
 
 
 def test_a_csv_with_a_gigantic_cell_is_reported_as_malformed():
@@ -716,16 +837,19 @@ def test_an_unexpected_internal_failure_becomes_an_error_instead_of_an_exception
     monkeypatch.setattr(trainee_import.logger, "exception", lambda *args, **kwargs: None)
 
     assert file_error(parse_rows([DUPONT])) == (
-        "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV.")
+        "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
+    )
 
 
 def test_an_issue_reads_as_a_sentence_with_its_line():
     assert str(ImportIssue(4, "email", "Adresse e-mail invalide : « x ».")) == (
-        "Ligne 4 : Adresse e-mail invalide : « x ».")
+        "Ligne 4 : Adresse e-mail invalide : « x »."
+    )
     assert str(ImportIssue(None, "file", "Le fichier est vide.")) == "Le fichier est vide."
 
 
 # --- Sample builders ------------------------------------------------------------------------------------------
+
 
 def test_make_xlsx_writes_real_date_cells_and_make_csv_writes_french_dates():
     rows = sample_rows(2)
@@ -742,7 +866,10 @@ def test_make_xlsx_writes_real_date_cells_and_make_csv_writes_french_dates():
 def test_sample_rows_are_valid_distinct_trainees_in_every_format():
     rows = sample_rows(300)
 
-    for result in (parse(make_xlsx(rows, SAMPLE_HEADERS), "s.xlsx"), parse(make_csv(rows, SAMPLE_HEADERS)),
-                   parse(make_csv(rows, SAMPLE_HEADERS, ",", "cp1252"))):
+    for result in (
+        parse(make_xlsx(rows, SAMPLE_HEADERS), "s.xlsx"),
+        parse(make_csv(rows, SAMPLE_HEADERS)),
+        parse(make_csv(rows, SAMPLE_HEADERS, ",", "cp1252")),
+    ):
         assert result.ok, result.errors[:3]
         assert len({row.identity_key for row in result.rows}) == 300

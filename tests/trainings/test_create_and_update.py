@@ -381,4 +381,3 @@ def test_a_trainer_with_an_account_is_not_needed_to_name_them(member, organisati
     without_account = TrainerFactory(number="NOA00001", user=None)
     TrainerCertificationFactory(trainer=without_account)
     assert create(member, organisation, trainer_number="NOA00001").trainer == without_account
-

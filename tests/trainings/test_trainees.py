@@ -285,11 +285,21 @@ def test_a_bulk_addition_is_all_or_nothing_with_every_error_numbered_by_line(dra
 def test_control_characters_never_reach_the_database(member, training):
     from certiprev.trainings import services as ts
 
-    trainee = ts.trainee_add(by=member, training=training, data=ts.TraineeData(
-        last_name="Du\x00pont", first_names="Zo\x07é", birth_date=dt.date(1990, 1, 1), external_id="A\x00-1"))
+    trainee = ts.trainee_add(
+        by=member,
+        training=training,
+        data=ts.TraineeData(
+            last_name="Du\x00pont", first_names="Zo\x07é", birth_date=dt.date(1990, 1, 1), external_id="A\x00-1"
+        ),
+    )
     trainee.refresh_from_db()
     assert (trainee.last_name, trainee.first_names, trainee.external_id) == ("Dupont", "Zoé", "A-1")
     with pytest.raises(WorkflowError) as refused:
-        ts.trainee_add(by=member, training=training, data=ts.TraineeData(
-            last_name="Martin", first_names="Léa", birth_date=dt.date(1990, 1, 1), email="lea\x00@exemple.fr"))
+        ts.trainee_add(
+            by=member,
+            training=training,
+            data=ts.TraineeData(
+                last_name="Martin", first_names="Léa", birth_date=dt.date(1990, 1, 1), email="lea\x00@exemple.fr"
+            ),
+        )
     assert refused.value.field == "email"

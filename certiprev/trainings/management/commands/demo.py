@@ -20,10 +20,18 @@ from certiprev.trainings.models import Training, TrainingEvent
 DEMO_SIRET = "73282932000074"
 ADMIN_EMAIL = "admin@certiprev.demo"
 PEOPLE = [
-    ("Lefèvre", "Zoé", "1991-03-14"), ("N'Diaye", "Aïssatou", "1988-11-02"), ("Dubois-Mercier", "Jérôme", "1979-06-25"),
-    ("Œhmichen", "François", "1995-01-30"), ("Çelik", "Emre", "1993-09-09"), ("Brûlé", "Anaïs Hélène", "2000-12-01"),
-    ("Da Silva", "João", "1985-04-17"), ("Gauthier", "Maëlle", "1998-07-07"), ("Le Goff", "Noël", "1972-02-29"),
-    ("Château", "Benoît", "1983-10-21"), ("Lemaître", "Gaëlle", "1990-05-05"), ("Müller", "Loïc", "1987-08-12"),
+    ("Lefèvre", "Zoé", "1991-03-14"),
+    ("N'Diaye", "Aïssatou", "1988-11-02"),
+    ("Dubois-Mercier", "Jérôme", "1979-06-25"),
+    ("Œhmichen", "François", "1995-01-30"),
+    ("Çelik", "Emre", "1993-09-09"),
+    ("Brûlé", "Anaïs Hélène", "2000-12-01"),
+    ("Da Silva", "João", "1985-04-17"),
+    ("Gauthier", "Maëlle", "1998-07-07"),
+    ("Le Goff", "Noël", "1972-02-29"),
+    ("Château", "Benoît", "1983-10-21"),
+    ("Lemaître", "Gaëlle", "1990-05-05"),
+    ("Müller", "Loïc", "1987-08-12"),
 ]
 
 
@@ -39,12 +47,12 @@ class Command(BaseCommand):
                 self._load(password)
             self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write(
-            "\nComptes de démonstration (mot de passe : %s) :\n"
-            "  administrateur du réseau : %s\n"
+            f"\nComptes de démonstration (mot de passe : {password}) :\n"
+            f"  administrateur du réseau : {ADMIN_EMAIL}\n"
             "  membres de l'organisme   : claire.martin@secours-rhone.demo, jerome.dubois@secours-rhone.demo\n"
             "  autre organisme          : sophie.leroux@atlantique-prevention.demo\n"
             "  formateurs               : helene.lefevre@formateurs.demo (ABC12345),"
-            " francois.nguyen@formateurs.demo (NGU20481)\n" % (password, ADMIN_EMAIL)
+            " francois.nguyen@formateurs.demo (NGU20481)\n"
         )
 
     def _user(self, email, first, last, password, **extra):
@@ -59,53 +67,97 @@ class Command(BaseCommand):
 
     def _load(self, password):
         today = timezone.localdate()
-        admin = self._user(ADMIN_EMAIL, "Martine", "Rousseau", password, is_network_admin=True, is_staff=True,
-                           is_superuser=True)
+        admin = self._user(
+            ADMIN_EMAIL, "Martine", "Rousseau", password, is_network_admin=True, is_staff=True, is_superuser=True
+        )
         sst, prap = Scheme.objects.get(code="SST"), Scheme.objects.get(code="PRAP_IBC")
         year_ago, later = today - dt.timedelta(days=400), today + dt.timedelta(days=3 * 365)
 
         rhone = organisation_create(
-            by=admin, name="Secours Formation Rhône-Alpes", siret=DEMO_SIRET, kind=OrganisationKind.TRAINING_BODY,
-            address="18 quai Perrache", postal_code="69002", city="Lyon", region=Region.RHONE_ALPES,
+            by=admin,
+            name="Secours Formation Rhône-Alpes",
+            siret=DEMO_SIRET,
+            kind=OrganisationKind.TRAINING_BODY,
+            address="18 quai Perrache",
+            postal_code="69002",
+            city="Lyon",
+            region=Region.RHONE_ALPES,
         )
         atlantique = organisation_create(
-            by=admin, name="Atlantique Prévention Santé", siret="44306184100021", kind=OrganisationKind.COMPANY,
-            address="4 allée de l'Érdre", postal_code="44000", city="Nantes", region=Region.PAYS_DE_LA_LOIRE,
+            by=admin,
+            name="Atlantique Prévention Santé",
+            siret="44306184100021",
+            kind=OrganisationKind.COMPANY,
+            address="4 allée de l'Érdre",
+            postal_code="44000",
+            city="Nantes",
+            region=Region.PAYS_DE_LA_LOIRE,
         )
         for scheme in (sst, prap):
             habilitation_create(by=admin, organisation=rhone, scheme=scheme, valid_from=year_ago, valid_until=later)
         habilitation_create(by=admin, organisation=atlantique, scheme=sst, valid_from=year_ago, valid_until=later)
         members = []
-        for email, first, last in (("claire.martin@secours-rhone.demo", "Claire", "Martin"),
-                                   ("jerome.dubois@secours-rhone.demo", "Jérôme", "Dubois")):
+        for email, first, last in (
+            ("claire.martin@secours-rhone.demo", "Claire", "Martin"),
+            ("jerome.dubois@secours-rhone.demo", "Jérôme", "Dubois"),
+        ):
             membership_create(by=admin, organisation=rhone, email=email, first_name=first, last_name=last)
             members.append(self._user(email, first, last, password))
-        membership_create(by=admin, organisation=atlantique, email="sophie.leroux@atlantique-prevention.demo",
-                          first_name="Sophie", last_name="Le Roux")
+        membership_create(
+            by=admin,
+            organisation=atlantique,
+            email="sophie.leroux@atlantique-prevention.demo",
+            first_name="Sophie",
+            last_name="Le Roux",
+        )
         self._user("sophie.leroux@atlantique-prevention.demo", "Sophie", "Le Roux", password)
 
-        helene = trainer_create(by=admin, first_name="Hélène", last_name="Lefèvre", number="ABC12345",
-                                email="helene.lefevre@formateurs.demo")
-        francois = trainer_create(by=admin, first_name="François", last_name="Nguyễn", number="NGU20481",
-                                  email="francois.nguyen@formateurs.demo")
+        helene = trainer_create(
+            by=admin,
+            first_name="Hélène",
+            last_name="Lefèvre",
+            number="ABC12345",
+            email="helene.lefevre@formateurs.demo",
+        )
+        francois = trainer_create(
+            by=admin,
+            first_name="François",
+            last_name="Nguyễn",
+            number="NGU20481",
+            email="francois.nguyen@formateurs.demo",
+        )
         for trainer in (helene, francois):
             self._user(trainer.email, trainer.first_name, trainer.last_name, password)
             for scheme in (sst, prap):
-                trainer_certification_create(by=admin, trainer=trainer, scheme=scheme, valid_from=year_ago,
-                                             valid_until=today + dt.timedelta(days=700))
+                trainer_certification_create(
+                    by=admin,
+                    trainer=trainer,
+                    scheme=scheme,
+                    valid_from=year_ago,
+                    valid_until=today + dt.timedelta(days=700),
+                )
         claire, helene_user = members[0], helene.user
 
         def session(start_offset, *, scheme=sst, kind=TrainingKind.INITIAL, trainer=helene, people=6, place=None):
             start = today + dt.timedelta(days=start_offset)
             training = ts.training_create(
-                by=claire, organisation=rhone, scheme=scheme, kind=kind, start_date=start,
-                end_date=start + dt.timedelta(days=1), place=place or "Salle Bellecour, 18 quai Perrache, Lyon",
+                by=claire,
+                organisation=rhone,
+                scheme=scheme,
+                kind=kind,
+                start_date=start,
+                end_date=start + dt.timedelta(days=1),
+                place=place or "Salle Bellecour, 18 quai Perrache, Lyon",
                 trainer_number=trainer.number,
             )
-            ts.trainees_add_many(by=claire, training=training, rows=[
-                ts.TraineeData(last_name=last, first_names=first, birth_date=dt.date.fromisoformat(born))
-                for last, first, born in PEOPLE[:people]
-            ])
+            ts.trainees_add_many(
+                by=claire,
+                training=training,
+                rows=[
+                    ts.TraineeData(last_name=last, first_names=first, birth_date=dt.date.fromisoformat(born))
+                    for last, first, born in PEOPLE[:people]
+                ],
+            )
             return training
 
         def validate(training, trainer_user, absent=(), failed=()):
@@ -135,8 +187,14 @@ class Command(BaseCommand):
         so it is written as history, event by event."""
         start = today - dt.timedelta(days=130)
         training = Training.objects.create(
-            organisation=organisation, scheme=scheme, kind=TrainingKind.MAC, start_date=start, end_date=start,
-            place="Centre hospitalier Saint-Joseph, Lyon", trainer=trainer, state=TrainingState.VALIDATED,
+            organisation=organisation,
+            scheme=scheme,
+            kind=TrainingKind.MAC,
+            start_date=start,
+            end_date=start,
+            place="Centre hospitalier Saint-Joseph, Lyon",
+            trainer=trainer,
+            state=TrainingState.VALIDATED,
             created_by=member,
         )
         for i, (last, first, born) in enumerate(PEOPLE[6:11]):
@@ -149,6 +207,12 @@ class Command(BaseCommand):
             (Action.SUBMIT, TrainingState.DRAFT, TrainingState.SUBMITTED, member),
             (Action.VALIDATE, TrainingState.SUBMITTED, TrainingState.VALIDATED, trainer.user),
         ):
-            TrainingEvent.objects.create(training=training, actor=who, actor_name=who.display_name, action=action,
-                                         from_state=from_state, to_state=to_state,
-                                         at=timezone.now() - dt.timedelta(days=125))
+            TrainingEvent.objects.create(
+                training=training,
+                actor=who,
+                actor_name=who.display_name,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                at=timezone.now() - dt.timedelta(days=125),
+            )
