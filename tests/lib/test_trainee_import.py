@@ -296,8 +296,8 @@ def test_a_missing_required_column_is_one_error_naming_it():
             1,
             "first_names",
             (
-                "Colonne obligatoire « Prénom(s) » introuvable (intitulés acceptés : Prénom, Prénoms, Prénom(s), First name, "
-                "First names, Firstname, Given name, Given names, Given name(s), Forename, Forenames)."
+                "Colonne obligatoire « Prénom(s) » introuvable (intitulés acceptés : Prénom, Prénoms, Prénom(s), "
+                "First name, First names, Firstname, Given name, Given names, Given name(s), Forename, Forenames)."
             ),
         )
     ]
@@ -322,8 +322,8 @@ def test_a_file_without_a_header_row_gets_one_error_asking_for_it():
             1,
             "file",
             (
-                "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir les intitulés "
-                "des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."
+                "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir "
+                "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."
             ),
         )
     ]
