@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
@@ -22,10 +22,6 @@ def responses(*pairs: tuple[int, Any], errors: tuple[int, ...] = ERROR_STATUSES)
     for status in errors:
         result.setdefault(status, ErrorOut)
     return result
-
-
-def user_of(request: HttpRequest):
-    return request.user
 
 
 def parse_uuid(value: Any, message: str) -> uuid.UUID:

@@ -5,7 +5,6 @@ turn what happens around them (unknown path, wrong method, body too large, a cra
 """
 
 import functools
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -304,7 +303,3 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
 
 
 not_found.csrf_exempt = True  # type: ignore[attr-defined]
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)

@@ -300,8 +300,9 @@ class CertificateOut(Out):
 
 class CertificatesOut(Out):
     files_state: Literal["pending", "failed", "ready", "none", "purged"] = Field(
-        ..., description="pending : en cours de génération ; ready : téléchargeables ; purged : fichiers supprimés "
-        "(les certificats restent valables) ; none : aucun stagiaire reçu ; failed : génération en échec."
+        ...,
+        description="pending : en cours de génération ; ready : téléchargeables ; purged : fichiers supprimés "
+        "(les certificats restent valables) ; none : aucun stagiaire reçu ; failed : génération en échec.",
     )
     message: str
     files_available_until: dt.datetime | None = Field(..., description="Date et heure exactes de suppression.")
@@ -317,11 +318,6 @@ class HolderOut(Out):
     last_name: str
     first_name: str
     birth_date: dt.date | None = None
-
-
-class SchemeRef(Out):
-    code: str
-    name: str
 
 
 class VerifyOrganisationOut(Out):

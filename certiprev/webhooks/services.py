@@ -148,7 +148,7 @@ def webhook_event_emit(
     """
     if endpoints is None:
         endpoints = list(WebhookEndpoint.objects.filter(organisation=organisation, is_active=True))
-    endpoints = [e for e in endpoints if e.wants(event_type) or event_type == EventType.PING]
+    endpoints = [e for e in endpoints if e.is_active and (e.wants(event_type) or event_type == EventType.PING)]
     if not endpoints:
         return []
     event_id = uuid.uuid5(EVENT_NAMESPACE, source)

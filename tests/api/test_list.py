@@ -8,7 +8,7 @@ from django.utils import timezone
 from certiprev.trainings import services
 from tests.factories import TraineeFactory, TrainingFactory, results_for, scheme
 
-from .conftest import api_for, assert_error
+from .conftest import api_for
 
 
 def test_the_list_is_paginated_newest_first_with_links(as_member, organisation, trainer):
@@ -123,7 +123,3 @@ def test_the_csv_export_has_the_visible_sessions_and_escapes_formulas(as_member,
     assert lines[0].startswith("id;external_id;organisation;")
     assert len(lines) == 2
     assert '"\'=HYPERLINK(""http://x"")"' in lines[1]
-
-
-def test_the_certificates_export_is_not_available_yet(as_member):
-    assert_error(as_member.get("exports/certificates.csv"), 409, "certificates_unavailable")

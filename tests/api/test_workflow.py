@@ -1,6 +1,8 @@
 """The whole contract, as an organisation's software would use it: network set-up, session, import, validation."""
 
 import datetime as dt
+import io
+import zipfile
 
 from django.core import mail
 
@@ -13,7 +15,7 @@ from tests.factories import _siret, today
 from .conftest import api_for, assert_error
 
 
-def test_the_whole_workflow_from_network_set_up_to_closing(as_admin, django_capture_on_commit_callbacks):
+def test_the_whole_workflow_from_network_set_up_to_closing(as_admin, signing_keys, django_capture_on_commit_callbacks):
     start, end = today() - dt.timedelta(days=2), today() - dt.timedelta(days=1)
     year_ago = (today() - dt.timedelta(days=365)).isoformat()
     in_two_years = (today() + dt.timedelta(days=730)).isoformat()
@@ -134,21 +136,19 @@ def test_the_whole_workflow_from_network_set_up_to_closing(as_admin, django_capt
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "validated"
 
-    # The organisation closes it; the results and the history are there.
-    response = as_member.post(f"trainings/{training_id}/close")
+    # The organisation closes it (the certificates are issued on commit), then downloads the cards.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_member.post(f"trainings/{training_id}/close")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "closed"
     detail = as_member.get(f"trainings/{training_id}").json()
     assert sum(1 for t in detail["trainees"] if t["passed"]) == 3
     assert [e["action"] for e in detail["events"]] == [
-        "create",
-        "trainee_add",
-        "trainee_add",
-        "trainee_remove",
-        "submit",
-        "validate",
-        "close",
-    ]
-    # Certificates are built by the certificates app: until then the contract answers a clear 409.
-    assert_error(as_member.get(f"trainings/{training_id}/certificates"), 409, "certificates_unavailable")
-    assert_error(as_member.get(f"trainings/{training_id}/certificates.zip"), 409, "certificates_unavailable")
+        "create", "trainee_add", "trainee_add", "trainee_remove", "submit", "validate", "close"]  # fmt: skip
+    certificates = as_member.get(f"trainings/{training_id}/certificates").json()
+    assert certificates["files_state"] == "ready"
+    assert len(certificates["certificates"]) == 3
+    response = as_member.get(certificates["zip_url"])
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        assert len(archive.namelist()) == 3

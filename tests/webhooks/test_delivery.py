@@ -159,7 +159,7 @@ def test_an_endpoint_receives_only_the_events_it_subscribed_to(
 
 
 def test_each_transition_has_its_event(
-    member, trainer, training_with_trainees, endpoint, receiver, django_capture_on_commit_callbacks
+    member, trainer, training_with_trainees, endpoint, receiver, signing_keys, django_capture_on_commit_callbacks
 ):
     training = training_with_trainees
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,6 +174,7 @@ def test_each_transition_has_its_event(
         "training.submitted",
         "training.validated",
         "training.closed",
+        "certificates.ready",  # emitted by the certificates' issuance, run on commit too
     ]
     assert receiver.received[1].json["data"]["transition"]["comment"] == "Une stagiaire manque."
 
@@ -353,3 +354,9 @@ def test_signature_verification_refuses_old_timestamps():
     assert not signing.signature_verify("whsec_s", header, body, now=1_700_001_000)
     assert not signing.signature_verify("whsec_s", "t=abc,v1=00", body)
     assert not signing.signature_verify("whsec_s", "", body)
+
+
+def test_an_inactive_endpoint_is_not_pinged(member, endpoint, receiver):
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
+    assert_error(api_for(member).post(f"webhooks/{endpoint.public_id}/ping"), 409, "endpoint_inactive")
+    assert receiver.received == []

@@ -1,7 +1,7 @@
-"""Certificates, verification and CSV exports.
+"""Certificates, verification and CSV exports, on top of the certificates app's selectors and verifier.
 
-The certificates themselves belong to `certiprev.certificates`, built separately: until it provides its models and
-services, these operations keep their documented contract and answer 409 `certificates_unavailable`.
+The files (ZIP, one PDF per card) belong to the organisation: its members and network administrators reach them,
+the session's trainer does not (as in the web interface). They are kept CERTIFICATE_FILE_DAYS days, then 410.
 """
 
 import csv
@@ -9,12 +9,17 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router
 
-from certiprev.trainings.enums import TrainingState
-from certiprev.trainings.selectors import get_training_for_user
+from certiprev.certificates import selectors as certificate_selectors
+from certiprev.certificates.models import Certificate
+from certiprev.certificates.verification import verification_report
+from certiprev.organisations.models import Organisation
+from certiprev.trainings.models import Training
+from certiprev.trainings.selectors import get_training_for_user, organisation_ids_of
 
 from ..auth import rate_limit_check
 from ..common import ERROR_STATUSES, responses
@@ -25,7 +30,6 @@ from .trainings import TrainingFilters, filtered_trainings
 router = Router(tags=["Certificats et vérification"])
 
 WITH_GONE = (*ERROR_STATUSES, 410)
-
 CSV_RESPONSE = {
     "responses": {
         200: {
@@ -34,29 +38,25 @@ CSV_RESPONSE = {
         }
     }
 }
-ZIP_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "Archive ZIP : un PDF par stagiaire reçu·e.",
-            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
 
 
-def _unavailable() -> ApiError:
-    return ApiError(
-        409,
-        "certificates_unavailable",
-        "Les certificats ne sont pas encore disponibles par l'API dans cette version de Certiprev.",
-    )
+def _file_response(description: str, media_type: str) -> dict:
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {200: {"description": description, "content": content}}}
 
 
-def _closed_training(request: HttpRequest, id: str):
-    training = get_training_for_user(request.user, id)
-    if training.state != TrainingState.CLOSED:
-        raise ApiError(409, "not_closed", "La session n'est pas clôturée : ses certificats ne sont pas encore émis.")
-    return training
+def training_for_files(request: HttpRequest, id: str) -> Training:
+    """The session for its organisation's members and network administrators; 404 for anyone else."""
+    user = request.user
+    if user.is_network_administrator:
+        return get_training_for_user(user, id)
+    return get_training_for_user(user, id, as_trainer=False)
+
+
+def _download(handle, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"  # personal data: never in a shared cache
+    return response
 
 
 @router.get(
@@ -65,52 +65,125 @@ def _closed_training(request: HttpRequest, id: str):
     summary="Certificats d'une session",
 )
 def training_certificates(request: HttpRequest, id: str):
-    """Un certificat par stagiaire reçu·e, avec la date de suppression des fichiers (les données restent)."""
-    _closed_training(request, id)
-    raise _unavailable()  # TODO(certificates): list Certificate rows and their file URLs.
+    """Un certificat par stagiaire reçu·e, et l'état des fichiers : date et heure exactes de leur suppression.
+    Les certificats restent valables et vérifiables après la suppression des fichiers."""
+    training = training_for_files(request, id)
+    status = certificate_selectors.training_files_status(training)
+    if status.state == "not_closed":
+        raise ApiError(409, "not_closed", status.message)
+    now = timezone.now()
+    certificates = certificate_selectors.certificates_for_training(training).select_related("trainee")
+
+    def pdf_url(certificate: Certificate) -> str | None:
+        if certificate.is_revoked or certificate_selectors.certificate_files_status(certificate, now=now) != "ready":
+            return None
+        return request.build_absolute_uri(
+            reverse("api:certificate_pdf", kwargs={"id": training.public_id, "certificate_id": certificate.public_id})
+        )
+
+    return {
+        "files_state": status.state,
+        "message": status.message,
+        "files_available_until": status.available_until if status.state != "purged" else None,
+        "zip_url": request.build_absolute_uri(reverse("api:certificates_zip", kwargs={"id": training.public_id}))
+        if status.zip_ready
+        else None,
+        "certificates": [
+            {
+                "id": str(c.public_id),
+                "trainee_id": str(c.trainee.public_id) if c.trainee_id else None,
+                "last_name": c.holder_last_name,
+                "first_name": c.holder_first_names,
+                "birth_date": c.holder_birth_date,
+                "kind": c.kind,
+                "certified_on": c.certified_on,
+                "valid_until": c.valid_until,
+                "revoked": c.is_revoked,
+                "pdf_url": pdf_url(c),
+            }
+            for c in certificates
+        ],
+    }
 
 
 @router.get(
     "/trainings/{id}/certificates.zip",
     response=responses(errors=WITH_GONE),
-    openapi_extra=ZIP_RESPONSE,
+    openapi_extra=_file_response("Archive ZIP : un PDF par stagiaire reçu·e.", "application/zip"),
     summary="Archive ZIP des certificats",
+    url_name="certificates_zip",
 )
 def training_certificates_zip(request: HttpRequest, id: str):
     """Les PDF de la session dans une archive ; 410 une fois les fichiers supprimés (fin de la conservation)."""
-    _closed_training(request, id)
-    raise _unavailable()  # TODO(certificates): stream the ZIP, 410 `files_purged` after CERTIFICATE_FILE_DAYS.
+    handle, filename = certificate_selectors.training_zip_open(training_for_files(request, id))
+    return _download(handle, filename, "application/zip")
+
+
+@router.get(
+    "/trainings/{id}/certificates/{certificate_id}.pdf",
+    response=responses(errors=WITH_GONE),
+    openapi_extra=_file_response("La carte d'un stagiaire (PDF, 85,6 × 54 mm).", "application/pdf"),
+    summary="PDF d'un certificat",
+    url_name="certificate_pdf",
+)
+def certificate_pdf(request: HttpRequest, id: str, certificate_id: str):
+    training = training_for_files(request, id)
+    certificate = certificate_selectors.get_certificate_of_training(training, certificate_id)
+    handle, filename = certificate_selectors.certificate_pdf_open(certificate)
+    return _download(handle, filename, "application/pdf")
 
 
 @router.post("/verify", response=responses((200, VerifyOut)), summary="Vérifier un certificat (QR code)")
 def verify(request: HttpRequest, payload: VerifyIn):
-    """Vérifie le contenu d'un QR code CP1 (ou son adresse) : signature, validité, révocation. Limité en débit."""
+    """Vérifie le contenu d'un QR code CP1 (ou son adresse) : signature, validité, révocation. Débit limité."""
     rate_limit_check(key=f"verify:{request.api_token.pk}", limit=getattr(settings, "API_VERIFY_RATE_LIMIT", 60))
-    raise _unavailable()  # TODO(certificates): decode with certiprev.lib.cp1 against the key and revocation lists.
+    report = verification_report(content=payload.qr.strip())
+    fields = report["fields"]
+    result = {
+        "status": report["status"],
+        "label": report["label"],
+        "reason": report["reason"],
+        "revocation_checked": report["revocation_checked"],
+        "holder": None,
+        "names_truncated": None,
+        "scheme": None,
+        "scheme_name": None,
+        "kind": None,
+        "certified_on": None,
+        "valid_until": None,
+        "organisation": None,
+    }
+    if fields is None:  # invalid or unknown key: nothing of the content is shown as certified
+        return result
+    organisation = report["organisation"] or {}
+    public_id = (
+        Organisation.objects.filter(pk=organisation.get("id")).values_list("public_id", flat=True).first()
+        if organisation.get("id") is not None
+        else None
+    )
+    result.update(
+        {
+            "holder": {
+                "last_name": fields["last_name"],
+                "first_name": fields["first_names"],
+                "birth_date": fields["birth_date"],
+            },
+            "names_truncated": fields["names_truncated"],
+            "scheme": (report["scheme"] or {}).get("code"),
+            "scheme_name": (report["scheme"] or {}).get("name"),
+            "kind": fields["kind"],
+            "certified_on": fields["certified_on"],
+            "valid_until": fields["valid_until"],
+            "organisation": {"id": str(public_id) if public_id else None, "name": organisation.get("name", "")}
+            if organisation
+            else None,
+        }
+    )
+    return result
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Exports
-
-EXPORT_COLUMNS = [
-    "id",
-    "external_id",
-    "organisation",
-    "organisation_siret",
-    "scheme",
-    "kind",
-    "start_date",
-    "end_date",
-    "place",
-    "trainer_number",
-    "trainer",
-    "state",
-    "trainees",
-    "passed",
-    "close_before",
-    "created_at",
-    "updated_at",
-]
 
 
 def _cell(value: object) -> str:
@@ -126,39 +199,28 @@ class _Echo:
         return value
 
 
-def _rows(queryset) -> Iterator[str]:
+def _csv(header: list[str], rows: Iterator[tuple]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-    for t in queryset.iterator(chunk_size=500):
-        yield writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    t.public_id,
-                    t.external_id,
-                    t.organisation.name,
-                    t.organisation.siret,
-                    t.scheme.code,
-                    t.kind,
-                    t.start_date.isoformat(),
-                    t.end_date.isoformat(),
-                    t.place,
-                    t.trainer.number,
-                    t.trainer.full_name,
-                    t.state,
-                    t.trainee_count,
-                    t.passed_count,
-                    t.effective_close_deadline.isoformat(),
-                    timezone.localtime(t.created_at).isoformat(timespec="seconds"),
-                    timezone.localtime(t.updated_at).isoformat(timespec="seconds"),
-                )
-            ]
-        )
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_cell(v) for v in row])
 
 
-@router.get(
-    "/exports/trainings.csv", response=responses(), openapi_extra=CSV_RESPONSE, summary="Export CSV des sessions"
-)
+def _csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="certiprev-{name}-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+TRAINING_COLUMNS = [
+    "id", "external_id", "organisation", "organisation_siret", "scheme", "kind", "start_date", "end_date", "place",
+    "trainer_number", "trainer", "state", "trainees", "passed", "close_before", "created_at", "updated_at",
+]  # fmt: skip
+
+
+@router.get("/exports/trainings.csv", response=responses(), openapi_extra=CSV_RESPONSE,
+            summary="Export CSV des sessions")  # fmt: skip
 def export_trainings(request: HttpRequest, filters: Query[TrainingFilters]):
     """Toutes les sessions visibles (mêmes filtres que la liste, sans pagination), ouvrables dans un tableur."""
     queryset = (
@@ -167,14 +229,63 @@ def export_trainings(request: HttpRequest, filters: Query[TrainingFilters]):
         .annotate(trainee_count=Count("trainees"), passed_count=Count("trainees", filter=Q(trainees__passed=True)))
         .order_by("-created_at", "-id")
     )
-    response = StreamingHttpResponse(_rows(queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="certiprev-sessions-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    rows = (
+        (
+            t.public_id,
+            t.external_id,
+            t.organisation.name,
+            t.organisation.siret,
+            t.scheme.code,
+            t.kind,
+            t.start_date.isoformat(),
+            t.end_date.isoformat(),
+            t.place,
+            t.trainer.number,
+            t.trainer.full_name,
+            t.state,
+            t.trainee_count,
+            t.passed_count,
+            t.effective_close_deadline.isoformat(),
+            timezone.localtime(t.created_at).isoformat(timespec="seconds"),
+            timezone.localtime(t.updated_at).isoformat(timespec="seconds"),
+        )  # fmt: skip
+        for t in queryset.iterator(chunk_size=500)
+    )
+    return _csv_response(_csv(TRAINING_COLUMNS, rows), "sessions")
 
 
-@router.get(
-    "/exports/certificates.csv", response=responses(), openapi_extra=CSV_RESPONSE, summary="Export CSV des certificats"
-)
+CERTIFICATE_COLUMNS = [
+    "id", "session_id", "session_external_id", "organisation", "scheme", "kind", "last_name", "first_name",
+    "birth_date", "certified_on", "valid_until", "revoked_at", "trainer",
+]  # fmt: skip
+
+
+@router.get("/exports/certificates.csv", response=responses(), openapi_extra=CSV_RESPONSE,
+            summary="Export CSV des certificats")  # fmt: skip
 def export_certificates(request: HttpRequest):
-    """Les certificats émis pour mes organismes (titulaire, dispositif, dates, session)."""
-    raise _unavailable()  # TODO(certificates): stream Certificate rows visible to the user.
+    """Les certificats délivrés par mes organismes (tous pour un administrateur du réseau), les plus récents
+    d'abord : titulaire, dispositif, dates, session d'origine."""
+    user = request.user
+    queryset = Certificate.objects.filter(training__isnull=False)
+    if not user.is_network_administrator:
+        queryset = queryset.filter(training__organisation_id__in=organisation_ids_of(user))
+    queryset = queryset.select_related("scheme", "training").order_by("-issued_at", "-id")
+    rows = (
+        (
+            c.public_id,
+            c.training.public_id,
+            c.training.external_id,
+            c.organisation_name,
+            c.scheme.code,
+            c.kind,
+            c.holder_last_name,
+            c.holder_first_names,
+            c.holder_birth_date,
+            c.certified_on,
+            c.valid_until,
+            timezone.localtime(c.revoked_at).isoformat(timespec="seconds") if c.revoked_at else "",
+            c.trainer_name,
+        )  # fmt: skip
+        for c in queryset.iterator(chunk_size=500)
+    )
+    return _csv_response(_csv(CERTIFICATE_COLUMNS, rows), "certificats")
