@@ -51,6 +51,11 @@ _STATE_PHRASE = {
 # Rules shared by creation, update and submission
 
 
+def _de(verb: str) -> str:
+    """French elision: "de valider" but "d'annuler", "d'importer"."""
+    return f"d'{verb}" if verb[:1].lower() in "aeiouyéèêàâîôû" else f"de {verb}"
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -206,7 +211,7 @@ def _transition(training: Training, action: str, *, by, role: str, comment: str 
     if training.state not in transition.sources:
         raise WorkflowError(
             "invalid_state",
-            f"Impossible de {_VERBS[action]} une session {_STATE_PHRASE[TrainingState(training.state)]}.",
+            f"Impossible {_de(_VERBS[action])} une session {_STATE_PHRASE[TrainingState(training.state)]}.",
             status=409,
         )
     old_state = training.state
@@ -367,7 +372,7 @@ def _require_editable(training: Training, what: str) -> None:
     if training.state not in EDITABLE_STATES:
         raise WorkflowError(
             "not_editable",
-            f"Impossible de {what} : la session est {_STATE_PHRASE[TrainingState(training.state)]}. "
+            f"Impossible {_de(what)} : la session est {_STATE_PHRASE[TrainingState(training.state)]}. "
             "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables.",
             status=409,
         )

@@ -31,6 +31,15 @@ FORBIDDEN = [
 ALLOWED = [(action, state) for action, transition in TRANSITIONS.items() for state in sorted(transition.sources)]
 
 
+def de(verb: str) -> str:
+    """The expected French elision, spelled out independently of the service."""
+    return {
+        "annuler": "d'annuler",
+        "ajouter un stagiaire": "d'ajouter un stagiaire",
+        "importer des stagiaires": "d'importer des stagiaires",
+    }.get(verb, f"de {verb}")
+
+
 def _actor_for(action, *, member, trainer):
     return trainer.user if action in (Action.RETURN, Action.VALIDATE) else member
 
@@ -55,7 +64,7 @@ def test_a_transition_is_refused_from_every_state_the_table_does_not_allow(
         perform(action, training, _actor_for(action, member=member, trainer=trainer))
     assert refused.value.code == "invalid_state"
     assert refused.value.status == 409
-    assert refused.value.message == f"Impossible de {VERBS[action]} une session {STATE_PHRASES[state]}."
+    assert refused.value.message == f"Impossible {de(VERBS[action])} une session {STATE_PHRASES[state]}."
     training.refresh_from_db()
     assert training.state == state
 
@@ -186,3 +195,15 @@ def test_roles_are_checked_on_the_fresh_session_not_on_a_stale_copy(session_in, 
     with db_unchanged(), pytest.raises(WorkflowError) as refused:
         perform(Action.VALIDATE, stale, trainer.user)
     assert refused.value.status == 403
+
+
+def test_refusal_messages_elide_de_before_a_vowel(member, training):
+    from certiprev.trainings import services as ts
+
+    ts.training_cancel(by=member, training=training, reason="Report.")
+    with pytest.raises(WorkflowError) as refused:
+        ts.training_cancel(by=member, training=training, reason="Encore.")
+    assert refused.value.message == "Impossible d'annuler une session annulée."
+    with pytest.raises(WorkflowError) as refused:
+        ts.trainees_add_many(by=member, training=training, rows=[])
+    assert refused.value.message.startswith("Impossible d'importer des stagiaires : la session est annulée.")
