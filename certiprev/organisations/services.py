@@ -66,43 +66,72 @@ def organisation_create(
     return organisation
 
 
+def period_create(*, by, model, target, action: str, valid_from: dt.date, valid_until: dt.date, **fields):
+    """Create a validity period (habilitation, trainer certification) and its audit row."""
+    require_network_admin(by)
+    check_period(valid_from, valid_until)
+    period = model.objects.create(valid_from=valid_from, valid_until=valid_until, **fields)
+    audit_event_record(
+        by=by,
+        action=action,
+        target=target,
+        data={
+            "scheme": period.scheme.code,
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat(),
+        },
+    )
+    return period
+
+
+def period_end(*, by, period, target, action: str, on: dt.date, reason: str, missing_reason: str):
+    """End a validity period early (suspension, withdrawal), audited with its reason."""
+    require_network_admin(by)
+    reason = clean_text(reason, multiline=True)
+    if not reason:
+        raise WorkflowError("reason_required", missing_reason, field="reason")
+    check_period(period.valid_from, on)
+    previous = period.valid_until
+    period.valid_until = min(previous, on)
+    period.save(update_fields=["valid_until"])
+    audit_event_record(
+        by=by,
+        action=action,
+        target=target,
+        comment=reason,
+        data={"scheme": period.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
+    )
+    return period
+
+
 @transaction.atomic
 def habilitation_create(
     *, by, organisation: Organisation, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
 ) -> Habilitation:
-    require_network_admin(by)
-    check_period(valid_from, valid_until)
-    habilitation = Habilitation.objects.create(
-        organisation=organisation, scheme=scheme, valid_from=valid_from, valid_until=valid_until
-    )
-    audit_event_record(
+    return period_create(
         by=by,
-        action="habilitation_create",
+        model=Habilitation,
         target=organisation,
-        data={"scheme": scheme.code, "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
+        action="habilitation_create",
+        valid_from=valid_from,
+        valid_until=valid_until,
+        organisation=organisation,
+        scheme=scheme,
     )
-    return habilitation
 
 
 @transaction.atomic
 def habilitation_end(*, by, habilitation: Habilitation, on: dt.date, reason: str) -> Habilitation:
     """End a habilitation early (suspension, withdrawal); audited with its reason."""
-    require_network_admin(by)
-    reason = clean_text(reason, multiline=True)
-    if not reason:
-        raise WorkflowError("reason_required", "Indiquez le motif de la fin d'habilitation.", field="reason")
-    check_period(habilitation.valid_from, on)
-    previous = habilitation.valid_until
-    habilitation.valid_until = min(previous, on)
-    habilitation.save(update_fields=["valid_until"])
-    audit_event_record(
+    return period_end(
         by=by,
-        action="habilitation_end",
+        period=habilitation,
         target=habilitation.organisation,
-        comment=reason,
-        data={"scheme": habilitation.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
+        action="habilitation_end",
+        on=on,
+        reason=reason,
+        missing_reason="Indiquez le motif de la fin d'habilitation.",
     )
-    return habilitation
 
 
 def user_get_or_create(*, email: str, first_name: str = "", last_name: str = ""):

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.names import clean_name, clean_text
-from certiprev.organisations.services import check_period, require_network_admin, user_get_or_create
+from certiprev.lib.names import clean_name
+from certiprev.organisations.services import period_create, period_end, require_network_admin, user_get_or_create
 
 from .models import TRAINER_NUMBER_RE, Trainer, TrainerCertification, generate_trainer_number
 
@@ -64,38 +64,29 @@ def trainer_create(*, by, first_name: str, last_name: str, email: str, number: s
 def trainer_certification_create(
     *, by, trainer: Trainer, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
 ) -> TrainerCertification:
-    require_network_admin(by)
-    check_period(valid_from, valid_until)
-    certification = TrainerCertification.objects.create(
-        trainer=trainer, scheme=scheme, valid_from=valid_from, valid_until=valid_until
-    )
-    audit_event_record(
+    return period_create(
         by=by,
-        action="trainer_certification_create",
+        model=TrainerCertification,
         target=trainer,
-        data={"scheme": scheme.code, "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()},
+        action="trainer_certification_create",
+        valid_from=valid_from,
+        valid_until=valid_until,
+        trainer=trainer,
+        scheme=scheme,
     )
-    return certification
 
 
 @transaction.atomic
 def trainer_certification_end(*, by, certification: TrainerCertification, on: dt.date, reason: str):
-    require_network_admin(by)
-    reason = clean_text(reason, multiline=True)
-    if not reason:
-        raise WorkflowError("reason_required", "Indiquez le motif de la fin de certification.", field="reason")
-    check_period(certification.valid_from, on)
-    previous = certification.valid_until
-    certification.valid_until = min(previous, on)
-    certification.save(update_fields=["valid_until"])
-    audit_event_record(
+    return period_end(
         by=by,
-        action="trainer_certification_end",
+        period=certification,
         target=certification.trainer,
-        comment=reason,
-        data={"scheme": certification.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
+        action="trainer_certification_end",
+        on=on,
+        reason=reason,
+        missing_reason="Indiquez le motif de la fin de certification.",
     )
-    return certification
 
 
 @transaction.atomic
