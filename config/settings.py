@@ -182,6 +182,8 @@ _TASK_BACKENDS = {
 }
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
+    # Workers: `python manage.py rqworker default --job-class django_tasks_rq.Job`, as many as needed, anywhere.
+    INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
 VERIFY_HOST = env_str("VERIFY_HOST", "VERIF.CERTIPREV.FR").upper()
