@@ -23,7 +23,9 @@ SCRIPT = textwrap.dedent(
     django_rq.get_queue("default").empty()
     result = send_event_emails.enqueue(0)  # no such event: the task answers 0 e-mails sent
     queued = default_task_backend.get_result(result.id).status
-    call_command("rqworker", "default", burst=True, worker_class="rq.SimpleWorker", job_class="django_tasks_rq.Job", verbosity=0)
+    call_command(
+        "rqworker", "default", burst=True, worker_class="rq.SimpleWorker", job_class="django_tasks_rq.Job", verbosity=0
+    )
     done = default_task_backend.get_result(result.id)
     print(json.dumps({"queued": str(queued), "status": str(done.status), "value": done.return_value}))
     """
