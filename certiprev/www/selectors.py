@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.lib.names import identity_key
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import OPEN_STATES, Trainee, Training
@@ -45,6 +46,28 @@ def with_results(queryset: QuerySet[Training]) -> QuerySet[Training]:
         return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
     return queryset.annotate(passed_count=count(Q(passed=True)), absent_count=count(Q(present=False)))
+
+
+def with_certificate_count(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """Annotate `certificate_count`: the certificates issued for the session (a subquery per row of the page)."""
+    counts = (
+        Certificate.objects.filter(training=OuterRef("pk"))
+        .order_by()
+        .values("training")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(certificate_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)))
+
+
+def with_certificate(queryset: QuerySet[Trainee]) -> QuerySet[Trainee]:
+    """Annotate each trainee with their certificate, if one was issued: `certificate_valid_until` (None when not)
+    and `certificate_revoked_at` — through the unique (training, trainee) index."""
+    certificate = Certificate.objects.filter(training_id=OuterRef("training_id"), trainee_id=OuterRef("pk")).order_by()
+    return queryset.annotate(
+        certificate_valid_until=Subquery(certificate.values("valid_until")[:1]),
+        certificate_revoked_at=Subquery(certificate.values("revoked_at")[:1]),
+    )
 
 
 def not_overdue(today: dt.date) -> Q:
@@ -130,10 +153,15 @@ def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOAR
     ]
     counts = base.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
     listed = with_trainee_count(base.select_related("scheme", "trainer", "organisation"))
+    # Closed sessions: the exact deletion time of their files, once generated (else the expected date is shown).
+    files_until = CertificateArchive.objects.filter(training=OuterRef("pk")).values("delete_after")[:1]
     for group in groups:
         group.count = counts[group.key]
         if group.count:
-            group.items = list(listed.filter(conditions[group.key]).order_by(*orderings[group.key])[:size])
+            queryset = listed.filter(conditions[group.key]).order_by(*orderings[group.key])
+            if group.key == "closed":
+                queryset = queryset.annotate(files_delete_after=Subquery(files_until))
+            group.items = list(queryset[:size])
     return groups
 
 
@@ -201,8 +229,12 @@ def history(
 
 
 def history_page_rows(queryset: QuerySet[Training], q: str) -> QuerySet[Training]:
-    queryset = with_results(with_trainee_count(queryset.select_related("scheme", "trainer", "organisation")))
+    queryset = with_certificate_count(
+        with_results(with_trainee_count(queryset.select_related("scheme", "trainer", "organisation")))
+    )
     if q and _folded_words(q):
-        matching = Trainee.objects.filter(trainee_name_condition(q)).order_by("last_name", "first_names")
+        matching = with_certificate(Trainee.objects.filter(trainee_name_condition(q))).order_by(
+            "last_name", "first_names"
+        )
         queryset = queryset.prefetch_related(Prefetch("trainees", queryset=matching, to_attr="matching_trainees"))
     return queryset

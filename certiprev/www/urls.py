@@ -4,6 +4,7 @@ from . import views
 from .accounts import views as accounts
 from .help import views as help_views
 from .network import views as network
+from .organisation import certificate_views as certificates
 from .organisation import views as organisation
 from .trainer import views as trainer
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("mot-de-passe/nouveau/termine/", accounts.ResetCompleteView.as_view(), name="password_reset_complete"),
     path("invitation/<uidb64>/<token>/", accounts.InvitationView.as_view(), name="invitation"),
     path("compte/", accounts.account, name="account"),
+    path("compte/jetons/", accounts.account_token_create, name="account_token_create"),
+    path("compte/jetons/<int:token_id>/revoquer/", accounts.account_token_revoke, name="account_token_revoke"),
     path("compte/mot-de-passe/", accounts.ChangePasswordView.as_view(), name="password_change"),
     # Training organisation
     path("sessions/", organisation.dashboard, name="dashboard"),
@@ -43,6 +46,22 @@ urlpatterns = [
         "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/retirer/",
         organisation.trainee_remove,
         name="trainee_remove",
+    ),
+    # Certificates of the session (downloads: certiprev/certificates/urls.py) and MAC previous cards
+    path(
+        "sessions/<uuid:public_id>/certificats/<uuid:certificate_id>/demander-un-duplicata/",
+        certificates.certificate_duplicate,
+        name="training_certificate_duplicate",
+    ),
+    path(
+        "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/ancienne-carte/",
+        certificates.trainee_old_card,
+        name="trainee_old_card",
+    ),
+    path(
+        "sessions/<uuid:public_id>/stagiaires/preremplir/",
+        certificates.trainee_prefill,
+        name="trainee_prefill",
     ),
     # Trainer
     path("formateur/", trainer.to_validate, name="trainer_home"),

@@ -2,10 +2,13 @@
 
 import datetime as dt
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
 
+from certiprev.certificates.models import Certificate
+from certiprev.certificates.rendering import certificate_filename
 from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
@@ -60,7 +63,26 @@ def _fill_session_form(page, *, start: dt.date, end: dt.date):
     page.get_by_label("Numéro du formateur").fill("abc12345")
 
 
-def test_a_session_from_creation_to_closing_in_the_browser(new_page):
+@pytest.fixture
+def certificate_keys(settings, tmp_path, monkeypatch):
+    """Signing keys for the certificates issued on closing (tests/certificates/helpers.py), and a fresh storage.
+
+    The live server runs in another thread of this process: it reads the same settings, key files and in-memory
+    storage. Closing commits for real there (transactional test), so `transaction.on_commit` enqueues the issuance
+    at once and the immediate task backend of the test settings runs it before the redirect is answered.
+    """
+    from tests.certificates.helpers import KEY_ENV, make_keys
+
+    for name in KEY_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for kid in range(1, 10):
+        monkeypatch.delenv(f"CERTIPREV_SIGNING_KEY_{kid}", raising=False)
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    make_keys(settings.SIGNING_KEYS_DIR)
+
+
+def test_a_session_from_creation_to_closing_in_the_browser(new_page, certificate_keys):
     _organisation, member, _trainer = _people()
     start, end = today() - dt.timedelta(days=1), today()
 
@@ -149,8 +171,45 @@ def test_a_session_from_creation_to_closing_in_the_browser(new_page):
     expect(page.locator(".badge")).to_have_text("Clôturée")
     training.refresh_from_db()
     assert training.state == TrainingState.CLOSED
+
+    # The certificates are issued on closing: the OF sees them, the deletion date, and downloads the ZIP.
+    certificates = page.locator("#certificats-section")
+    zip_link = certificates.get_by_role("link", name="Télécharger les 4 certificats (ZIP)")
+    expect(zip_link).to_be_visible()
+    expect(certificates.locator("#certificates-deletion")).to_contain_text(
+        re.compile(r"Fichiers disponibles jusqu'au \d\d/\d\d/\d{4} à \d\d:\d\d, puis supprimés\.")
+    )
+    expect(certificates.locator("tbody tr")).to_have_count(4)
+    expect(certificates.get_by_role("button", name=re.compile("Demander un duplicata"))).to_have_count(4)
     check_accessibility(page, "session clôturée")
     screenshot(page, "08-session-cloturee")
+    with page.expect_download() as download_info:
+        zip_link.click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"Certificats_SST_initiale_{end.isoformat()}_")
+    with zipfile.ZipFile(download.path()) as archive:
+        names = archive.namelist()
+        assert len(names) == 4 and all(name.endswith(".pdf") for name in names)
+        assert all(archive.read(name).startswith(b"%PDF-") for name in names)
+    issued = Certificate.objects.filter(training=training).select_related("scheme")
+    assert set(names) == {certificate_filename(c) for c in issued}  # the 4 passed trainees, nobody else
+    assert {c.trainee_id for c in issued} == set(training.trainees.filter(passed=True).values_list("pk", flat=True))
+
+    # The trainer, on the phone, issues their own trainer certificate from "Mes certificats".
+    phone.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes certificats").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Mes certificats")
+    with phone.expect_download() as download_info:
+        phone.get_by_role("button", name=re.compile("Éditer mon certificat")).click()
+    card = download_info.value
+    assert card.suggested_filename.endswith(".pdf")
+    with open(card.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    phone.reload()
+    expect(phone.locator("#certificats-edites")).to_be_visible()
+    expect(phone.get_by_role("link", name=re.compile("Télécharger le PDF"))).to_be_visible()
+    expect(phone.get_by_text(re.compile(r"Fichier disponible jusqu'au \d\d/\d\d/\d{4} à"))).to_be_visible()
+    check_accessibility(phone, "mes certificats (téléphone)")
+    screenshot(phone, "22-formateur-mes-certificats-390")
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Sessions").click()
     check_accessibility(page, "tableau de bord")
     screenshot(page, "09-tableau-de-bord")
@@ -280,3 +339,57 @@ def test_the_trainer_validates_without_javascript(new_page):
     training.refresh_from_db()
     assert training.state == TrainingState.VALIDATED
     assert sorted(training.trainees.values_list("present", "passed")) == [(False, False)] + [(True, True)] * 4
+
+
+def test_a_mac_trainee_is_added_from_the_old_card_without_javascript(
+    new_page, certificate_keys, django_capture_on_commit_callbacks
+):
+    from certiprev.certificates import keys
+    from certiprev.certificates.models import MacProof
+    from certiprev.certificates.rendering import certificate_content
+    from tests.certificates.helpers import closed_session, qr_png
+    from tests.factories import TraineeFactory, TrainingFactory
+
+    organisation, member, trainer = _people()
+    capture = django_capture_on_commit_callbacks
+    initial = closed_session(member=member, trainer=trainer, organisation=organisation, trainees=1, capture=capture)
+    certificate = Certificate.objects.get(training=initial)
+    content = certificate_content(certificate, keys.active_signer())  # what a phone reads from the card's QR code
+    mac = TrainingFactory(organisation=organisation, trainer=trainer, kind="mac", rules=False)
+    other = TraineeFactory(training=mac, last_name="Martin", first_names="Léa")
+    page = new_page(javascript=False)
+    sign_in(page, member.email)
+    page.goto(f"/sessions/{mac.public_id}/")
+
+    # Step 1: read the previous card; step 2: the "add a trainee" form comes back filled from it.
+    prefill = page.locator("#preremplir")
+    prefill.get_by_label("Contenu du QR code de l'ancienne carte").fill(content)
+    prefill.get_by_role("button", name="Lire la carte et préremplir").click()
+    expect(page.locator("#prefill-result")).to_contain_text("Carte valide : SST (formation initiale)")
+    expect(page.get_by_label("Nom", exact=True)).to_have_value(certificate.holder_last_name)
+    expect(page.get_by_label("Prénom(s)", exact=True)).to_have_value(certificate.holder_first_names)
+    expect(page.get_by_label("Date de naissance", exact=True)).to_have_value(
+        certificate.holder_birth_date.strftime("%d/%m/%Y")
+    )
+    screenshot(page, "23-mac-ajout-prerempli")
+    page.get_by_role("button", name="Ajouter à la liste").click()
+    expect(page.locator(".messages")).to_contain_text("valide (SST obtenu le")
+    added = mac.trainees.exclude(pk=other.pk).get()
+    assert MacProof.objects.get(trainee=added).names_match
+
+    # A trainee already on the list: a photo of the card (here, someone else's: the names differ).
+    card = page.locator(f"#carte-{other.public_id}")
+    expect(card.locator("details")).to_have_attribute("open", "")  # unfolded while the card is not checked
+    card.get_by_label("Ou une photo de la carte").set_input_files(
+        files=[{"name": "carte.png", "mimeType": "image/png", "buffer": qr_png(content)}]
+    )
+    card.get_by_role("button", name=re.compile("Vérifier et enregistrer")).click()
+    expect(page.locator(".messages")).to_contain_text("Les noms inscrits sur la carte ne sont pas ceux saisis")
+    expect(page.locator(f"#carte-{added.public_id}")).to_contain_text("Carte vérifiée")
+    assert MacProof.objects.get(trainee=other).source == "photo"
+    screenshot(page, "24-mac-cartes-precedentes")
+    # axe-core runs in the page's JavaScript: the same page, in a context where scripts run.
+    checked = new_page()
+    sign_in(checked, member.email)
+    checked.goto(f"/sessions/{mac.public_id}/")
+    check_accessibility(checked, "MAC : cartes précédentes")

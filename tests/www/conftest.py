@@ -7,6 +7,16 @@ from certiprev.trainings.models import Trainee, Training
 from tests.factories import HabilitationFactory, TraineeFactory, TrainerCertificationFactory, TrainingFactory, today
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The statistics (10-minute cache) and sign-in throttling live in the cache: no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def login(client, user):
     # The factories set the password without saving it (skip_postgeneration_save): save it, or the session's
     # auth hash would not match the database and the client would be signed out at once.
@@ -94,3 +104,58 @@ def text_of(response) -> str:
     content = response.content.decode()
     content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split()).replace(" )", ")").replace("( ", "(")
+
+
+# --- Certificates ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate_keys(settings, tmp_path, monkeypatch, db):
+    """Signing keys in a temporary directory and a fresh in-memory storage, as tests/certificates sets them up."""
+    from tests.certificates.helpers import KEY_ENV, make_keys
+
+    for name in KEY_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for kid in range(1, 10):
+        monkeypatch.delenv(f"CERTIPREV_SIGNING_KEY_{kid}", raising=False)
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    make_keys(settings.SIGNING_KEYS_DIR)
+    return settings.SIGNING_KEYS_DIR
+
+
+@pytest.fixture
+def close_session(certificate_keys, member, trainer, organisation, django_capture_on_commit_callbacks):
+    """`close_session(trainees=6, failed=(), absent=(), **training fields)`: closed by the member, certificates
+    issued by the real task (run on commit)."""
+    from tests.certificates.helpers import closed_session
+
+    def make(**kwargs):
+        kwargs.setdefault("organisation", organisation)
+        kwargs.setdefault("trainer", trainer)
+        return closed_session(member=member, capture=django_capture_on_commit_callbacks, **kwargs)
+
+    return make
+
+
+def certificate_record(trainee: Trainee, **fields):
+    """A certificate record written directly (no key, no file): for pages that only read records."""
+    from certiprev.certificates.models import Certificate
+
+    training = trainee.training
+    defaults = {
+        "kind": training.kind,
+        "scheme": training.scheme,
+        "training": training,
+        "trainee": trainee,
+        "organisation": training.organisation,
+        "holder_last_name": trainee.last_name,
+        "holder_first_names": trainee.first_names,
+        "holder_birth_date": trainee.birth_date,
+        "certified_on": training.end_date,
+        "valid_until": training.end_date + dt.timedelta(days=729),
+        "organisation_name": training.organisation.name,
+        "trainer_name": training.trainer.full_name,
+        "revocation_id": f"{trainee.pk:016x}",
+    }
+    return Certificate.objects.create(**{**defaults, **fields})

@@ -20,7 +20,7 @@ from tests.factories import (
     scheme,
     today,
 )
-from tests.www.conftest import make_sessions, set_state, text_of
+from tests.www.conftest import certificate_record, make_sessions, set_state, text_of
 
 
 def fr(day: dt.date) -> str:
@@ -140,10 +140,13 @@ def test_statistics_count_certificates_pass_rate_states_and_waiting(admin_client
     trainees = list(closed.trainees.all())
     closed.trainees.filter(pk__in=[t.pk for t in trainees[:3]]).update(present=True, passed=True)
     closed.trainees.filter(pk=trainees[3].pk).update(present=False, passed=False)
+    for trainee in trainees[:3]:  # the certificates app's records are what the chart counts
+        certificate_record(trainee)
     make_sessions(organisation, trainer, 2, state=TrainingState.SUBMITTED, trainees=0)
     response = admin_client_.get(reverse("www:network_statistics"))
     data = response.context["data"]
     assert sum(data.certificate_totals) == 3
+    assert data.certificates["SST"][-1] == 3  # issued this month
     assert data.pass_rates == [("SST", 4, 3, 3)]
     assert dict(data.states)["Soumise au formateur"] == 2
     assert sum(n for _label, n in data.waiting_now) == 2

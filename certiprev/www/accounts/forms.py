@@ -84,3 +84,12 @@ class PreferencesForm(Form):
         required=False,
         help_text="Un e-mail avec le lien de la page de validation, à chaque nouvelle session soumise.",
     )
+
+
+class ApiTokenForm(Form):
+    name = forms.CharField(
+        label="Nom du jeton",
+        max_length=100,
+        required=False,
+        help_text="Pour le reconnaître plus tard, par exemple « Logiciel de gestion ».",
+    )

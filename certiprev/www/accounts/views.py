@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from certiprev.api.services import api_token_create, api_token_revoke, api_tokens_of
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainers.services import trainer_preferences_update
 from certiprev.www.common import login_required, roles
 
-from .forms import ChangePasswordForm, NewPasswordForm, PreferencesForm, ResetForm, SignInForm
+from .forms import ApiTokenForm, ChangePasswordForm, NewPasswordForm, PreferencesForm, ResetForm, SignInForm
 from .tokens import invitation_token_generator
 
 
@@ -96,5 +97,45 @@ def account(request):
                 return redirect("www:account")
     elif request.method == "POST":
         return redirect("www:account")
+    return _account_page(request, form=form, trainer=trainer)
+
+
+def _account_page(request, *, form=None, trainer=None, token_form=None, new_token: str = ""):
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
-    return render(request, "www/accounts/account.html", {"form": form, "trainer": trainer, "memberships": memberships})
+    context = {
+        "form": form,
+        "trainer": trainer,
+        "memberships": memberships,
+        "tokens": api_tokens_of(request.user),
+        "token_form": token_form or ApiTokenForm(),
+        "new_token": new_token,
+    }
+    return render(request, "www/accounts/account.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def account_token_create(request):
+    """Create a personal API token; it is shown once, on the page answering this POST, never again."""
+    token_form = ApiTokenForm(request.POST)
+    trainer = roles(request).trainer
+    form = PreferencesForm(initial={"notify_on_submission": trainer.notify_on_submission}) if trainer else None
+    if not token_form.is_valid():
+        return _account_page(request, form=form, trainer=trainer, token_form=token_form)
+    try:
+        _token, raw = api_token_create(by=request.user, user=request.user, name=token_form.cleaned_data["name"])
+    except WorkflowError as error:
+        token_form.add_workflow_error(error)
+        return _account_page(request, form=form, trainer=trainer, token_form=token_form)
+    response = _account_page(request, form=form, trainer=trainer, new_token=raw)
+    response["Cache-Control"] = "no-store"  # the token must not stay in any cache
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def account_token_revoke(request, token_id: int):
+    token = get_object_or_404(api_tokens_of(request.user), pk=token_id)  # someone else's token: 404
+    api_token_revoke(by=request.user, token=token)
+    messages.success(request, f"Le jeton {token.prefix}… est révoqué : il ne permet plus d'accéder à l'API.")
+    return redirect("www:account")

@@ -9,6 +9,8 @@ from django.db.models import Avg, Case, Count, FloatField, Func, IntegerField, Q
 from django.utils import timezone
 
 from certiprev.catalog.models import Scheme
+from certiprev.certificates.enums import CertificateKind
+from certiprev.certificates.models import Certificate
 from certiprev.lib.dates import add_months
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Trainee, Training
@@ -82,14 +84,24 @@ def compute(today: dt.date | None = None) -> Statistics:
     starts = [timezone.make_aware(dt.datetime.combine(m, dt.time.min), tz) for m in months]
     since = starts[0]
     codes = dict(Scheme.objects.values_list("pk", "code"))
-    # Certificates and pass rate, from the trainees of the sessions closed in the last 12 months, in one pass
-    # (the certificates app may later count its own records instead).
+    # Certificates: the records the certificates app issued (trainer certificates excluded), by month of issue.
     certificates = {code: [0] * 12 for code in sorted(codes.values())}
+    issued = (
+        Certificate.objects.exclude(kind=CertificateKind.TRAINER)
+        .filter(issued_at__gte=since)
+        .annotate(month=_month_index("issued_at", starts))
+        .values("scheme_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in issued:
+        if 0 <= row["month"] < 12:
+            certificates[codes[row["scheme_id"]]][row["month"]] += row["n"]
+    # Pass rate, from the trainees of the sessions closed in the last 12 months.
     totals: dict[str, list[int]] = {}
     rows = (
         Trainee.objects.filter(training__state=TrainingState.CLOSED, training__closed_at__gte=since)
-        .annotate(month=_month_index("training__closed_at", starts))
-        .values("training__scheme_id", "month")
+        .values("training__scheme_id")
         .annotate(
             total=Count("pk"),
             present_n=Count("pk", filter=Q(present=True)),
@@ -98,13 +110,7 @@ def compute(today: dt.date | None = None) -> Statistics:
         .order_by()
     )
     for row in rows:
-        code = codes[row["training__scheme_id"]]
-        if 0 <= row["month"] < 12:
-            certificates[code][row["month"]] += row["passed_n"]
-        total = totals.setdefault(code, [0, 0, 0])
-        total[0] += row["total"]
-        total[1] += row["present_n"]
-        total[2] += row["passed_n"]
+        totals[codes[row["training__scheme_id"]]] = [row["total"], row["present_n"], row["passed_n"]]
     certificates = {code: values for code, values in certificates.items() if any(values)}
     pass_rates = sorted((code, *values) for code, values in totals.items())
     state_counts = dict(Training.objects.values("state").annotate(n=Count("pk")).order_by().values_list("state", "n"))

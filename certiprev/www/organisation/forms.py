@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 
 from certiprev.catalog.models import Scheme
+from certiprev.certificates.enums import ProofSource
+from certiprev.certificates.verification import MAX_CONTENT_CHARS, OldCardCheck, old_card_check
 from certiprev.lib.trainee_import import ACCEPTED_FILE_TYPES
 from certiprev.organisations.models import Habilitation, Organisation
 from certiprev.trainings.enums import TrainingKind, TrainingState
@@ -153,3 +156,74 @@ class HistoryFilterForm(Form):
     state = forms.ChoiceField(label="État", choices=STATE_FILTER_CHOICES, required=False)
     start = date_field("Du", required=False, help_text="JJ/MM/AAAA : sessions commençant à partir de ce jour.")
     end = date_field("Au", required=False, help_text="JJ/MM/AAAA : sessions commençant au plus tard ce jour.")
+
+
+class OldCardForm(Form):
+    """A MAC trainee's previous card: its QR content pasted (a phone reads it) or a photo of the card."""
+
+    content = forms.CharField(
+        label="Contenu du QR code de l'ancienne carte",
+        required=False,
+        max_length=MAX_CONTENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "autocomplete": "off"}),
+        help_text="Il commence par HTTPS:// et contient un #. Lisez le QR code avec un téléphone et collez le texte.",
+        error_messages={"max_length": "Ce contenu est trop long pour être celui d'un QR code Certiprev."},
+    )
+    photo = forms.FileField(
+        label="Ou une photo de la carte",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={"empty": "Le fichier envoyé est vide.", "invalid": "Ce fichier n'a pas pu être lu."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_mb = settings.OLD_CARD_MAX_IMAGE_BYTES // 1_000_000
+        self.fields["photo"].help_text = (
+            f"JPEG, PNG ou WebP, {limit_mb} Mo au plus : la carte à plat, bien éclairée, le QR code net. "
+            "La photo sert à lire le QR code et n'est pas conservée."
+        )
+        self.too_large = False
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        limit = settings.OLD_CARD_MAX_IMAGE_BYTES
+        # Refused from its announced size, before anything reads it into memory.
+        if photo is not None and photo.size > limit:
+            self.too_large = True
+            raise forms.ValidationError(
+                f"La photo pèse {photo.size / 1_000_000:.1f} Mo : envoyez une image de {limit // 1_000_000} Mo au "
+                "plus (une photo de la carte seule suffit)."
+            )
+        return photo
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("content") or "").strip() and not data.get("photo"):
+            self.add_error("content", "Collez le contenu du QR code de l'ancienne carte ou joignez-en une photo.")
+        return data
+
+    @property
+    def source(self) -> str:
+        return ProofSource.PHOTO if self.cleaned_data.get("photo") else ProofSource.QR_CONTENT
+
+    def add_card_error(self, error) -> None:
+        """A refused card, shown next to what was sent (the photo or the pasted content)."""
+        sent = "photo" if self.cleaned_data.get("photo") else "content"
+        self.add_workflow_error(error, field_map={"old_card": sent})
+
+    def check(self, training) -> OldCardCheck:
+        """The previous card checked against the session's scheme, on its first day (as the proof will be)."""
+        photo = self.cleaned_data.get("photo")
+        if photo is not None:
+            return old_card_check(image_bytes=photo.read(), scheme=training.scheme, today=training.start_date)
+        return old_card_check(content=self.cleaned_data["content"], scheme=training.scheme, today=training.start_date)
+
+
+class OldCardProofForm(forms.Form):
+    """The checked card travelling with the "add a trainee" form after a prefill (verified again when recorded)."""
+
+    old_card_content = forms.CharField(required=False, max_length=MAX_CONTENT_CHARS, widget=forms.HiddenInput)
+    old_card_source = forms.ChoiceField(
+        required=False, choices=[("", ""), *ProofSource.choices], widget=forms.HiddenInput
+    )

@@ -12,8 +12,10 @@ from django.core import signing
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certiprev.certificates.verification import old_card_check
 from certiprev.lib import trainee_import
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_xlsx
@@ -33,7 +35,16 @@ from certiprev.www.common import (
     today,
 )
 
-from .forms import HistoryFilterForm, ImportForm, ReasonForm, TraineeForm, TrainingForm
+from .certificates import certificates_section, mac_rows, record_old_card_proof
+from .forms import (
+    HistoryFilterForm,
+    ImportForm,
+    OldCardForm,
+    OldCardProofForm,
+    ReasonForm,
+    TraineeForm,
+    TrainingForm,
+)
 
 IMPORT_TOKEN_MAX_AGE = 2 * 60 * 60
 
@@ -62,6 +73,7 @@ def dashboard(request):
             "today": today(),
             "several": len(org_ids) > 1,
             "file_days": settings.CERTIFICATE_FILE_DAYS,
+            "reminder_days": settings.CERTIFICATE_REMINDER_DAYS,
             "is_empty": not any(g.count for g in groups),
         },
     )
@@ -190,10 +202,26 @@ def training_edit(request, public_id):
 # Session page, trainees
 
 
-def _render_detail(request, training, *, add_form=None, edit_form=None, edit_trainee=None, errors=(), status=200):
+def render_detail(
+    request,
+    training,
+    *,
+    add_form=None,
+    edit_form=None,
+    edit_trainee=None,
+    errors=(),
+    status=200,
+    old_card=None,
+    prefill_form=None,
+    prefill=None,
+    proof_form=None,
+):
+    """The session page. `old_card` = (trainee, bound OldCardForm) to show a MAC check's errors; `prefill_form`, or
+    `prefill` (an OldCardCheck) with `proof_form`, for the "add a trainee" form prefilled from an old card."""
     user_roles = roles_on(request.user, training)
     is_member = Actor.MEMBER in user_roles
     editable = is_member and training.state in EDITABLE_STATES
+    is_mac = training.kind == TrainingKind.MAC
     if edit_trainee is None and editable and request.GET.get("modifier"):
         edit_trainee = get_trainee_for_user(request.user, training, request.GET["modifier"])
         edit_form = TraineeForm(
@@ -206,7 +234,10 @@ def _render_detail(request, training, *, add_form=None, edit_form=None, edit_tra
                 "email": edit_trainee.email,
             },
         )
-    trainees = list(training.trainees.all())
+    trainees_qs = training.trainees.all()
+    if is_mac:
+        trainees_qs = trainees_qs.select_related("mac_proof__scheme")
+    trainees = list(trainees_qs)
     events = list(training.events.select_related("actor").order_by("at", "id"))
     today_ = today()
     can_close = (
@@ -214,6 +245,12 @@ def _render_detail(request, training, *, add_form=None, edit_form=None, edit_tra
         and training.state == TrainingState.VALIDATED
         and not training.is_overdue(today_)
     )
+    summary_form = edit_form if edit_form is not None and edit_form.is_bound else add_form
+    if old_card is not None:
+        summary_form = old_card[1]
+    elif prefill_form is not None:
+        summary_form = prefill_form
+    can_check_cards = is_mac and is_member and training.state in OPEN_STATES
     context = {
         "training": training,
         "trainees": trainees,
@@ -221,7 +258,7 @@ def _render_detail(request, training, *, add_form=None, edit_form=None, edit_tra
         "is_member": is_member,
         "editable": editable,
         "add_form": add_form or (TraineeForm(prefix="add") if editable else None),
-        "summary_form": edit_form if edit_form is not None and edit_form.is_bound else add_form,
+        "summary_form": summary_form,
         "edit_form": edit_form,
         "edit_trainee": edit_trainee,
         "action_errors": list(errors),
@@ -231,19 +268,23 @@ def _render_detail(request, training, *, add_form=None, edit_form=None, edit_tra
         "is_overdue": training.is_overdue(today_),
         "days_left": (training.effective_close_deadline - today_).days,
         "passed": [t for t in trainees if t.passed],
-        "files_until": (
-            training.closed_at.date() + dt.timedelta(days=settings.CERTIFICATE_FILE_DAYS)
-            if training.closed_at
-            else None
-        ),
-        "is_mac": training.kind == TrainingKind.MAC,
+        "is_mac": is_mac,
     }
+    if training.state == TrainingState.CLOSED:
+        context["certificates"] = certificates_section(training, is_admin=Actor.ADMIN in user_roles)
+    if is_mac:
+        context["mac_rows"] = mac_rows(trainees, can_check=can_check_cards, bound=old_card)
+        context["can_check_cards"] = can_check_cards
+        if editable:
+            context["prefill_form"] = prefill_form or OldCardForm(prefix="prefill")
+            context["prefill"] = prefill
+            context["proof_form"] = proof_form or OldCardProofForm(prefix="add")
     return render(request, "www/organisation/training_detail.html", context, status=status)
 
 
 @login_required
 def training_detail(request, public_id):
-    return _render_detail(request, get_training(request, public_id))
+    return render_detail(request, get_training(request, public_id))
 
 
 def _trainee_data(form: TraineeForm) -> services.TraineeData:
@@ -261,6 +302,9 @@ def _trainee_data(form: TraineeForm) -> services.TraineeData:
 def trainee_add(request, public_id):
     training = get_training(request, public_id)
     form = TraineeForm(request.POST, prefix="add")
+    # A MAC trainee prefilled from their previous card: the card comes along and becomes their proof.
+    proof_form = OldCardProofForm(request.POST, prefix="add")
+    card = proof_form.cleaned_data if proof_form.is_valid() and training.kind == TrainingKind.MAC else {}
     if form.is_valid():
         try:
             trainee = services.trainee_add(by=request.user, training=training, data=_trainee_data(form))
@@ -268,8 +312,18 @@ def trainee_add(request, public_id):
             form.add_workflow_error(error)
         else:
             messages.success(request, f"{trainee} a été ajouté·e à la liste.")
+            if card.get("old_card_content"):
+                record_old_card_proof(request, trainee, card["old_card_content"], card["old_card_source"])
             return redirect(reverse("www:training_detail", args=[training.public_id]) + "#ajouter")
-    return _render_detail(request, training, add_form=form, status=422)
+    prefill = None
+    if card.get("old_card_content"):
+        try:
+            prefill = old_card_check(
+                content=card["old_card_content"], scheme=training.scheme, today=training.start_date
+            )
+        except WorkflowError:
+            proof_form = None  # not a usable card after all: the person adds the trainee without it
+    return render_detail(request, training, add_form=form, prefill=prefill, proof_form=proof_form, status=422)
 
 
 @login_required
@@ -288,7 +342,7 @@ def trainee_edit(request, public_id, trainee_id):
             return redirect(
                 reverse("www:training_detail", args=[training.public_id]) + f"#stagiaire-{trainee.public_id}"
             )
-    return _render_detail(request, training, edit_form=form, edit_trainee=trainee, status=422)
+    return render_detail(request, training, edit_form=form, edit_trainee=trainee, status=422)
 
 
 @login_required
@@ -300,7 +354,7 @@ def trainee_remove(request, public_id, trainee_id):
     try:
         services.trainee_remove(by=request.user, trainee=trainee)
     except WorkflowError as error:
-        return _render_detail(request, training, errors=[error.message], status=error.status)
+        return render_detail(request, training, errors=[error.message], status=error.status)
     messages.success(request, f"{name} a été retiré·e de la liste.")
     return redirect(reverse("www:training_detail", args=[training.public_id]) + "#stagiaires")
 
@@ -432,7 +486,7 @@ def training_submit(request, public_id):
     try:
         services.training_submit(by=request.user, training=training)
     except WorkflowError as error:
-        return _render_detail(request, training, errors=[error.message], status=error.status)
+        return render_detail(request, training, errors=[error.message], status=error.status)
     messages.success(request, f"Session soumise à {training.trainer.full_name}, qui a été prévenu·e par e-mail.")
     return redirect("www:training_detail", public_id=training.public_id)
 
@@ -543,7 +597,15 @@ CSV_HEADERS = [
     "Présence",
     "Résultat",
     "Certificat émis",
+    "Certificat valable jusqu'au",
+    "Certificat révoqué le",
 ]
+
+
+def _date_fr(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def _yes_no(value, yes: str, no: str) -> str:
@@ -554,7 +616,7 @@ def _yes_no(value, yes: str, no: str) -> str:
 def history_csv(request):
     _form, _filters, queryset = _history_queryset(request)
     trainees = (
-        Trainee.objects.filter(training__in=queryset.values("pk"))
+        selectors.with_certificate(Trainee.objects.filter(training__in=queryset.values("pk")))
         .select_related("training__scheme", "training__trainer", "training__organisation")
         .order_by("-training__start_date", "training_id", "last_name", "first_names", "id")
     )
@@ -583,7 +645,9 @@ def history_csv(request):
                         trainee.birth_date.strftime("%d/%m/%Y"),
                         _yes_no(trainee.present, "Présent·e", "Absent·e"),
                         _yes_no(trainee.passed, "Réussi", "Échoué"),
-                        "Oui" if training.state == TrainingState.CLOSED and trainee.passed else "Non",
+                        "Oui" if trainee.certificate_valid_until else "Non",
+                        _date_fr(trainee.certificate_valid_until),
+                        _date_fr(trainee.certificate_revoked_at),
                     )
                 ]
             )

@@ -76,3 +76,20 @@ def error_count(form=None, extra_errors=None) -> int:
     if form is not None and getattr(form, "errors", None):
         count += sum(len(errors) for errors in form.errors.values())
     return count
+
+
+@register.filter
+def file_size(size: int | None) -> str:
+    """A file size as French people read it: "850 octets", "106 Ko", "2,4 Mo"."""
+    size = int(size or 0)
+    if size < 1000:
+        return f"{size} octet{'s' if size > 1 else ''}"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} Ko"
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
+
+
+@register.filter
+def within_days(moment: dt.datetime | None, days: int) -> bool:
+    """Whether a coming moment is at most `days` days away (a deletion date to highlight)."""
+    return moment is not None and moment - timezone.now() <= dt.timedelta(days=int(days))

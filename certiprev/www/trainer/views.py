@@ -1,9 +1,11 @@
 """The trainer's pages, designed for a phone in the training room."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from certiprev.certificates.selectors import trainer_certificates
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import TrainingState
@@ -128,14 +130,17 @@ def return_training(request, public_id):
 
 @trainer_required
 def my_certificates(request):
+    """ "Mes certificats": the trainer's certifications, a card to issue for each current one, the cards issued."""
     trainer = roles(request).trainer
-    certifications = list(trainer.certifications.select_related("scheme").order_by("scheme__code", "-valid_until"))
+    rows = trainer_certificates(trainer, today=today())
     return render(
         request,
         "www/trainer/certificates.html",
         {
             "trainer": trainer,
-            "certifications": certifications,
+            "rows": rows,
+            "issued": [row for row in rows if row.certificate is not None],
             "today": today(),
+            "file_days": settings.CERTIFICATE_FILE_DAYS,
         },
     )
