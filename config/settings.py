@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves the stylesheet and scripts when no front server does (gunicorn alone); cacheable, compressed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "certiprev.lib.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

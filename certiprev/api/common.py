@@ -7,6 +7,7 @@ from django.http import Http404
 
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
+from certiprev.lib.names import clean_text
 from certiprev.organisations.models import Organisation
 from certiprev.trainings.models import Trainee, Training, TrainingEvent
 from certiprev.trainings.selectors import organisation_ids_of
@@ -32,7 +33,7 @@ def parse_uuid(value: Any, message: str) -> uuid.UUID:
 
 
 def scheme_get(code: str, *, field: str = "scheme") -> Scheme:
-    scheme = Scheme.objects.filter(code=(code or "").strip().upper()).first()
+    scheme = Scheme.objects.filter(code=clean_text(code).upper()).first()
     if scheme is None:
         codes = ", ".join(Scheme.objects.values_list("code", flat=True))
         raise WorkflowError("scheme_unknown", f"Dispositif inconnu : « {code} » (dispositifs : {codes}).", field=field)

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -242,6 +242,14 @@ def install_handlers(api: NinjaAPI) -> None:
         logger.warning("API integrity error on %s %s: %s", request.method, request.path, exc)
         return error_response(
             409, "La ressource vient d'être modifiée par ailleurs : rechargez-la et recommencez.", "conflict"
+        )
+
+    @api.exception_handler(DataError)
+    def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # The database refused a value (a NUL character, a number out of range): the client's data, not a crash.
+        logger.warning("API data refused by the database on %s %s: %s", request.method, request.path, exc)
+        return error_response(
+            422, "Données refusées : une valeur contient des caractères interdits ou dépasse les limites.", "invalid"
         )
 
     @api.exception_handler(Exception)
