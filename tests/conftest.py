@@ -83,3 +83,20 @@ def session_in(organisation, trainer):
         return TrainingFactory(state=state, **kwargs)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, plus a clean hang-up before it is dropped on PostgreSQL.
+
+    The browser tests' live server answers from threads that may still hold a connection when the session ends;
+    PostgreSQL refuses to drop a database somebody is connected to, which failed the run after every test passed.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
