@@ -364,6 +364,7 @@ def trainer_certificate_issue(*, by, trainer: Trainer, scheme: Scheme) -> Certif
 # MAC prerequisite
 
 
+@transaction.atomic
 def mac_proof_record(*, by, trainee: Trainee, content: str, source: str = ProofSource.QR_CONTENT) -> MacProof:
     """Record on a MAC trainee the proof given by their previous card (verified again here, never trusted from the
     client): scheme, dates, key id, revocation id — not the image. Returns the stored proof."""
@@ -395,6 +396,21 @@ def mac_proof_record(*, by, trainee: Trainee, content: str, source: str = ProofS
             "names_match": names_match,
             "checked_at": timezone.now(),
             "checked_by": by,
+        },
+    )
+    audit_event_record(
+        by=by,
+        action="mac_proof_record",
+        target=training,
+        data={
+            "trainee": str(trainee.public_id),
+            "source": source,
+            "scheme": training.scheme.code,
+            "certified_on": stored.certified_on.isoformat(),
+            "valid_until": stored.valid_until.isoformat(),
+            "key_id": stored.key_id,
+            "expired": stored.expired,
+            "names_match": names_match,
         },
     )
     return stored

@@ -322,6 +322,14 @@ def test_the_proof_is_recorded_on_the_trainee_without_the_image(card, member, ma
     )
     assert (proof.expired, proof.names_match, proof.checked_by) == (False, True, member)
     assert not {f.name for f in MacProof._meta.fields} & {"image", "photo", "content"}
+    from certiprev.audit.models import AuditEvent
+
+    audit = AuditEvent.objects.get(action="mac_proof_record")
+    assert (audit.actor, audit.target_id, audit.data["trainee"]) == (
+        member,
+        str(mac_trainee.training.public_id),
+        str(mac_trainee.public_id),
+    )
     mac_trainee.first_names = "Quelqu'un d'autre"
     assert mac_proof_record(by=member, trainee=mac_trainee, content=content).names_match is False
     assert MacProof.objects.count() == 1
