@@ -143,6 +143,13 @@ def training_edit(request, public_id):
     training = get_training(request, public_id)
     if Actor.MEMBER not in roles_on(request.user, training):
         return redirect("www:training_detail", public_id=training.public_id)
+    if training.state not in EDITABLE_STATES:
+        messages.error(
+            request,
+            "Cette session n'est plus modifiable : seules les sessions en brouillon ou renvoyées "
+            "par le formateur le sont.",
+        )
+        return redirect("www:training_detail", public_id=training.public_id)
     organisations = [training.organisation]
     initial = {
         "scheme": training.scheme_id,
@@ -159,13 +166,6 @@ def training_edit(request, public_id):
             pk=training.scheme_id
         )
     trainer = None
-    if training.state not in EDITABLE_STATES:
-        messages.error(
-            request,
-            "Cette session n'est plus modifiable : seules les sessions en brouillon ou renvoyées "
-            "par le formateur le sont.",
-        )
-        return redirect("www:training_detail", public_id=training.public_id)
     if request.method == "POST" and form.is_valid():
         trainer, confirmed = _trainer_preview(request, form)
         if trainer is not None and confirmed:
