@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 
 from certiprev.lib import cp1
-from certiprev.lib.card_pdf import CardData, render_card
+from certiprev.lib.card import CardData, render_card
 from certiprev.lib.dates import add_months
 from certiprev.lib.qr import qr_matrix
 from certiprev.lib.zipper import safe_card_filename, safe_component

@@ -6,7 +6,6 @@ import os
 import random
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import date
 
 import pypdf
@@ -17,15 +16,7 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 from segno import consts
 
-from certiprev.lib import card_bench
-from certiprev.lib.card_pdf import (
-    CARD_HEIGHT,
-    CARD_WIDTH,
-    QR_SIZE,
-    CardData,
-    render_card,
-    render_cards_straightforward,
-)
+from certiprev.lib.card import CARD_HEIGHT, CARD_WIDTH, QR_SIZE, CardData, render_card
 
 MM = 72 / 25.4
 
@@ -194,14 +185,6 @@ def test_the_qr_code_is_drawn_as_vectors_about_21_mm_wide_on_the_right(tmp_path)
     assert position.top_left.x / dpi * 25.4 > 85.6 / 2
 
 
-def test_the_straightforward_renderer_produces_the_same_kind_of_card(tmp_path):
-    data = card()
-    pdf = render_cards_straightforward(data)
-    assert "DUPONT-LEFÈVRE" in text_of(pdf)
-    results = zxingcpp.read_barcodes(rasterize(pdf, tmp_path), formats=zxingcpp.BarcodeFormat.QRCode)
-    assert [r.text for r in results] == [data.qr_content]
-
-
 def test_long_texts_shrink_wrap_or_end_with_an_ellipsis_but_never_leave_the_card(tmp_path):
     data = card(
         holder_last_name="Wolfeschlegelsteinhausenbergerdorffwelchevoralternwarengewissenhaftschaferswessen" * 3,
@@ -251,21 +234,3 @@ def test_a_qr_matrix_that_is_not_square_is_refused():
         render_card(card(qr_matrix=[[1, 0], [1]]))
     with pytest.raises(ValueError, match="square"):
         render_card(card(qr_matrix=[]))
-
-
-def test_reportlab_runs_with_its_c_accelerator():
-    assert card_bench.rl_accel_in_use(), "pip install rl-accel (ReportLab 4 ships its C accelerator separately)"
-
-
-def test_the_benchmark_measures_both_paths_in_one_run():
-    result = card_bench.run(4, baseline_n=2, verbose=False)
-    assert result["fast_cards_per_s"] > 0 and result["straightforward_cards_per_s"] > 0
-    expected_ratio = result["fast_cards_per_s"] / result["straightforward_cards_per_s"]
-    assert result["ratio"] == pytest.approx(expected_ratio, rel=0.05)
-
-
-def test_every_benchmark_sample_card_renders_and_its_qr_decodes(tmp_path):
-    for data in card_bench.sample_cards(3):
-        data = replace(data, qr_matrix=card_bench.qr_matrix_fixed_mask(data.qr_content))
-        (result,) = zxingcpp.read_barcodes(rasterize(render_card(data), tmp_path, 200))
-        assert result.text == data.qr_content

@@ -1,9 +1,9 @@
 """Cards per second: the fast path against the straightforward one, in the same run, on one core.
 
-    python -m certiprev.lib.card_bench [n]
+    python -m bench.card [n]
 
 Fast path: a QR matrix from segno with a fixed mask, then render_card (fonts parsed once, QR drawn as merged
-vector runs, ReportLab's C accelerator `_rl_accel`). Straightforward path: render_cards_straightforward from the
+vector runs, ReportLab's C accelerator `_rl_accel`). Straightforward path: `render_card_straightforward` from the
 content string (fonts parsed again per card, ReportLab's pure-Python QR widget with its own mask search), and
 as a second baseline segno's default mask search drawn module by module. Pure library: no Django.
 """
@@ -11,7 +11,9 @@ as a second baseline segno's default mask search drawn module by module. Pure li
 from __future__ import annotations
 
 import gc
+import itertools
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -19,12 +21,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import segno
+from reportlab.pdfgen.canvas import Canvas
 from segno import consts
 
-from certiprev.lib import card_pdf
-from certiprev.lib.card_pdf import CardData, render_card, render_cards_straightforward
+from certiprev.lib.card import CardData, render_card
+from certiprev.lib.card.fonts import card_fonts, clean, load_fonts
+from certiprev.lib.card.pdf import render_page
+from certiprev.lib.card.text import Block, Fitter, Line, make_runs
 
-__all__ = ["rl_accel_in_use", "run", "sample_cards"]
+__all__ = ["render_card_straightforward", "rl_accel_in_use", "run", "sample_cards"]
 
 FIXED_MASK = 4
 _HOST = "VERIF.CERTIPREV.FR"
@@ -62,6 +67,99 @@ def _segments(content: str) -> list[tuple[str, int]]:
 
 def qr_matrix_fixed_mask(content: str) -> tuple[bytearray, ...]:
     return segno.make(_segments(content), error="m", version=8, mask=FIXED_MASK, boost_error=False).matrix
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The straightforward way: the baseline the fast path is measured against.
+
+_naive_fonts = itertools.count(1)
+
+
+class _UncachedFitter(Fitter):
+    """The card's fitting without its memoisation: every run and block computed again for every card."""
+
+    def line(self, text: str, bold: bool) -> Line:
+        return make_runs(self.fonts, text, bold)
+
+    def fit(self, text: str, **options) -> Block:
+        return self.fit_uncached(text, **options)
+
+
+def _cp1_segments(content: str) -> tuple[str, str, str] | None:
+    """The CP1 content's three segments (alphanumeric URL, byte "#", numeric record), if it has that shape."""
+    prefix, sep, digits = content.partition("#")
+    if sep and digits.isdigit() and re.fullmatch(r"[0-9A-Z $%*+\-./:]+", prefix):
+        return prefix, sep, digits
+    return None
+
+
+def render_card_straightforward(data: CardData, qr: str = "reportlab") -> bytes:
+    """The same card done the naive way: the TrueType fonts are parsed, registered and subset again for every
+    card, text runs are not cached, and the QR code is encoded from `data.qr_content` for every card: by
+    ReportLab's own pure-Python QR widget (`qr="reportlab"`), or by segno with its default mask search drawn one
+    rectangle per module (`qr="segno"`)."""
+    content = data.qr_content
+    if not content:
+        raise ValueError("render_card_straightforward needs data.qr_content")
+    texts = (
+        data.scheme_name,
+        data.kind_label,
+        data.holder_last_name.upper(),
+        data.holder_first_names,
+        data.organisation_name,
+        data.trainer_name,
+    )
+    needs_fallback = any(ord(ch) not in card_fonts().primary_chars for text in texts for ch in clean(text))
+    # Parsed again for every card (registerFont then maps the name to the face registered first).
+    fonts = load_fonts(f"CertiprevNaive{next(_naive_fonts)}", with_fallback=needs_fallback)
+    segments = _cp1_segments(content)
+
+    def draw_reportlab_qr(c: Canvas, x: float, top: float, size: float) -> None:
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.barcode import qrencoder
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
+        value: str | list = content
+        if segments:
+            value = [
+                qrencoder.QRAlphaNum(segments[0]),
+                qrencoder.QR8bitByte(segments[1]),
+                qrencoder.QRNumber(segments[2]),
+            ]
+        widget = QrCodeWidget(value, barLevel="M", barBorder=0, barWidth=size, barHeight=size)
+        drawing = Drawing(size, size)
+        drawing.add(widget)
+        renderPDF.draw(drawing, c, x, top - size)
+
+    def draw_segno_qr(c: Canvas, x: float, top: float, size: float) -> None:
+        if segments:
+            code = segno.make(
+                [
+                    (segments[0], consts.MODE_ALPHANUMERIC),
+                    (segments[1], consts.MODE_BYTE),
+                    (segments[2], consts.MODE_NUMERIC),
+                ],
+                error="m",
+                version=8,
+                boost_error=False,
+            )
+        else:
+            code = segno.make(content, error="m", boost_error=False)
+        matrix = code.matrix  # segno's matrix has no quiet zone
+        module = size / len(matrix)
+        c.setFillColorRGB(0, 0, 0)
+        for row_index, row in enumerate(matrix):
+            for col_index, dark in enumerate(row):
+                if dark:
+                    c.rect(x + col_index * module, top - (row_index + 1) * module, module, module, stroke=0, fill=1)
+
+    draw_qr = {"reportlab": draw_reportlab_qr, "segno": draw_segno_qr}[qr]
+    return render_page(data, _UncachedFitter(fonts), draw_qr)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Measures
 
 
 def sample_cards(n: int, seed: int = 2025) -> list[CardData]:
@@ -114,13 +212,13 @@ def run(n: int = 200, *, baseline_n: int | None = None, verbose: bool = True) ->
     fast(cards[0])  # fonts parsed and registered once, before timing: that is the point of the fast path
     fast_rate, fast_size = _rate(cards, fast)
     render_rate, _ = _rate(with_matrix, render_card)
-    naive_rate, naive_size = _rate(baseline, render_cards_straightforward)
-    segno_rate, _ = _rate(baseline, lambda card: render_cards_straightforward(card, qr="segno"))
+    naive_rate, naive_size = _rate(baseline, render_card_straightforward)
+    segno_rate, _ = _rate(baseline, lambda card: render_card_straightforward(card, qr="segno"))
     result = {
         "cards": n,
         "baseline_cards": baseline_n,
         "rl_accel": rl_accel_in_use(),
-        "fallback_font": card_pdf.fallback_font_available(),
+        "fallback_font": card_fonts().fallback is not None,
         "fast_cards_per_s": round(fast_rate, 1),
         "render_only_cards_per_s": round(render_rate, 1),
         "straightforward_cards_per_s": round(naive_rate, 1),

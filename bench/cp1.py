@@ -5,8 +5,16 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from .cp1 import CP1Record, PublicKeyEntry, make_content, private_key_from_seed, public_key_bytes, sign, verify_content
-from .qr import make_qr, qr_matrix
+from certiprev.lib.cp1 import (
+    CP1Record,
+    PublicKeyEntry,
+    make_content,
+    private_key_from_seed,
+    public_key_bytes,
+    sign,
+    verify_content,
+)
+from certiprev.lib.qr import make_qr, qr_matrix
 
 
 def _per_second(function: Callable[[], object], seconds: float) -> tuple[int, float]:

@@ -1,14 +1,14 @@
 """Certificates benchmark (`make bench`; a measure, never an assertion).
 
 `run()` prints, on one core:
-- cards/s: the fast card path against the straightforward one, in the same run (certiprev.lib.card_bench);
+- cards/s: the fast card path against the straightforward one, in the same run (bench.card);
 - the time to issue and ZIP a closed session of 10, 100 and 1000 passed trainees through the real task
   (`issue_certificates`: records, one signed PDF per trainee, the ZIP, Django storage on local files, SQLite);
 - the peak memory (resident set size of the process) after the 1000-trainee session;
-- CP1 verifications/s, pure (certiprev.lib.cp1_bench) and server-side (keys and revocations from the database).
+- CP1 verifications/s, pure (bench.cp1) and server-side (keys and revocations from the database).
 
 It configures its own temporary database, storage and keys, so call it before Django is set up
-(`python -m certiprev.certificates.bench`); the directory is removed at the end.
+(`python -m bench.certificates`); the directory is removed at the end.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _setup(directory: str) -> None:
     from django.apps import apps
 
     if apps.ready:
-        raise RuntimeError("Call certiprev.certificates.bench.run() before Django is set up (own database).")
+        raise RuntimeError("Call bench.certificates.run() before Django is set up (own database).")
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -171,11 +171,11 @@ def run(*, with_library_benchmarks: bool = True) -> dict:
     results: dict = {}
     try:
         if with_library_benchmarks:
-            from certiprev.lib import card_bench, cp1_bench
+            from bench import card, cp1
 
-            results["cards"] = card_bench.run(200)
+            results["cards"] = card.run(200)
             print()
-            results["cp1"] = cp1_bench.run()
+            results["cp1"] = cp1.run()
             print()
         _setup(directory)
         _issue(3, 0)  # warm-up: fonts parsed once per process, as in a long-lived worker

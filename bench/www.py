@@ -2,7 +2,7 @@
 SQLite database (bulk inserts) and prints the median server time and query count of the OF dashboard, the trainer's
 list, the history search by name and the statistics page.
 
-Call `run()` before Django is set up (`python -m certiprev.www.bench`). To measure on PostgreSQL instead, set
+Call `run()` before Django is set up (`python -m bench.www`). To measure on PostgreSQL instead, set
 BENCH_DATABASE_URL to a throwaway database: its tables are created and filled, never dropped.
 """
 
@@ -117,7 +117,7 @@ def _setup() -> None:
     from django.apps import apps
 
     if apps.ready:
-        raise RuntimeError("Call certiprev.www.bench.run() before Django is set up: it configures its own database.")
+        raise RuntimeError("Call bench.www.run() before Django is set up: it configures its own database.")
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url:
         directory = tempfile.mkdtemp(prefix="certiprev-bench-")

@@ -1,11 +1,11 @@
-"""`make bench`: every area's benchmark, each in its own process (each configures its own temporary database
-before setting Django up, so they cannot share one interpreter). Measures only, never assertions.
+"""`make bench` (`python -m bench`): every area's benchmark, each in its own process (each configures its own
+temporary database before setting Django up, so they cannot share one interpreter). Measures only, never assertions.
 
-- certiprev.certificates.bench: cards/s (fast vs straightforward), CP1 verifications/s (certiprev.lib.card_bench
-  and certiprev.lib.cp1_bench), issuing and zipping 10/100/1000-trainee sessions, peak memory;
-- certiprev.www.bench and certiprev.api.bench when they exist.
+- bench.certificates: cards/s (fast vs straightforward), CP1 verifications/s (bench.card and bench.cp1), issuing
+  and zipping 10/100/1000-trainee sessions, peak memory;
+- bench.www: the main pages at national scale; bench.api: the API's throughput and latency.
 
-`python -m certiprev.bench [area …]` runs only the named areas (certificates, www, api).
+`python -m bench [area …]` runs only the named areas (certificates, www, api).
 """
 
 import importlib.util
@@ -14,9 +14,9 @@ import sys
 import time
 
 AREAS = {
-    "certificates": ("certiprev.certificates.bench", "Certificats : cartes/s, émission de sessions, vérifications/s"),
-    "www": ("certiprev.www.bench", "Interface web : pages principales à l'échelle nationale"),
-    "api": ("certiprev.api.bench", "API REST : débit et latence"),
+    "certificates": ("bench.certificates", "Certificats : cartes/s, émission de sessions, vérifications/s"),
+    "www": ("bench.www", "Interface web : pages principales à l'échelle nationale"),
+    "api": ("bench.api", "API REST : débit et latence"),
 }
 
 

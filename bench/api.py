@@ -3,7 +3,7 @@
 `run()` seeds a temporary SQLite database (its own VAR_DIR), starts gunicorn as in production (DEBUG off, 2 workers
 with threads, persistent database connections `DB_CONN_MAX_AGE=60`, rate limit off), loads it on loopback with a
 small keep-alive HTTP client in a second process for a bounded time, prints requests/s and latency percentiles,
-then stops the server and removes the directory. Call it before Django is set up (`python -m certiprev.api.bench`).
+then stops the server and removes the directory. Call it before Django is set up (`python -m bench.api`).
 Target on the 2-core reference machine: ≥ 500 requests/s with p99 < 100 ms. A measure, never an assertion.
 
 Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY (client connections, 8), BENCH_WORKERS (2), BENCH_THREADS (4).
@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _free_port() -> int:
@@ -169,7 +169,7 @@ def _load_process(env: dict, port: int, path: str, token: str, seconds: float, c
     """The load comes from a second process, as a client would (not from the server's interpreter)."""
     arguments = ["--load", str(port), path, token or "-", str(seconds), str(concurrency)]
     loaded = subprocess.run(
-        [sys.executable, "-m", "certiprev.api.bench", *arguments],
+        [sys.executable, "-m", "bench.api", *arguments],
         cwd=BASE_DIR,
         env=env,
         check=True,
@@ -206,7 +206,7 @@ def run(seconds: float | None = None, concurrency: int | None = None) -> dict:
     try:
         subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
         seeded = subprocess.run(
-            [python, "-m", "certiprev.api.bench", "--seed"],
+            [python, "-m", "bench.api", "--seed"],
             cwd=BASE_DIR,
             env=env,
             check=True,

@@ -1,0 +1,27 @@
+"""Certificate cards as one-page PDFs of credit-card size (85.6 × 54 mm).
+
+Pure library: no Django, no model imports. The caller passes the QR code as a module matrix (rows top to
+bottom, truthy = dark, no quiet zone); it is drawn as vector rectangles, one per horizontal run of dark modules.
+
+- `fonts`: which font draws each character (Vera, Noto Sans, else a transliteration or "?"), subset tags,
+  `undrawable_characters`;
+- `text`: font runs, measuring, fitting a text into its box;
+- `qr_drawing`: the QR matrix as vector rectangles;
+- `layout`: `CardData` and where everything goes;
+- `pdf`: the canvas, its metadata, `render_card`.
+"""
+
+from .fonts import FontSet, undrawable_characters, undrawable_message
+from .layout import CARD_HEIGHT, CARD_WIDTH, QR_SIZE, CardData
+from .pdf import render_card
+
+__all__ = [
+    "CARD_HEIGHT",
+    "CARD_WIDTH",
+    "QR_SIZE",
+    "CardData",
+    "FontSet",
+    "render_card",
+    "undrawable_characters",
+    "undrawable_message",
+]

@@ -1,0 +1,68 @@
+"""The card as a one-page PDF: canvas, metadata, and the fast path `render_card`."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, time
+
+from reportlab.pdfgen.canvas import Canvas
+
+from .fonts import card_fonts, clean
+from .layout import CARD_HEIGHT, CARD_WIDTH, CardData, QrDrawer, draw_card
+from .qr_drawing import draw_qr_matrix
+from .text import Fitter
+
+__all__ = ["pdf_date", "render_card", "render_page"]
+
+
+def pdf_date(moment: datetime) -> str:
+    """A PDF date string (ISO 32000-1 §7.9.4), `D:AAAAMMJJHHmmSS+HH'mm'`; a naive datetime is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    offset = int(moment.utcoffset().total_seconds()) // 60
+    sign = "-" if offset < 0 else "+"
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02d}'{abs(offset) % 60:02d}'"
+
+
+def _set_metadata(c: Canvas, data: CardData) -> None:
+    holder = f"{clean(data.holder_last_name).upper()} {clean(data.holder_first_names)}"
+    c.setTitle(f"{clean(data.scheme_name)} – {holder}")
+    c.setAuthor(clean(data.organisation_name))
+    c.setSubject(
+        f"Certificat {clean(data.scheme_code)} ({clean(data.kind_label)}) de {holder}, obtenu le "
+        f"{data.certified_on:%d/%m/%Y}, valable jusqu'au {data.valid_until:%d/%m/%Y}"
+    )
+    c.setCreator("Certiprev")
+    created = data.created_at or datetime.combine(data.certified_on, time(), tzinfo=UTC)
+    stamp = pdf_date(created)
+    # invariant=1 keeps the file reproducible (its /ID derives from the content); the formatter replaces the
+    # fixed 2000-01-01 date that mode writes by the real one.
+    c.setDateFormatter(lambda *_: stamp)
+
+
+def render_page(data: CardData, fit: Fitter, draw_qr: QrDrawer) -> bytes:
+    """The card laid out with `fit` (its fonts) and the QR code drawn by `draw_qr`."""
+    buffer = io.BytesIO()
+    c = Canvas(
+        buffer,
+        pagesize=(CARD_WIDTH, CARD_HEIGHT),
+        pageCompression=1,
+        invariant=1,
+        initialFontName=fit.fonts.regular,
+        initialFontSize=7,
+    )
+    c.setViewerPreference("PrintScaling", "None")
+    _set_metadata(c, data)
+    draw_card(c, data, fit, draw_qr)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def render_card(data: CardData) -> bytes:
+    """One PDF page of 85.6 × 54 mm; the QR code comes from `data.qr_matrix`, drawn as vectors."""
+
+    def draw_qr(c: Canvas, x: float, top: float, size: float) -> None:
+        draw_qr_matrix(c, data.qr_matrix, x, top, size)
+
+    return render_page(data, Fitter(card_fonts()), draw_qr)

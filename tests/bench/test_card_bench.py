@@ -1,0 +1,37 @@
+"""The card benchmark (`make bench`): its baseline draws a real card, its samples decode, both paths are measured.
+Never a timed assertion."""
+
+from dataclasses import replace
+
+import pytest
+import zxingcpp
+
+from bench import card as card_bench
+from certiprev.lib.card import render_card
+from tests.lib.test_card_pdf import card, rasterize, text_of
+
+
+def test_the_straightforward_renderer_produces_the_same_kind_of_card(tmp_path):
+    data = card()
+    pdf = card_bench.render_card_straightforward(data)
+    assert "DUPONT-LEFÈVRE" in text_of(pdf)
+    results = zxingcpp.read_barcodes(rasterize(pdf, tmp_path), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [r.text for r in results] == [data.qr_content]
+
+
+def test_reportlab_runs_with_its_c_accelerator():
+    assert card_bench.rl_accel_in_use(), "pip install rl-accel (ReportLab 4 ships its C accelerator separately)"
+
+
+def test_the_benchmark_measures_both_paths_in_one_run():
+    result = card_bench.run(4, baseline_n=2, verbose=False)
+    assert result["fast_cards_per_s"] > 0 and result["straightforward_cards_per_s"] > 0
+    expected_ratio = result["fast_cards_per_s"] / result["straightforward_cards_per_s"]
+    assert result["ratio"] == pytest.approx(expected_ratio, rel=0.05)
+
+
+def test_every_benchmark_sample_card_renders_and_its_qr_decodes(tmp_path):
+    for data in card_bench.sample_cards(3):
+        data = replace(data, qr_matrix=card_bench.qr_matrix_fixed_mask(data.qr_content))
+        (result,) = zxingcpp.read_barcodes(rasterize(render_card(data), tmp_path, 200))
+        assert result.text == data.qr_content
