@@ -25,12 +25,17 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev system-deps
 
-# Tools the tests drive from Debian's packages: pdftoppm (PDF → image), Chromium (browser tests).
+# Tools the tests drive from Debian's packages: pdftoppm (PDF → image), qpdf (PDF structure check),
+# Chromium (browser tests).
 system-deps:
 	@command -v pdftoppm >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
 	  else echo "Please install poppler-utils (pdftoppm) for the certificate tests."; fi; }
+	@command -v qpdf >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qpdf >/dev/null; \
+	  else echo "Please install qpdf for the card PDF check."; fi; }
 	@# Browser tests: Debian's Chromium driven by Playwright (never `playwright install`: no downloaded browsers).
 	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \

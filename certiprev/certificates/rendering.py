@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 
 from certiprev.lib import cp1
 from certiprev.lib.card import CardData, render_card
@@ -77,6 +78,7 @@ def certificate_card(certificate: Certificate, content: str) -> CardData:
         qr_matrix=qr_matrix(content),
         verify_host=settings.VERIFY_HOST.lower(),
         qr_content=content,
+        created_at=timezone.now(),
     )
 
 

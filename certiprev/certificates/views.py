@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
+from certiprev.lib.zipper import attachment_disposition
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, trainer_of
 
@@ -48,6 +49,7 @@ def _error_page(request: HttpRequest, error: WorkflowError, *, back_url: str = "
 
 def _download(handle, filename: str, content_type: str) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(filename)  # Django sends no ASCII fallback
     response["Cache-Control"] = "private, no-store"  # personal data: never in a shared cache
     return response
 

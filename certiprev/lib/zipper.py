@@ -15,8 +15,11 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date
 from typing import BinaryIO
+from urllib.parse import quote
 
-__all__ = ["build_zip", "safe_card_filename", "safe_component", "write_zip"]
+from certiprev.lib.names import strip_accents
+
+__all__ = ["attachment_disposition", "build_zip", "safe_card_filename", "safe_component", "write_zip"]
 
 # Characters Windows, macOS or Linux refuse or treat specially in a file name, and whitespace.
 _RESERVED = re.compile(r'[<>:"/\\|?*\s]+')
@@ -53,6 +56,14 @@ def safe_card_filename(last_name: str, first_names: str, scheme_code: str, on: d
     scheme = safe_component(scheme_code, _MAX_SCHEME, "CERTIFICAT")
     parts = [last, first, scheme, on.isoformat()] if first else [last, scheme, on.isoformat()]
     return _not_a_device("_".join(parts) + ".pdf")
+
+
+def attachment_disposition(filename: str) -> str:
+    """`Content-Disposition` of a download (RFC 6266): `filename=` an ASCII spelling for clients that read only
+    that one (accents removed, anything else `_`), `filename*=` the exact UTF-8 name (RFC 8187)."""
+    exact = unicodedata.normalize("NFC", filename)
+    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\' else "_" for ch in strip_accents(exact))
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(exact, safe='')}"
 
 
 def _safe_entry_name(name: str) -> str:

@@ -3,7 +3,9 @@
 import io
 import zipfile
 
+import pypdf
 import pytest
+from django.utils import timezone
 
 from certiprev.certificates.models import Certificate, CertificateArchive
 from tests.factories import UserFactory
@@ -104,3 +106,26 @@ def test_the_duplicate_view_issues_and_redirects_to_the_new_pdf(client, member, 
     assert (
         client.get(f"/sessions/{training.public_id}/certificats/{certificate.public_id}/duplicata").status_code == 405
     )
+
+
+def test_a_single_card_download_has_an_ascii_file_name_besides_the_exact_one(client, member, issued):
+    training, certificate = issued
+    Certificate.objects.filter(pk=certificate.pk).update(holder_last_name="Lefèvre", holder_first_names="Zoé")
+    client.force_login(member)
+    response = client.get(pdf_url(training, certificate))
+    assert response.status_code == 200
+    day = certificate.certified_on.isoformat()
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"LEFEVRE_Zoe_SST_{day}.pdf\"; filename*=UTF-8''LEF%C3%88VRE_Zo%C3%A9_SST_{day}.pdf"
+    )
+
+
+def test_the_card_pdf_names_its_issuer_and_the_moment_it_was_made(client, member, issued):
+    training, certificate = issued
+    client.force_login(member)
+    response = client.get(pdf_url(training, certificate))
+    info = pypdf.PdfReader(io.BytesIO(b"".join(response.streaming_content))).metadata
+    assert info.author == certificate.organisation_name
+    assert certificate.holder_last_name.upper() in info.title
+    # Rendered after its record was created (the PDF date has whole seconds), before this download.
+    assert certificate.issued_at.replace(microsecond=0) <= info.creation_date <= timezone.now()

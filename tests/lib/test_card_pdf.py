@@ -1,9 +1,11 @@
 """Certificate cards: one credit-card-size PDF page, embedded fonts, accents, fallback letters, a QR code that
 decodes, print scaling off, text that never leaves the card."""
 
+import datetime as dt
 import io
 import os
 import random
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -17,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from segno import consts
 
 from certiprev.lib.card import CARD_HEIGHT, CARD_WIDTH, QR_SIZE, CardData, render_card
+from certiprev.lib.card.fonts import subset_tag
 
 MM = 72 / 25.4
 
@@ -234,3 +237,63 @@ def test_a_qr_matrix_that_is_not_square_is_refused():
         render_card(card(qr_matrix=[[1, 0], [1]]))
     with pytest.raises(ValueError, match="square"):
         render_card(card(qr_matrix=[]))
+
+
+def subset_tags(pdf: bytes) -> list[str]:
+    return [name.lstrip("/").split("+", 1)[0] for name in fonts_of(pdf)]
+
+
+def test_each_font_subset_has_its_own_tag_of_six_capital_letters():
+    pdf = render_card(card(holder_last_name="Nguyễn", holder_first_names="Ștefan"))  # Vera, Vera bold, Noto Sans
+    fonts = fonts_of(pdf)
+    assert len(fonts) == 3
+    tags = subset_tags(pdf)
+    assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags), tags
+    assert len(set(tags)) == len(tags), f"ISO 32000-1 §9.6.4: different subsets, different tags: {tags}"
+    for name, font in fonts.items():
+        assert font["/FontDescriptor"]["/FontName"] == name
+
+
+def test_a_subset_tag_depends_on_the_glyphs_and_is_reproducible():
+    assert subset_tags(render_card(card())) == subset_tags(render_card(card()))
+    assert subset_tags(render_card(card(holder_last_name="Martin"))) != subset_tags(render_card(card()))
+
+
+def test_a_subset_tag_that_is_taken_is_never_given_twice():
+    taken: set[str] = set()
+    first = subset_tag(b"BitstreamVeraSans-Roman", [0, 65, 66], taken)
+    again = subset_tag(b"BitstreamVeraSans-Roman", [0, 65, 66], taken)
+    assert first != again and re.fullmatch(r"[A-Z]{6}", again) and taken == {first, again}
+
+
+def test_the_card_passes_qpdf_check(tmp_path):
+    exe = shutil.which("qpdf")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("qpdf is missing: install qpdf (make system-deps)")
+        pytest.skip("qpdf is not installed")
+    source = tmp_path / "card.pdf"
+    source.write_bytes(render_card(card(holder_last_name="Nguyễn")))
+    checked = subprocess.run([exe, "--check", source], capture_output=True, text=True)  # noqa: S603
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "No syntax or stream encoding errors" in checked.stdout
+
+
+def test_the_metadata_names_the_card_its_issuer_and_its_creation_date():
+    created = dt.datetime(2025, 3, 14, 9, 30, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    reader = pypdf.PdfReader(io.BytesIO(render_card(card(created_at=created))))
+    info = reader.metadata
+    assert info.title == "Sauveteur Secouriste du Travail – DUPONT-LEFÈVRE Jean-Éloïse François"
+    assert info.author == "Prévention Formation Île-de-France"
+    assert info.subject == (
+        "Certificat SST (Formation initiale) de DUPONT-LEFÈVRE Jean-Éloïse François, obtenu le 12/03/2025, "
+        "valable jusqu'au 12/03/2027"
+    )
+    assert info.creator == "Certiprev"
+    assert info["/CreationDate"] == "D:20250314093005+01'00'"
+    assert info.creation_date == created
+
+
+def test_without_a_creation_moment_the_card_is_dated_of_its_certification_day():
+    info = pypdf.PdfReader(io.BytesIO(render_card(card()))).metadata
+    assert info["/CreationDate"] == "D:20250312000000+00'00'"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from certiprev.lib.zipper import build_zip, safe_card_filename, write_zip
+from certiprev.lib.zipper import attachment_disposition, build_zip, safe_card_filename, write_zip
 
 DAY = date(2025, 3, 12)
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
@@ -139,3 +139,18 @@ def test_write_zip_streams_to_a_file_that_cannot_seek():
     with zipfile.ZipFile(io.BytesIO(b"".join(pipe.chunks))) as zf:
         assert zf.namelist() == names
         assert zf.read("CARTE_2.pdf") == b"%PDF" * 100
+
+
+def test_a_download_header_has_an_ascii_file_name_and_the_exact_utf8_one():
+    header = attachment_disposition("LEFÈVRE_Zoé-Œnone_SST_2025-03-12.pdf")
+    assert header == (
+        'attachment; filename="LEFEVRE_Zoe-OEnone_SST_2025-03-12.pdf"; '
+        "filename*=UTF-8''LEF%C3%88VRE_Zo%C3%A9-%C5%92none_SST_2025-03-12.pdf"
+    )
+    header.encode("ascii")  # an HTTP header: ASCII only
+
+
+def test_the_ascii_file_name_never_breaks_out_of_its_quotes():
+    header = attachment_disposition('A"B\\C王\x07.pdf')
+    assert header.startswith("attachment; filename=\"A_B_C__.pdf\"; filename*=UTF-8''")
+    assert "%22" in header and "%E7%8E%8B" in header
