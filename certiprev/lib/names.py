@@ -27,18 +27,26 @@ _SPECIAL = str.maketrans(
 )
 
 
+# Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the directional marks
+# (LRM, RLM, ALM): they reorder what is displayed ("Trojan Source"), so a name could read differently on a screen
+# than it is stored and signed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
 def _drop_controls(value: str, keep: str = "") -> str:
     # Control characters (NUL above all: PostgreSQL text refuses it) never belong in what people type.
-    return "".join(c for c in value if c in keep or unicodedata.category(c) != "Cc")
+    return "".join(c for c in value if c in keep or (unicodedata.category(c) != "Cc" and c not in BIDI_CONTROLS))
 
 
 def clean_name(value: str) -> str:
-    """Trim and collapse spaces, drop control characters; keep the spelling the person gave (accents, case)."""
+    """Trim and collapse spaces, drop control and bidirectional control characters; keep the spelling the person
+    gave (accents, case)."""
     return _SPACES.sub(" ", _drop_controls((value or "").replace("\u00a0", " "), keep="\t\n\r")).strip()
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    """Free text (reasons, references): control characters dropped, line breaks kept only when multiline."""
+    """Free text (reasons, references): control and bidirectional control characters dropped, line breaks kept
+    only when multiline."""
     text = _drop_controls((value or "").replace("\r\n", "\n"), keep="\n\t" if multiline else "")
     return text.strip()
 
