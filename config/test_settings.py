@@ -3,6 +3,11 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
+# The suite does not read the developer's .env (tests/test_dotenv.py reads its own files); subprocesses inherit this.
+os.environ.setdefault("DOTENV_FILE", "")
+# The live server answers from short-lived threads: a kept connection would outlive its thread (PostgreSQL then
+# refuses to drop the test database). Production keeps them 60 s (config/settings.py).
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 from config.settings import *  # noqa: E402, F403
 
