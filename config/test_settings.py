@@ -23,3 +23,6 @@ STORAGES = {  # noqa: F405
 SECURE_COOKIES = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client speaks plain HTTP: production's redirect to HTTPS is tested on its own (tests/serving).
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

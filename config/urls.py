@@ -17,5 +17,4 @@ urlpatterns = [
 ]
 
 # French error pages in the site's layout (templates 400/403/404/500.html); CSRF failures: CSRF_FAILURE_VIEW.
-handler404 = "certiprev.www.errors.page_not_found"
 handler500 = "certiprev.www.errors.server_error"
