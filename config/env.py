@@ -16,7 +16,8 @@ def _origin(name: str) -> str:
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """An empty value means the default, as for numbers: `.env.example` copied as is leaves `VAR_DIR=` empty."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -143,3 +143,10 @@ def test_an_empty_dotenv_file_setting_reads_no_file(tmp_path, monkeypatch):
     assert dotenv.default_path(tmp_path) is None
     monkeypatch.delenv("DOTENV_FILE")
     assert dotenv.default_path(tmp_path) == tmp_path / ".env"
+
+
+def test_an_empty_value_means_the_default_as_in_env_example(monkeypatch):
+    from config.env import env_str
+
+    monkeypatch.setenv("VAR_DIR", "")
+    assert env_str("VAR_DIR", "/srv/certiprev/var") == "/srv/certiprev/var"

@@ -156,3 +156,31 @@ def test_a_malformed_proxy_header_setting_is_refused(tmp_path):
     )
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER must be a header name" in result.stderr
+
+
+def test_check_deploy_is_clean_with_env_example_copied_and_a_secret_key_filled_in(tmp_path):
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    filled = {"SECRET_KEY": secrets.token_urlsafe(50), "VAR_DIR": str(tmp_path)}
+    dotenv_file = tmp_path / ".env"
+    dotenv_file.write_text(
+        "\n".join(
+            f"{line.split('=', 1)[0]}={filled[line.split('=', 1)[0]]}" if line.split("=", 1)[0] in filled else line
+            for line in lines
+        ),
+        encoding="utf-8",
+    )
+    clean_env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
+        "DOTENV_FILE": str(dotenv_file),
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
