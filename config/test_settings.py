@@ -26,3 +26,6 @@ CSRF_COOKIE_SECURE = False
 # The test client speaks plain HTTP: production's redirect to HTTPS is tested on its own (tests/serving).
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+# Never the development keys `make run` creates in var/keys (`make run` then `make test` must pass): a test that
+# signs makes its own keys (tests/certificates/conftest.py).
+SIGNING_KEYS_DIR = VAR_DIR / "no-keys-in-tests"  # noqa: F405

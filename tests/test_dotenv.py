@@ -150,3 +150,17 @@ def test_an_empty_value_means_the_default_as_in_env_example(monkeypatch):
 
     monkeypatch.setenv("VAR_DIR", "")
     assert env_str("VAR_DIR", "/srv/certiprev/var") == "/srv/certiprev/var"
+
+
+def test_email_url_file_writes_e_mails_as_files_in_var_mail_or_a_given_folder():
+    from django.conf import settings
+
+    from config.settings import _email_settings
+
+    assert _email_settings("file://") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(settings.VAR_DIR / "mail"),
+    }
+    assert _email_settings("file:///srv/certiprev/mail")["EMAIL_FILE_PATH"] == "/srv/certiprev/mail"
+    with pytest.raises(ImproperlyConfigured, match="takes an absolute folder"):
+        _email_settings("file://var/mail")  # "var" would be read as a host name
