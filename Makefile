@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-pg lint demo bench install install-dev system-deps clean
+.PHONY: run serve test test-pg lint demo bench install install-dev system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -42,18 +42,31 @@ system-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "Please install chromium and chromium-driver for the browser tests."; fi; }
 
+# First run: a .env (DEBUG=1, a generated SECRET_KEY, SITE_URL, e-mails to var/mail/) so that every command works
+# in any shell. The worker logs to var/log/worker.log; the addresses and logins are printed once the server answers.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
+	@$(BIN)/python -m config.dotenv $(HOST) $(PORT)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) certiprev_keys ensure-dev
-	$(MANAGE) demo
-	@echo "Certiprev: http://$(HOST):$(PORT)/  (Ctrl-C to stop; the task worker runs alongside)"
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	$(MANAGE) demo --no-logins
+	@mkdir -p var/log
+	@trap 'kill $$worker $$welcome 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) db_worker --interval 1 >>var/log/worker.log 2>&1 & worker=$$!; \
+	{ $(BIN)/python -m certiprev.cli wait-up "http://$(HOST):$(PORT)/healthz" && \
+	  $(MANAGE) demo --welcome "$$SITE_URL"; } & welcome=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production server: gunicorn (`certiprev serve`), persistent database connections, WhiteNoise. Configure by
+# environment (README, "Production"): DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, CACHE_URL…
+serve: install
+	$(MANAGE) migrate --noinput
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/certiprev serve
 
 demo: export DEBUG ?= 1
 demo: install
+	@$(BIN)/python -m config.dotenv $(HOST) $(PORT)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo
 

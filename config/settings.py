@@ -6,9 +6,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import dotenv
 from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.files import private_dir, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A .env at the project root (written by `make run` on first run) fills in what the environment does not set.
+if _dotenv_path := dotenv.default_path(BASE_DIR):
+    dotenv.load(_dotenv_path)
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -46,7 +51,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer before host checks, HTTPS redirects and sessions (probes use plain HTTP and IPs).
+    "certiprev.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A Content-Security-Policy on every page that does not set its own (the /V page keeps its stricter one).
+    "certiprev.lib.middleware.ContentSecurityPolicyMiddleware",
     # Serves the stylesheet and scripts when no front server does (gunicorn alone); cacheable, compressed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "certiprev.lib.middleware.RejectNullCharactersMiddleware",
@@ -72,17 +81,20 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "certiprev.lib.middleware.csp_nonce",
             ],
         },
     },
 ]
 
 if not env_str("DATABASE_URL"):
-    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default keeps its SQLite file here
+    # The embedded default keeps its SQLite file here; both owner-only (names and birth dates inside).
+    private_file(private_dir(VAR_DIR) / "certiprev.sqlite3")
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'certiprev.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
+        # Persistent connections in production (no connect per request), checked before reuse after an error.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -119,6 +131,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Files are found in the apps directly, so `collectstatic` is optional (it still speeds up the start).
 WHITENOISE_USE_FINDERS = True
+private_dir(VAR_DIR)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -140,7 +153,9 @@ if STORAGE == "s3":
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-FILE_UPLOAD_PERMISSIONS = 0o640  # certificates hold personal data: not world-readable
+# Certificates hold personal data: files and the folders the storage creates (certificates/…) are owner-only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -148,9 +163,16 @@ STORAGES = {
 
 
 def _email_settings(url: str) -> dict:
-    """EMAIL_URL: console://, locmem://, smtp://user:password@host:port?tls=1 or smtps://…"""
+    """EMAIL_URL: console://, file:// (var/mail) or file:///a/folder, locmem://, smtp://user:password@host:port?tls=1…"""
     parts = urlsplit(url)
     scheme = parts.scheme
+    if scheme == "file":
+        if parts.netloc:
+            raise ImproperlyConfigured(f"EMAIL_URL file:// takes an absolute folder (file:///srv/mail), got {url!r}")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(Path(unquote(parts.path)) if parts.path else VAR_DIR / "mail"),
+        }
     if scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
@@ -166,7 +188,7 @@ def _email_settings(url: str) -> dict:
             "EMAIL_USE_SSL": scheme == "smtps",
             "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
         }
-    raise ImproperlyConfigured(f"EMAIL_URL scheme must be console, locmem, smtp or smtps, got {scheme!r}")
+    raise ImproperlyConfigured(f"EMAIL_URL scheme must be console, locmem, smtp or smtps, or file, got {scheme!r}")
 
 
 globals().update(_email_settings(env_str("EMAIL_URL", "console://")))
@@ -191,13 +213,27 @@ VERIFY_HOST = env_str("VERIFY_HOST", "VERIF.CERTIPREV.FR").upper()
 CERTIFICATE_FILE_DAYS = env_int("CERTIFICATE_FILE_DAYS", 15, minimum=1)
 CLOSE_DEADLINE_MONTHS = env_int("CLOSE_DEADLINE_MONTHS", 3, minimum=1)
 
+# HTTPS in production by default (`check --deploy` clean); each piece can be turned off for a development setup.
 SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS: the header it sets to "https", e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+# Only with a proxy that always sets (or strips) it: otherwise a client could claim HTTPS.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER").strip()
+if _proxy_ssl_header:
+    if not all(part.isalnum() for part in _proxy_ssl_header.split("-")):
+        raise ImproperlyConfigured(f"SECURE_PROXY_SSL_HEADER must be a header name, got {_proxy_ssl_header!r}")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "certiprev.www.errors.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 

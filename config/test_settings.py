@@ -3,6 +3,11 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
+# The suite does not read the developer's .env (tests/test_dotenv.py reads its own files); subprocesses inherit this.
+os.environ.setdefault("DOTENV_FILE", "")
+# The live server answers from short-lived threads: a kept connection would outlive its thread (PostgreSQL then
+# refuses to drop the test database). Production keeps them 60 s (config/settings.py).
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 
 from config.settings import *  # noqa: E402, F403
 
@@ -18,3 +23,9 @@ STORAGES = {  # noqa: F405
 SECURE_COOKIES = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client speaks plain HTTP: production's redirect to HTTPS is tested on its own (tests/serving).
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+# Never the development keys `make run` creates in var/keys (`make run` then `make test` must pass): a test that
+# signs makes its own keys (tests/certificates/conftest.py).
+SIGNING_KEYS_DIR = VAR_DIR / "no-keys-in-tests"  # noqa: F405

@@ -112,7 +112,8 @@ def _load_settings(**env) -> subprocess.CompletedProcess:
         "'engine': s.DATABASES['default']['ENGINE'], 'tasks': s.TASKS['default']['BACKEND'], "
         "'email': s.EMAIL_BACKEND, 'hasher': s.PASSWORD_HASHERS[0]}))"
     )
-    clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", ""), **env}
+    # No .env unless a test names one: a developer's own .env must not change these results.
+    clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", ""), "DOTENV_FILE": "", **env}
     return subprocess.run(  # noqa: S603 - our own interpreter, fixed code
         [sys.executable, "-c", code], cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=60, check=False
     )

@@ -1,14 +1,6 @@
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import redirect
 
 from certiprev.www.common import roles
-
-
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def home(request):

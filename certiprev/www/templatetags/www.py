@@ -11,7 +11,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def user_roles(context):
     request = context.get("request")
-    return request_roles(request) if request is not None else None
+    # No user on a request refused before the authentication middleware (a 400 for a bad Host): no roles.
+    return request_roles(request) if hasattr(request, "user") else None
 
 
 @register.filter

@@ -1,8 +1,11 @@
 """Demo data: idempotent, realistic, every session state. `make demo` (also run by `make run`)."""
 
+import contextlib
 import datetime as dt
 import os
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -35,24 +38,67 @@ PEOPLE = [
 ]
 
 
+def logins(password: str) -> str:
+    return (
+        f"\nComptes de démonstration (mot de passe : {password}) :\n"
+        f"  administrateur du réseau : {ADMIN_EMAIL}\n"
+        "  membres de l'organisme   : claire.martin@secours-rhone.demo, jerome.dubois@secours-rhone.demo\n"
+        "  autre organisme          : sophie.leroux@atlantique-prevention.demo\n"
+        "  formateurs               : helene.lefevre@formateurs.demo (ABC12345),"
+        " francois.nguyen@formateurs.demo (NGU20481)\n"
+    )
+
+
+def mail_destination() -> str:
+    """Where the demo's e-mails went, in words (EMAIL_URL)."""
+    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+    if backend == "filebased":
+        path = Path(settings.EMAIL_FILE_PATH)
+        with contextlib.suppress(ValueError):
+            path = path.relative_to(Path.cwd())
+        return f"écrits dans {path}/ (un fichier par envoi)"
+    return {"console": "affichés dans ce terminal", "smtp": f"envoyés par {settings.EMAIL_HOST}"}.get(
+        backend, f"backend {settings.EMAIL_BACKEND}"
+    )
+
+
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--no-logins", action="store_true", help="Ne pas afficher les comptes (make run le fait).")
+        parser.add_argument(
+            "--welcome",
+            metavar="URL",
+            help="Afficher seulement les adresses du site et les comptes (make run, une fois le serveur lancé).",
+        )
+
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD", "certiprev-demo")
+        if options["welcome"]:
+            self._welcome(options["welcome"].rstrip("/"), password)
+            return
         if Organisation.objects.filter(siret=DEMO_SIRET).exists():
             self.stdout.write("Données de démonstration déjà présentes.")
         else:
             with transaction.atomic():
                 self._load(password)
             self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+        self.stdout.write(f"E-mails : {mail_destination()}")
+        if not options["no_logins"]:
+            self.stdout.write(logins(password))
+
+    def _welcome(self, url: str, password: str) -> None:
         self.stdout.write(
-            f"\nComptes de démonstration (mot de passe : {password}) :\n"
-            f"  administrateur du réseau : {ADMIN_EMAIL}\n"
-            "  membres de l'organisme   : claire.martin@secours-rhone.demo, jerome.dubois@secours-rhone.demo\n"
-            "  autre organisme          : sophie.leroux@atlantique-prevention.demo\n"
-            "  formateurs               : helene.lefevre@formateurs.demo (ABC12345),"
-            " francois.nguyen@formateurs.demo (NGU20481)\n"
+            "\n" + self.style.SUCCESS(f"Certiprev est prêt : {url}/") + "\n"
+            f"  réseau (administrateurs)     : {url}/reseau/\n"
+            f"  vérifier un certificat (QR)  : {url}/V\n"
+            f"  administration               : {url}/admin/\n"
+            f"  API et sa documentation      : {url}/api/v1/docs\n"
+            f"  e-mails                      : {mail_destination()}\n"
+            "  tâches en arrière-plan       : journal dans var/log/worker.log\n"
+            + logins(password)
+            + "Ctrl-C pour arrêter.\n"
         )
 
     def _user(self, email, first, last, password, **extra):
