@@ -43,8 +43,9 @@ run: install
 	$(MANAGE) certiprev_keys ensure-dev
 	$(MANAGE) demo
 	@echo "Certiprev: http://$(HOST):$(PORT)/  (Ctrl-C to stop; the task worker runs alongside)"
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	$(MANAGE) scheduler & scheduler=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 demo: export DEBUG ?= 1

@@ -1,0 +1,92 @@
+"""The periodic jobs the scheduler runs, with their intervals (settings.SCHEDULER_INTERVALS, in seconds).
+
+Wiring only: each job calls an idempotent domain function. This module may import tasks modules (to enqueue); the
+domain modules it calls never do.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import TaskResultStatus, default_task_backend
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from certiprev.certificates.issuance import Lease, issuances_stalled_release
+from certiprev.certificates.models import CertificateArchive
+from certiprev.certificates.retention import certificate_deletion_reminders_send, certificate_files_purge
+from certiprev.certificates.tasks import issue_certificates
+from certiprev.notifications.reminders import deadline_reminders_send
+from certiprev.webhooks.services import webhook_deliveries_retry_due
+
+from .runner import Job
+
+
+def _purge() -> str:
+    report = certificate_files_purge()
+    return f"{report.archives} ZIP et {report.pdfs} PDF supprimés"
+
+
+def _deletion_reminders() -> str:
+    return f"{certificate_deletion_reminders_send()} session(s) prévenue(s)"
+
+
+def _deadline_reminders() -> str:
+    return f"{deadline_reminders_send()} rappel(s) envoyé(s)"
+
+
+def _webhooks() -> str:
+    return f"{webhook_deliveries_retry_due(limit=200)} livraison(s) tentée(s)"
+
+
+def _db_tasks_of_dead_workers(now: dt.datetime) -> set[int]:
+    """The db backend never retries a RUNNING row: mark those of dead workers failed, return their sessions.
+
+    Dead: started more than a lease ago and the session's lease is not held (a live run renews it).
+    """
+    if not isinstance(default_task_backend, DatabaseBackend):
+        return set()  # RQ: the worker's own heartbeat in Redis tells RQ which jobs were abandoned
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path=issue_certificates.module_path,
+        backend_name=default_task_backend.alias,
+        started_at__lt=now - Lease.duration(),
+    )
+    rows = {pk: args_kwargs["args"][0] for pk, args_kwargs in stale.values_list("pk", "args_kwargs")}
+    held = set(
+        CertificateArchive.objects.filter(training_id__in=rows.values(), lease_until__gte=now).values_list(
+            "training_id", flat=True
+        )
+    )
+    dead = [pk for pk, training_id in rows.items() if training_id not in held]
+    DBTaskResult.objects.filter(pk__in=dead, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path="certiprev.scheduler.jobs.WorkerLost",
+        traceback="Le processus qui exécutait cette tâche s'est arrêté ; la tâche a été relancée.",
+    )
+    return {rows[pk] for pk in dead}
+
+
+def _recover_issuances() -> str:
+    now = timezone.now()
+    training_ids = set(issuances_stalled_release(now=now)) | _db_tasks_of_dead_workers(now)
+    for training_id in sorted(training_ids):
+        issue_certificates.enqueue(training_id)
+    return f"{len(training_ids)} génération(s) relancée(s)"
+
+
+_RUNS = {
+    "recover_issuances": _recover_issuances,
+    "deliver_webhooks": _webhooks,
+    "purge_certificate_files": _purge,
+    "remind_certificate_deletion": _deletion_reminders,
+    "send_deadline_reminders": _deadline_reminders,
+}
+
+
+def scheduled_jobs() -> list[Job]:
+    return [
+        Job(name=name, run=run, interval=dt.timedelta(seconds=settings.SCHEDULER_INTERVALS[name]))
+        for name, run in _RUNS.items()
+    ]
