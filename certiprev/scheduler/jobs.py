@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import TaskResultStatus, default_task_backend
+from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
@@ -44,12 +44,13 @@ def _db_tasks_of_dead_workers(now: dt.datetime) -> set[int]:
 
     Dead: started more than a lease ago and the session's lease is not held (a live run renews it).
     """
-    if not isinstance(default_task_backend, DatabaseBackend):
+    backend = task_backends[issue_certificates.backend]
+    if not isinstance(backend, DatabaseBackend):
         return set()  # RQ: the worker's own heartbeat in Redis tells RQ which jobs were abandoned
     stale = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING,
         task_path=issue_certificates.module_path,
-        backend_name=default_task_backend.alias,
+        backend_name=backend.alias,
         started_at__lt=now - Lease.duration(),
     )
     rows = {pk: args_kwargs["args"][0] for pk, args_kwargs in stale.values_list("pk", "args_kwargs")}

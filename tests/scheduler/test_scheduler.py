@@ -1,12 +1,10 @@
 """The scheduler runs each periodic job on time, once, whatever the number of schedulers started."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,47 +103,6 @@ def test_a_failing_job_is_recorded_as_such_and_the_others_still_run():
     assert (broken_row.last_outcome, broken_row.last_message) == ("error", "RuntimeError: serveur SMTP injoignable")
     assert (fine_row.last_outcome, fine_row.last_message) == ("ok", "fait")
     assert broken_row.next_run_at == T0 + dt.timedelta(minutes=1)  # retried at the next interval, not in a loop
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_schedulers_racing_on_postgresql_run_each_job_once():
-    calls: list[str] = []
-    both_started = threading.Barrier(2)
-    release = threading.Event()
-
-    def slow() -> str:
-        calls.append(threading.current_thread().name)
-        release.wait(timeout=10)  # the job is still running while the other scheduler looks at it
-        return "ok"
-
-    jobs = [
-        Job("slow", slow, dt.timedelta(minutes=5)),
-        Job("quick", lambda: calls.append("quick") or "ok", dt.timedelta(minutes=5)),
-    ]
-    ran: dict[str, list[str]] = {}
-
-    def scheduler(name: str) -> None:
-        try:
-            both_started.wait(timeout=10)
-            ran[name] = due_jobs_run(jobs, owner=name)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=scheduler, args=(name,), name=name) for name in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for _ in range(200):  # until one scheduler is inside the slow job
-        if calls:
-            break
-        threading.Event().wait(0.05)
-    release.set()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    assert sorted(ran["a"] + ran["b"]) == ["quick", "slow"]
-    assert calls.count("quick") == 1 and len(calls) == 2
-    assert _counts() == {"slow": 1, "quick": 1}
 
 
 @pytest.mark.django_db
