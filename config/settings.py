@@ -273,5 +273,4 @@ if STORAGE == "s3":
         "addressing_style": "path",
         "signature_version": "s3v4",
         "file_overwrite": True,  # a path is rewritten in place (store_file), never renamed
-        "querystring_expire": env_int("S3_SIGNED_URL_SECONDS", 60, minimum=1),
     }
