@@ -69,9 +69,32 @@ def _db_tasks_of_dead_workers(now: dt.datetime) -> set[int]:
     return {rows[pk] for pk in dead}
 
 
+def _rq_jobs_of_dead_workers(training_ids: set[int]) -> None:
+    """RQ shows a dead worker's job STARTED until its heartbeat TTL (90 s) is over and a registry cleanup runs.
+
+    A lapsed issuance lease already proves the run dead: its job is recorded failed now, before the new one runs.
+    """
+    backend = task_backends[issue_certificates.backend]
+    if not type(backend).__module__.startswith("django_tasks_rq"):
+        return
+    import django_rq
+    from rq.job_lifecycle import record_job_failure
+    from rq.registry import StartedJobRegistry
+
+    queue = django_rq.get_queue(issue_certificates.queue_name)
+    registry = StartedJobRegistry(queue=queue)  # get_job_ids() also runs RQ's own cleanup of expired entries
+    for job in filter(None, (queue.fetch_job(job_id) for job_id in registry.get_job_ids())):
+        if job.func_name == issue_certificates.module_path and job.args and job.args[0] in training_ids:
+            with queue.connection.pipeline() as pipeline:
+                registry.remove_executions(job, pipeline=pipeline)
+                record_job_failure(job, "WorkerLost: le processus s'est arrêté, la génération est relancée", pipeline)
+                pipeline.execute()
+
+
 def _recover_issuances() -> str:
     now = timezone.now()
     training_ids = set(issuances_stalled_release(now=now)) | _db_tasks_of_dead_workers(now)
+    _rq_jobs_of_dead_workers(training_ids)
     for training_id in sorted(training_ids):
         issue_certificates.enqueue(training_id)
     return f"{len(training_ids)} génération(s) relancée(s)"

@@ -69,6 +69,20 @@ def wait_for(predicate: Callable[[], object], *, timeout: float, what: str, ever
         time.sleep(every)
 
 
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            # pid (comm) state ppid …: comm may hold spaces, so split after its closing parenthesis
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
 def reset_postgres_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
@@ -127,9 +141,13 @@ class Stack:
         return self.start(sys.executable, "manage.py", *args, name=name)
 
     def kill(self, process: subprocess.Popen) -> None:
-        """SIGKILL the process and its children (an RQ worker's work horse): no cleanup code runs."""
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        """SIGKILL the process and all its descendants, as if its machine died: no cleanup code runs.
+
+        (An RQ work horse runs in a session of its own: killing the worker's process group would spare it.)
+        """
+        for pid in [process.pid, *_descendants(process.pid)]:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait(timeout=10)
 
     def stop_all(self) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
+from redis import Redis
 
 from tests.scaleout.processes import Stack, reset_postgres_database, wait_for
 
@@ -112,12 +113,25 @@ def test_an_issuance_whose_rq_worker_is_killed_completes_by_itself(tmp_path):
     reset_postgres_database(database_url)
     redis_url = os.environ.get("FAULT_TESTS_REDIS_URL", "redis://127.0.0.1:6379/5")
     stack = Stack(tmp_path, database_url=database_url, TASKS_BACKEND="rq", REDIS_URL=redis_url, **FAST_RECOVERY)
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
+    Redis.from_url(redis_url).flushdb()
 
     def worker(name: str):
         return stack.manage("rqworker", "default", "--job-class", "django_tasks_rq.Job", name=name)
 
     recovery = _kill_mid_issuance_then_recover(stack, worker)
     assert recovery > 0
+    assert _rq_issuance_statuses(redis_url) == ["failed", "finished"]  # none left "started" by the dead worker
+
+
+def _rq_issuance_statuses(redis_url: str) -> list[str]:
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry
+
+    queue = Queue("default", connection=Redis.from_url(redis_url))
+    ids = [
+        *StartedJobRegistry(queue=queue).get_job_ids(),
+        *FailedJobRegistry(queue=queue).get_job_ids(),
+        *FinishedJobRegistry(queue=queue).get_job_ids(),
+    ]
+    jobs = [job for job in map(queue.fetch_job, ids) if job and job.func_name.endswith("issue_certificates")]
+    return sorted(job.get_status().value for job in jobs)
