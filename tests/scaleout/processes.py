@@ -114,9 +114,10 @@ class Stack:
         }
         self.processes: list[subprocess.Popen] = []
 
-    def setup(self, *, sessions: int, trainees: int) -> list[int]:
+    def run_script(self, script: str, *args: str) -> str:
+        """Run a Python script with this environment; return its standard output."""
         done = subprocess.run(
-            [sys.executable, "-c", SETUP, str(sessions), str(trainees)],
+            [sys.executable, "-c", script, *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -125,7 +126,10 @@ class Stack:
             check=False,
         )
         assert done.returncode == 0, done.stderr[-3000:]
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        return done.stdout.strip().splitlines()[-1]
+
+    def setup(self, *, sessions: int, trainees: int) -> list[int]:
+        return json.loads(self.run_script(SETUP, str(sessions), str(trainees)))
 
     def start(self, *args: str, name: str) -> subprocess.Popen:
         log = open(self.tmp_path / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
