@@ -153,19 +153,19 @@ class Lease:
         CertificateArchive.objects.filter(pk=self.archive_pk, lease_until=self.until).update(lease_until=None)
 
 
-def issuances_stalled_release(*, now: dt.datetime | None = None) -> list[int]:
-    """Free the leases that lapsed (their worker died) and return those sessions' ids, to be issued again.
-
-    A conditional UPDATE per row: two recovery runs never both hand out the same session.
-    """
+def issuances_stalled(*, now: dt.datetime | None = None) -> list[tuple[int, int, dt.datetime]]:
+    """Sessions whose lease lapsed (their worker died): (archive id, session id, lapsed lease), to be issued again."""
     now = now or timezone.now()
-    lapsed = CertificateArchive.objects.filter(lease_until__lt=now, purged_at__isnull=True)
-    released = []
-    for pk, training_id, until in lapsed.values_list("pk", "training_id", "lease_until"):
-        if CertificateArchive.objects.filter(pk=pk, lease_until=until).update(lease_until=None):
-            logger.warning("issuance of training %s stalled (lease lapsed at %s): issued again", training_id, until)
-            released.append(training_id)
-    return released
+    lapsed = CertificateArchive.objects.filter(lease_until__lt=now, purged_at__isnull=True).order_by("pk")
+    return list(lapsed.values_list("pk", "training_id", "lease_until"))
+
+
+def issuance_stalled_release(*, archive_id: int, lease_until: dt.datetime) -> bool:
+    """Free a lapsed lease once the session was enqueued again (unless a new run already took it over)."""
+    released = CertificateArchive.objects.filter(pk=archive_id, lease_until=lease_until).update(lease_until=None)
+    if released:
+        logger.warning("issuance of archive %s stalled (lease lapsed at %s): issued again", archive_id, lease_until)
+    return bool(released)
 
 
 def store_file(path: str, data: bytes | File) -> str:

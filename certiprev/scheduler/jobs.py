@@ -9,10 +9,11 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
+from django_tasks.base import TASK_MAX_PRIORITY
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from certiprev.certificates.issuance import Lease, issuances_stalled_release
+from certiprev.certificates.issuance import Lease, issuance_stalled_release, issuances_stalled
 from certiprev.certificates.models import CertificateArchive
 from certiprev.certificates.retention import certificate_deletion_reminders_send, certificate_files_purge
 from certiprev.certificates.tasks import issue_certificates
@@ -93,10 +94,17 @@ def _rq_jobs_of_dead_workers(training_ids: set[int]) -> None:
 
 def _recover_issuances() -> str:
     now = timezone.now()
-    training_ids = set(issuances_stalled_release(now=now)) | _db_tasks_of_dead_workers(now)
-    _rq_jobs_of_dead_workers(training_ids)
+    stalled = issuances_stalled(now=now)
+    training_ids = {training_id for _, training_id, _ in stalled} | _db_tasks_of_dead_workers(now)
+    _rq_jobs_of_dead_workers(training_ids)  # before the new jobs exist: only the dead runs' jobs match
+    task = issue_certificates
+    if task_backends[task.backend].supports_priority:  # the db backend: ahead of the backlog, it waited enough
+        task = task.using(priority=TASK_MAX_PRIORITY)
     for training_id in sorted(training_ids):
-        issue_certificates.enqueue(training_id)
+        task.enqueue(training_id)
+    # Freed only once enqueued: a failed enqueue leaves the lease lapsed, and the next pass tries again.
+    for archive_id, _, lease_until in stalled:
+        issuance_stalled_release(archive_id=archive_id, lease_until=lease_until)
     return f"{len(training_ids)} génération(s) relancée(s)"
 
 

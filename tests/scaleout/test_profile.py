@@ -150,8 +150,8 @@ def test_the_scale_out_profile_issues_everything_once_despite_a_killed_worker_th
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_COOKIES="0",
         DB_CONN_MAX_AGE="60",
-        ISSUANCE_LEASE_SECONDS="3",
-        SCHEDULER_RECOVER_ISSUANCES_SECONDS="1",
+        ISSUANCE_LEASE_SECONDS="10",  # a loaded 2-core machine may spend seconds between two heartbeats
+        SCHEDULER_RECOVER_ISSUANCES_SECONDS="2",
         SCHEDULER_TICK_SECONDS="1",
         **s3.env(bucket),
     )
@@ -190,7 +190,7 @@ def _run(stack: Stack, s3, bucket: str, ports: list[int]) -> None:
     def rendered() -> int:
         return stack.query("SELECT count(*) FROM certificates_certificate WHERE pdf_generated_at IS NOT NULL")[0][0]
 
-    wait_for(lambda: rendered() >= total // 5, timeout=120, what="the issuance under way")
+    wait_for(lambda: rendered() >= total // 5, timeout=300, what="the issuance under way")
     stack.kill(workers[0])
     at_kill = rendered()
     assert at_kill < total, "the worker was not killed in the middle of the issuance"
@@ -198,7 +198,7 @@ def _run(stack: Stack, s3, bucket: str, ports: list[int]) -> None:
     def zips() -> int:
         return stack.query("SELECT count(*) FROM certificates_certificatearchive WHERE zip_path <> ''")[0][0]
 
-    wait_for(lambda: zips() == SESSIONS, timeout=180, what=f"{SESSIONS} ZIPs", every=0.5)
+    wait_for(lambda: zips() == SESSIONS, timeout=600, what=f"{SESSIONS} ZIPs", every=0.5)
     elapsed = time.monotonic() - started
     print(
         f"\nscale-out: {total} certificates in {elapsed:.1f} s = {total / elapsed:.1f} certificates/s "
