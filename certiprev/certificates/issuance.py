@@ -4,7 +4,7 @@ Idempotency: records are unique per (training, trainee) and created with ON CONF
 rendered only for records that never had one; the ZIP is rebuilt only when a PDF was missing. A lease on the
 session's archive row keeps two runs from rendering at the same time without holding a database lock (SQLite
 would block every other writer for the whole run). The lease is short (ISSUANCE_LEASE_SECONDS) and renewed while the
-run is alive; a worker killed mid-run leaves a lease that lapses, and `issuances_stalled_release` (run by the
+run is alive; a worker killed mid-run leaves a lease that lapses, and `issuances_stalled` (read by the
 scheduler's recovery job) hands the session to a new run within a minute.
 """
 
