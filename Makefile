@@ -52,8 +52,9 @@ run: install
 	$(MANAGE) certiprev_keys ensure-dev
 	$(MANAGE) demo --no-logins
 	@mkdir -p var/log
-	@trap 'kill $$worker $$welcome 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$worker $$scheduler $$welcome 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) db_worker --interval 1 >>var/log/worker.log 2>&1 & worker=$$!; \
+	$(MANAGE) scheduler >>var/log/scheduler.log 2>&1 & scheduler=$$!; \
 	{ $(BIN)/python -m certiprev.cli wait-up "http://$(HOST):$(PORT)/healthz" && \
 	  $(MANAGE) demo --welcome "$$SITE_URL"; } & welcome=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -282,3 +282,31 @@ CERTIFICATE_NETWORK_NAME = env_str("CERTIFICATE_NETWORK_NAME", "Réseau Prévent
 # derived from the root key of SIGNING_KEYS_DIR / CERTIPREV_ROOT_KEY. Set it on a host that serves the page without
 # holding the root private key; an unusable value makes the page say that keys cannot be checked.
 CERTIPREV_ROOT_PUBLIC_KEY = env_str("CERTIPREV_ROOT_PUBLIC_KEY", "")
+
+# --- Periodic jobs and scale-out storage (certiprev.scheduler; issue 11) ---
+INSTALLED_APPS += ["certiprev.scheduler"]
+# `manage.py scheduler` (started by `make run`) runs each job every SCHEDULER_<JOB>_SECONDS; several schedulers may
+# run, a job row's lease keeps each run single. A job whose scheduler died is taken over after the job lease.
+SCHEDULER_INTERVALS = {
+    name: env_int(f"SCHEDULER_{name.upper()}_SECONDS", default, minimum=1)
+    for name, default in {
+        "recover_issuances": 15,
+        "deliver_webhooks": 60,
+        "purge_certificate_files": 3600,
+        "remind_certificate_deletion": 3600,
+        "send_deadline_reminders": 6 * 3600,
+    }.items()
+}
+SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 5, minimum=1)
+SCHEDULER_JOB_LEASE_SECONDS = env_int("SCHEDULER_JOB_LEASE_SECONDS", 900, minimum=1)
+# An issuance renews its lease every third of this while its worker lives; a dead worker's session is issued again
+# by the recovery job once the lease lapsed: within ISSUANCE_LEASE_SECONDS + SCHEDULER_RECOVER_ISSUANCES_SECONDS.
+ISSUANCE_LEASE_SECONDS = env_int("ISSUANCE_LEASE_SECONDS", 30, minimum=1)
+if STORAGE == "s3":
+    # Path-style addressing and SigV4 work with every S3-compatible server (SeaweedFS, MinIO, Garage, AWS).
+    STORAGES["default"]["OPTIONS"] |= {
+        "region_name": env_str("S3_REGION", "us-east-1"),
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "file_overwrite": True,  # a path is rewritten in place (store_file), never renamed
+    }

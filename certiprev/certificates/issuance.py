@@ -3,7 +3,9 @@
 Idempotency: records are unique per (training, trainee) and created with ON CONFLICT DO NOTHING; PDFs are
 rendered only for records that never had one; the ZIP is rebuilt only when a PDF was missing. A lease on the
 session's archive row keeps two runs from rendering at the same time without holding a database lock (SQLite
-would block every other writer for the whole run).
+would block every other writer for the whole run). The lease is short (ISSUANCE_LEASE_SECONDS) and renewed while the
+run is alive; a worker killed mid-run leaves a lease that lapses, and `issuances_stalled` (read by the
+scheduler's recovery job) hands the session to a new run within a minute.
 """
 
 import datetime as dt
@@ -33,7 +35,6 @@ from .rendering import archive_filename, certificate_filename, certificate_pdf, 
 
 logger = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=15)
 BATCH = 100  # PDFs recorded per UPDATE: a crashed run keeps what it rendered
 ZIP_SPOOL_BYTES = 64 * 1024 * 1024  # the ZIP stays in memory below this size, on disk above
 
@@ -68,17 +69,18 @@ def certificates_issue(*, training_id: int) -> IssueReport:
     if archive.purged_at is not None:  # retention is over: the records stay, the files must not come back
         report.skipped = "purged"
         return report
-    if not _lease_take(archive):
+    lease = Lease(archive.pk)
+    if not lease.take():
         report.skipped = "running"
         return report
     try:
-        report.rendered, report.zipped = _files_make(training, archive)
+        report.rendered, report.zipped = _files_make(training, archive, lease)
     except Exception as exc:
         logger.exception("issuance of the certificates of training %s failed", training.public_id)
         CertificateArchive.objects.filter(pk=archive.pk).update(last_error=f"{type(exc).__name__}: {exc}"[:300])
         raise
     finally:
-        CertificateArchive.objects.filter(pk=archive.pk).update(lease_until=None)
+        lease.release()
     return report
 
 
@@ -112,10 +114,58 @@ def _records_create(training: Training) -> int:
     return Certificate.objects.filter(training=training).count() - len(existing)
 
 
-def _lease_take(archive: CertificateArchive) -> bool:
-    now = timezone.now()
-    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    return CertificateArchive.objects.filter(free, pk=archive.pk).update(lease_until=now + LEASE) == 1
+class LeaseLost(Exception):
+    """Another run took the session over (this one looked dead): stop without recording anything more."""
+
+
+class Lease:
+    """The archive row's `lease_until`, used as its own token: only the run that wrote a value may renew or free it."""
+
+    def __init__(self, archive_pk: int) -> None:
+        self.archive_pk = archive_pk
+        self.until: dt.datetime | None = None
+        self.renewed_at: dt.datetime | None = None
+
+    @staticmethod
+    def duration() -> dt.timedelta:
+        return dt.timedelta(seconds=settings.ISSUANCE_LEASE_SECONDS)
+
+    def take(self) -> bool:
+        now = timezone.now()
+        free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        until = now + self.duration()
+        if CertificateArchive.objects.filter(free, pk=self.archive_pk).update(lease_until=until) != 1:
+            return False
+        self.until, self.renewed_at = until, now
+        return True
+
+    def renew(self) -> None:
+        """The heartbeat: push the lease forward, at most every third of its duration (one UPDATE)."""
+        now = timezone.now()
+        if now < self.renewed_at + self.duration() / 3:
+            return
+        until = now + self.duration()
+        if not CertificateArchive.objects.filter(pk=self.archive_pk, lease_until=self.until).update(lease_until=until):
+            raise LeaseLost(f"lease of archive {self.archive_pk} taken over")
+        self.until, self.renewed_at = until, now
+
+    def release(self) -> None:
+        CertificateArchive.objects.filter(pk=self.archive_pk, lease_until=self.until).update(lease_until=None)
+
+
+def issuances_stalled(*, now: dt.datetime | None = None) -> list[tuple[int, int, dt.datetime]]:
+    """Sessions whose lease lapsed (their worker died): (archive id, session id, lapsed lease), to be issued again."""
+    now = now or timezone.now()
+    lapsed = CertificateArchive.objects.filter(lease_until__lt=now, purged_at__isnull=True).order_by("pk")
+    return list(lapsed.values_list("pk", "training_id", "lease_until"))
+
+
+def issuance_stalled_release(*, archive_id: int, lease_until: dt.datetime) -> bool:
+    """Free a lapsed lease once the session was enqueued again (unless a new run already took it over)."""
+    released = CertificateArchive.objects.filter(pk=archive_id, lease_until=lease_until).update(lease_until=None)
+    if released:
+        logger.warning("issuance of archive %s stalled (lease lapsed at %s): issued again", archive_id, lease_until)
+    return bool(released)
 
 
 def store_file(path: str, data: bytes | File) -> str:
@@ -138,7 +188,7 @@ def _read_file(path: str) -> bytes | None:
         return None
 
 
-def _files_make(training: Training, archive: CertificateArchive) -> tuple[int, bool]:
+def _files_make(training: Training, archive: CertificateArchive, lease: Lease) -> tuple[int, bool]:
     certificates = list(
         Certificate.objects.filter(training=training)
         .select_related("scheme")
@@ -189,6 +239,7 @@ def _files_make(training: Training, archive: CertificateArchive) -> tuple[int, b
 
     def items() -> Iterator[tuple[str, bytes]]:
         for certificate in certificates:
+            lease.renew()  # the heartbeat: a dead worker's lease lapses within ISSUANCE_LEASE_SECONDS
             pdf = None
             if certificate.pdf_generated_at is not None and certificate.pdf_path:
                 pdf = _read_file(certificate.pdf_path)  # None if storage lost it: rendered again below
@@ -205,6 +256,7 @@ def _files_make(training: Training, archive: CertificateArchive) -> tuple[int, b
         size = spool.tell()
         spool.seek(0)
         # A fixed path: a run that dies before recording it leaves no orphan copy for the purge to miss.
+        lease.renew()
         path = store_file(f"certificats/{training.public_id}/certificats.zip", File(spool))
     with transaction.atomic():
         CertificateArchive.objects.filter(pk=archive.pk).update(

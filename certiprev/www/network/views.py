@@ -13,6 +13,7 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations import services as org_services
 from certiprev.organisations.models import Habilitation, Membership, Organisation
+from certiprev.scheduler.models import ScheduledJob
 from certiprev.trainers import services as trainer_services
 from certiprev.trainers.models import Trainer, TrainerCertification
 from certiprev.trainings.enums import TrainingState
@@ -43,6 +44,7 @@ def home(request):
             "counts": counts,
             "organisations": Organisation.objects.count(),
             "trainers": Trainer.objects.count(),
+            "jobs": ScheduledJob.objects.all(),
         },
     )
 
