@@ -246,3 +246,7 @@ CERTIFICATE_NETWORK_NAME = env_str("CERTIFICATE_NETWORK_NAME", "Réseau Prévent
 # derived from the root key of SIGNING_KEYS_DIR / CERTIPREV_ROOT_KEY. Set it on a host that serves the page without
 # holding the root private key; an unusable value makes the page say that keys cannot be checked.
 CERTIPREV_ROOT_PUBLIC_KEY = env_str("CERTIPREV_ROOT_PUBLIC_KEY", "")
+
+# --- Hardening (issue 12; ADR 0006) -------------------------------------------------------------------------------
+# Development only: plain-HTTP webhooks to 127.0.0.1/localhost/[::1] (`check --deploy` warns when it is on).
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
