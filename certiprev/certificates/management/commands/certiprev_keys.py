@@ -16,8 +16,8 @@ ACTIONS = {
     "generate-root": "crée la clé racine (une seule fois : les vérificateurs embarquent sa clé publique)",
     "generate-revocation-key": "crée K_rev, la clé HMAC des identifiants de révocation (une seule fois)",
     "generate": "crée la première clé de signature active",
-    "rotate": "crée une nouvelle clé active ; l'ancienne est retirée (not_after = aujourd'hui)",
-    "compromise": "marque une clé compromise (motif obligatoire, audité) ; remplacée si elle était active",
+    "rotate": "nouvelle clé active ; l'ancienne est retirée (not_after = aujourd'hui) et sa clé privée détruite",
+    "compromise": "marque une clé compromise (motif obligatoire, audité), détruit sa clé privée ; remplacée si active",
     "list": "liste les clés de signature (jamais de clé privée)",
     "root-public-key": "affiche la clé publique racine (base64url), à embarquer dans les vérificateurs",
     "ensure-dev": "développement (DEBUG) : crée ce qui manque (racine, K_rev, clé active)",
@@ -88,7 +88,14 @@ class Command(BaseCommand):
             self.stdout.write("Aucune clé de signature.")
         for key in rows:
             source = keys.secret_source(keys.signing_env(key.kid), keys.signing_file(key.kid))
-            private = {"env": "variable d'environnement", "file": "fichier", "": "absente"}[source]
+            if key.status == KeyStatus.ACTIVE:
+                private = {"env": "variable d'environnement", "file": "fichier", "": "absente"}[source]
+            else:
+                private = {
+                    "env": f"variable {keys.signing_env(key.kid)} encore définie, refusée : supprimez-la",
+                    "file": "fichier encore présent, refusé : supprimez-le",
+                    "": "détruite",
+                }[source]
             end = f"{key.not_after:%d/%m/%Y}" if key.not_after else "…"
             self.stdout.write(
                 f"{key.kid:>3}  {key.status:<11}  du {key.not_before:%d/%m/%Y} au {end:<10}  "
