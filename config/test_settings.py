@@ -18,3 +18,5 @@ STORAGES = {  # noqa: F405
 SECURE_COOKIES = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# One test process with the in-memory cache: the per-process rate-limit counter is what the tests want.
+RATE_LIMIT_ALLOW_LOCAL_CACHE = True

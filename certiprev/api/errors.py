@@ -200,9 +200,8 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(RateLimited)
     def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-        detail = (
-            f"Trop de requêtes : {exc.limit} par minute au maximum pour ce jeton. Réessayez dans {exc.retry_after} s."
-        )
+        who = "depuis cette adresse IP sans jeton valide" if exc.what == "anonymous" else "pour ce jeton"
+        detail = f"Trop de requêtes : {exc.limit} par minute au maximum {who}. Réessayez dans {exc.retry_after} s."
         response = error_response(429, detail, "rate_limited", retry_after=exc.retry_after)
         response["Retry-After"] = str(exc.retry_after)
         return response
