@@ -261,3 +261,8 @@ API_MAX_TOKENS_PER_USER = env_int("API_MAX_TOKENS_PER_USER", 20, minimum=1)
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 3, minimum=1)
 PASSWORD_RESET_PER_IP_PER_HOUR = env_int("PASSWORD_RESET_PER_IP_PER_HOUR", 20, minimum=1)
 MIDDLEWARE = [*MIDDLEWARE, "certiprev.api.checks.SharedRateLimitCacheRequired"]  # refuses to serve, see above
+# The /.well-known/certiprev/ lists are the same in every language: no "Vary: Accept-Language" on them.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware"),
+    "certiprev.certificates.middleware.PublishedListsVaryMiddleware",
+)

@@ -592,11 +592,14 @@ def test_a_key_list_signed_by_another_root_is_refused():
         {"not_after": "2024-12-31"},
     ],
 )
-def test_a_signed_key_list_with_a_malformed_key_is_refused(bad_key):
-    document = build_key_list([ENTRY], root_private_key=ROOT_KEY, issued_at=ISSUED_AT)
-    document["keys"][0].update(bad_key)
-    with pytest.raises(KeyListError):
-        verify_key_list(sign_document(document, ROOT_KEY), ROOT_KEY.public_key())
+def test_a_malformed_key_entry_is_skipped_and_the_rest_of_the_list_kept(bad_key):
+    # Issue 12.14 (ADR 0006): one bad entry no longer discards the whole list; a card of that entry is unknown_key.
+    document = build_key_list(ENTRIES, root_private_key=ROOT_KEY, issued_at=ISSUED_AT)
+    document["keys"][1].update(bad_key)  # kid 5
+    entries = verify_key_list(sign_document(document, ROOT_KEY), ROOT_KEY.public_key())
+    assert [entry.kid for entry in entries] == [1]
+    content = make_content(sign(make_record(), KEY))
+    assert verify_content(content, keys=entries, revoked=set(), today=TODAY).status == "unknown_key"
 
 
 def test_a_key_list_with_duplicate_kids_or_duplicate_members_is_refused():
