@@ -251,3 +251,14 @@ def test_a_card_forged_with_a_retired_key_after_its_period_is_not_valid(signing_
     result = cp1.verify_content(content, keys=entries, revoked=revoked, today=today() + dt.timedelta(days=1))
     assert (result.status, result.reason) == ("invalid", "outside_key_period")
     assert certificate_verify(content=content).status != "valid"
+
+
+def test_the_root_publication_block_gives_the_key_and_its_sha256_fingerprint():
+    import hashlib
+
+    output = run("root-publication")
+    public_key = keys.root_public_key()
+    assert cp1.b64url_encode(public_key) in output
+    digest = hashlib.sha256(public_key).hexdigest()
+    assert " ".join(digest[i : i + 4] for i in range(0, 64, 4)) in output
+    assert output.startswith("```") and "base64url" in output

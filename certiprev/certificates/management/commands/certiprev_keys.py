@@ -1,5 +1,7 @@
 """`manage.py certiprev_keys <action>`: the root key, K_rev and the signing keys. Never prints a private key."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -20,6 +22,7 @@ ACTIONS = {
     "compromise": "marque une clé compromise (motif obligatoire, audité), détruit sa clé privée ; remplacée si active",
     "list": "liste les clés de signature (jamais de clé privée)",
     "root-public-key": "affiche la clé publique racine (base64url), à embarquer dans les vérificateurs",
+    "root-publication": "affiche le bloc à publier (docs/cp1-format.md §13, README) : clé racine et empreinte",
     "ensure-dev": "développement (DEBUG) : crée ce qui manque (racine, K_rev, clé active)",
 }
 
@@ -108,6 +111,10 @@ class Command(BaseCommand):
     def do_root_public_key(self, options):
         self.stdout.write(keys.root_public_key_b64url())
 
+    def do_root_publication(self, options):
+        public_key = keys.root_public_key()
+        self.stdout.write(root_publication_block(public_key))
+
     def do_ensure_dev(self, options):
         if not settings.DEBUG:
             raise CommandError(
@@ -131,3 +138,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Clés de développement présentes (clé active {active.kid}, {timezone.localdate():%d/%m/%Y})."
         )
+
+
+def root_fingerprint(public_key: bytes) -> str:
+    """SHA-256 of the 32 raw bytes of the root public key, in hex, grouped by 4 (docs/cp1-format.md §13)."""
+    digest = hashlib.sha256(public_key).hexdigest()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def root_publication_block(public_key: bytes) -> str:
+    """The Markdown block the operator pastes into docs/cp1-format.md §13 and the README."""
+    return (
+        "```\n"
+        "CP1 root public key (Ed25519, raw 32 bytes, base64url):\n"
+        f"  {cp1.b64url_encode(public_key)}\n"
+        "SHA-256 fingerprint of the 32 raw bytes:\n"
+        f"  {root_fingerprint(public_key)}\n"
+        "```"
+    )
