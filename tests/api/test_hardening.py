@@ -52,3 +52,16 @@ def test_the_export_runs_its_query_before_answering(as_member, training, django_
     assert response.status_code == 200
     assert any("trainings_training" in q["sql"] and "COUNT" in q["sql"] for q in captured.captured_queries)
     assert len(_csv_lines(response)) == 2
+
+
+@pytest.mark.parametrize("noise", ["\ufeff{}", "{}\x1c", "\u00a0{}"])
+def test_the_api_verifier_treats_non_ascii_whitespace_as_the_page_does(as_member, signing_keys, noise):
+    import json
+    from pathlib import Path
+
+    vectors = json.loads((Path(__file__).resolve().parents[1] / "vectors" / "cp1_vectors.json").read_text())
+    content = next(case for case in vectors["content_cases"] if case["name"] == "valid")["content"]
+    clean = as_member.post("verify", {"qr": f" {content}\n"}).json()
+    assert clean["reason"] != "malformed"  # a real CP1 content (signed by test keys this server does not know)
+    noisy = as_member.post("verify", {"qr": noise.format(content)}).json()
+    assert (noisy["status"], noisy["reason"]) == ("invalid", "malformed")

@@ -138,7 +138,7 @@ def certificate_pdf(request: HttpRequest, id: str, certificate_id: str):
 def verify(request: HttpRequest, payload: VerifyIn):
     """Vérifie le contenu d'un QR code CP1 (ou son adresse) : signature, validité, révocation. Débit limité."""
     rate_limit_check(key=f"verify:{request.api_token.pk}", limit=getattr(settings, "API_VERIFY_RATE_LIMIT", 60))
-    report = verification_report(content=payload.qr.strip())
+    report = verification_report(content=payload.qr)  # trimmed of ASCII whitespace only, as the page (CP1 §2)
     fields = report["fields"]
     result = {
         "status": report["status"],

@@ -8,7 +8,9 @@ Format specification: docs/cp1-format.md. Typical use:
 """
 
 from .content import (
+    ASCII_WHITESPACE,
     DEFAULT_VERIFY_HOST,
+    MAX_CONTENT_LENGTH,
     bytes_to_digits,
     content_prefix,
     digits_to_bytes,
@@ -54,6 +56,8 @@ from .record import (
 from .verification import AUTHENTIC_STATUSES, VerificationResult, record_fields, verify_content
 
 __all__ = [
+    "ASCII_WHITESPACE",
+    "MAX_CONTENT_LENGTH",
     "ALPHABET",
     "AUTHENTIC_STATUSES",
     "BIRTH_DATE_EPOCH",

@@ -12,7 +12,7 @@ GROUP_DIGITS = 17
 LAST_GROUP_DIGITS = {1: 3, 2: 5, 3: 8, 4: 10, 5: 13, 6: 15}
 _BYTES_FOR_DIGITS = {digits: n for n, digits in LAST_GROUP_DIGITS.items()}
 # QR alphanumeric mode characters a host may use (it is uppercased first).
-_HOST = re.compile(r"[A-Z0-9](?:[A-Z0-9.-]*[A-Z0-9])?(?::[0-9]{1,5})?")
+_HOST = re.compile(r"[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?(?:\.[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?)*(?::[0-9]{1,5})?", re.ASCII)
 # §2: host = labels of ASCII letters/digits/hyphens (not at a label's ends) joined by dots, then an optional :port.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _CONTENT = re.compile(
