@@ -310,3 +310,22 @@ if STORAGE == "s3":
         "signature_version": "s3v4",
         "file_overwrite": True,  # a path is rewritten in place (store_file), never renamed
     }
+# --- Hardening (issue 12; ADR 0006) -------------------------------------------------------------------------------
+# Development only: plain-HTTP webhooks to 127.0.0.1/localhost/[::1] (`check --deploy` warns when it is on).
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+# Rate limits count in the default cache: a per-process cache (the default LocMemCache without CACHE_URL) makes the
+# server refuse to start unless this is on (on by default with DEBUG; a single-process deployment may set it).
+RATE_LIMIT_ALLOW_LOCAL_CACHE = env_bool("RATE_LIMIT_ALLOW_LOCAL_CACHE", DEBUG)
+# Calls without a valid token (none, wrong, revoked), per client IP and minute (0 = no limit).
+API_ANONYMOUS_RATE_LIMIT = env_int("API_ANONYMOUS_RATE_LIMIT", 60, minimum=0)
+# Live (not revoked) API tokens per account.
+API_MAX_TOKENS_PER_USER = env_int("API_MAX_TOKENS_PER_USER", 20, minimum=1)
+# Password-reset e-mails per hour: per address asked for, and per client IP.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 3, minimum=1)
+PASSWORD_RESET_PER_IP_PER_HOUR = env_int("PASSWORD_RESET_PER_IP_PER_HOUR", 20, minimum=1)
+MIDDLEWARE = [*MIDDLEWARE, "certiprev.api.checks.SharedRateLimitCacheRequired"]  # refuses to serve, see above
+# The /.well-known/certiprev/ lists are the same in every language: no "Vary: Accept-Language" on them.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware"),
+    "certiprev.certificates.middleware.PublishedListsVaryMiddleware",
+)

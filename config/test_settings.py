@@ -29,3 +29,5 @@ SECURE_HSTS_SECONDS = 0
 # Never the development keys `make run` creates in var/keys (`make run` then `make test` must pass): a test that
 # signs makes its own keys (tests/certificates/conftest.py).
 SIGNING_KEYS_DIR = VAR_DIR / "no-keys-in-tests"  # noqa: F405
+# One test process with the in-memory cache: the per-process rate-limit counter is what the tests want.
+RATE_LIMIT_ALLOW_LOCAL_CACHE = True

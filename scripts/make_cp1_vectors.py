@@ -24,6 +24,7 @@ from certiprev.lib.cp1 import (  # noqa: E402
     PublicKeyEntry,
     b64url_encode,
     build_key_list,
+    build_revoked_list,
     bytes_to_digits,
     canonical_json,
     make_content,
@@ -39,12 +40,18 @@ from certiprev.lib.cp1 import (  # noqa: E402
     unpack,
     verify_content,
     verify_key_list,
+    verify_revoked_list,
 )
+from certiprev.lib.cp1.errors import KeyListError  # noqa: E402
+from certiprev.lib.cp1.keys import sign_document  # noqa: E402
 from certiprev.lib.cp1.record import signature_input  # noqa: E402
 
 OUTPUT = ROOT / "tests" / "vectors" / "cp1_vectors.json"
 ISSUED_AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+# The shared key list expires after every vector's "today" (test data); key_list_expired is a short-lived one.
+EXPIRES = datetime(2030, 1, 1, 0, 0, 0, tzinfo=UTC)
 TODAY = date(2025, 9, 1)
+NOW = "2025-09-01T12:00:00Z"  # the moment at which list cases with "now" are checked
 
 
 def test_seed(label: str) -> bytes:
@@ -377,11 +384,135 @@ def content_cases(key_list: dict) -> list[dict[str, Any]]:
         ),
         ("not_a_cp1_url", "Some other QR code.", "https://example.com/", TODAY, other_revoked, "invalid", "malformed"),
         ("empty", "Empty content.", "", TODAY, other_revoked, "invalid", "malformed"),
+        # Issue 12.14: ASCII-only whitespace, exact host grammar, maximum length, list rules.
+        (
+            "valid_host_with_port",
+            "A host with a port is accepted (the host is not checked).",
+            content_of(a).replace(DEFAULT_VERIFY_HOST, "VERIF.EXEMPLE.FR:8443", 1),
+            TODAY,
+            other_revoked,
+            "valid",
+            "ok",
+        ),
+        (
+            "host_with_empty_port",
+            "'host:' (a colon without port digits) is malformed.",
+            content_of(a).replace(DEFAULT_VERIFY_HOST, DEFAULT_VERIFY_HOST + ":", 1),
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "host_with_two_colons",
+            "'a::b' is malformed (one optional :port only, no IPv6 literal).",
+            content_of(a).replace(DEFAULT_VERIFY_HOST, "A::B", 1),
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "host_with_empty_label",
+            "'a..b' and a label ending with '-' are malformed.",
+            content_of(a).replace(DEFAULT_VERIFY_HOST, "VERIF..CERTIPREV-.FR", 1),
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "content_too_long",
+            "A content longer than 618 characters is malformed, even if trimming would shorten it.",
+            content_of(a) + " " * (619 - len(content_of(a))),
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "leading_byte_order_mark",
+            "U+FEFF is not whitespace: malformed.",
+            "\ufeff" + content_of(a),
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "trailing_file_separator",
+            "U+001C is not whitespace: malformed.",
+            content_of(a) + "\x1c",
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "leading_no_break_space",
+            "U+00A0 is not whitespace: malformed.",
+            "\u00a0" + content_of(a),
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "valid_with_ascii_whitespace",
+            "Tab, line feed, vertical tab, form feed, carriage return and space around the content are trimmed.",
+            "\t\n\v\f\r " + content_of(a) + " \r\n",
+            TODAY,
+            other_revoked,
+            "valid",
+            "ok",
+        ),
+        (
+            "fullwidth_digits",
+            "Non-ASCII digits are not digits: malformed.",
+            content_of(a)[:-1] + "\uff10",
+            TODAY,
+            other_revoked,
+            "invalid",
+            "malformed",
+        ),
+        (
+            "valid_key_with_open_start",
+            'The signing key has "not_before": null (open start).',
+            content_of(a),
+            TODAY,
+            other_revoked,
+            "valid",
+            "ok",
+        ),
+        (
+            "unknown_key_bad_entry_skipped",
+            "The entry of key 2 is not usable (kty EC): it is skipped, the rest of the list is kept.",
+            content_of(a),
+            TODAY,
+            other_revoked,
+            "unknown_key",
+            "unknown_key",
+        ),
+        (
+            "valid_other_key_beside_a_bad_entry",
+            "Key 1 verifies its card although the entry of key 2 is skipped.",
+            content_of(signed(record(key_id=1, certified_on=date(2024, 5, 2), valid_until=date(2026, 5, 2)))),
+            TODAY,
+            other_revoked,
+            "valid",
+            "ok",
+        ),
     ]
+    special_lists = {
+        "valid_key_with_open_start": open_start_key_list(),
+        "unknown_key_bad_entry_skipped": bad_entry_key_list(),
+        "valid_other_key_beside_a_bad_entry": bad_entry_key_list(),
+    }
     root_public = public_key_bytes(ROOT_KEY)
-    entries = verify_key_list(key_list, root_public)
     out = []
     for name, description, content, today, revoked, status, reason in cases:
+        case_key_list = special_lists.get(name, key_list)
+        entries = verify_key_list(case_key_list, root_public)
         revoked_set = None if revoked is None else {bytes.fromhex(value) for value in revoked}
         result = verify_content(content, keys=entries, revoked=revoked_set, today=today)
         if (result.status, result.reason) != (status, reason):
@@ -399,23 +530,79 @@ def content_cases(key_list: dict) -> list[dict[str, Any]]:
                 "today": today.isoformat(),
                 "revoked": revoked,
                 "root_public_key": b64url_encode(root_public),
-                "key_list": key_list,
+                "key_list": case_key_list,
                 "expected": result.to_dict(),
             }
         )
     return out
 
 
+def open_start_key_list() -> dict:
+    """Key 2 with "not_before": null (allowed: an open start)."""
+    entries = [
+        PublicKeyEntry(kid=e.kid, public_key=e.public_key, status=e.status, not_before=None, not_after=e.not_after)
+        if e.kid == 2
+        else e
+        for e in ENTRIES
+    ]
+    return build_key_list(entries, root_private_key=ROOT_KEY, issued_at=ISSUED_AT, expires=EXPIRES)
+
+
+def bad_entry_key_list() -> dict:
+    """Signed, but the entry of key 2 has "kty": "EC": skipped; keys 1 and 3 stay usable."""
+    document = build_key_list(ENTRIES, root_private_key=ROOT_KEY, issued_at=ISSUED_AT, expires=EXPIRES)
+    document["keys"][1]["kty"] = "EC"
+    return sign_document(document, ROOT_KEY)
+
+
 def key_list_cases(key_list: dict) -> list[dict[str, Any]]:
     tampered = json.loads(json.dumps(key_list))
     tampered["keys"][2]["status"] = "active"
     other_root = private_key_from_seed(test_seed("another root key"))
-    return [
+    expired = build_key_list(
+        ENTRIES, root_private_key=ROOT_KEY, issued_at=ISSUED_AT, expires=datetime(2025, 1, 9, 3, 4, 5, tzinfo=UTC)
+    )
+    duplicate = json.loads(json.dumps(key_list))
+    duplicate["keys"].append({**duplicate["keys"][0], "status": "active"})
+    duplicate = sign_document(duplicate, ROOT_KEY)
+    cases = [
         {
             "name": "key_list_ok",
             "root_public_key": b64url_encode(public_key_bytes(ROOT_KEY)),
             "key_list": key_list,
+            "now": NOW,
             "expected": "ok",
+            "kids": [1, 2, 3],
+        },
+        {
+            "name": "key_list_open_start",
+            "root_public_key": b64url_encode(public_key_bytes(ROOT_KEY)),
+            "key_list": open_start_key_list(),
+            "now": NOW,
+            "expected": "ok",
+            "kids": [1, 2, 3],
+        },
+        {
+            "name": "key_list_bad_entry_skipped",
+            "root_public_key": b64url_encode(public_key_bytes(ROOT_KEY)),
+            "key_list": bad_entry_key_list(),
+            "now": NOW,
+            "expected": "ok",
+            "kids": [1, 3],
+        },
+        {
+            "name": "key_list_expired",
+            "root_public_key": b64url_encode(public_key_bytes(ROOT_KEY)),
+            "key_list": expired,
+            "now": NOW,
+            "expected": "error",
+        },
+        {
+            "name": "key_list_duplicate_kid",
+            "root_public_key": b64url_encode(public_key_bytes(ROOT_KEY)),
+            "key_list": duplicate,
+            "now": NOW,
+            "expected": "error",
         },
         {
             "name": "key_list_tampered_status",
@@ -430,10 +617,61 @@ def key_list_cases(key_list: dict) -> list[dict[str, Any]]:
             "expected": "error",
         },
     ]
+    for case in cases:  # the script checks its own expectations
+        try:
+            kids = [e.kid for e in verify_key_list(case["key_list"], _root_of(case), now=_moment(case.get("now")))]
+            outcome = "ok"
+        except KeyListError:
+            kids, outcome = None, "error"
+        if outcome != case["expected"] or (outcome == "ok" and kids != case["kids"]):
+            raise AssertionError(f"{case['name']}: got {outcome} {kids}")
+    return cases
+
+
+def _root_of(case: dict) -> bytes:
+    from certiprev.lib.cp1 import b64url_decode
+
+    return b64url_decode(case["root_public_key"])
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def revoked_list_cases() -> list[dict[str, Any]]:
+    """Signed revoked.json documents (§6): verify (ok, with their ids) or be rejected (error) at `now`."""
+    ids = sorted([rid(9, 9), rid(3, 3)])
+    issued_at = datetime(2025, 9, 1, 6, 0, 0, tzinfo=UTC)
+    good = build_revoked_list(ids, root_private_key=ROOT_KEY, issued_at=issued_at, expires=issued_at.replace(day=2))
+    tampered = {**good, "revoked": [ids[0].hex()]}
+    expired = build_revoked_list(
+        ids,
+        root_private_key=ROOT_KEY,
+        issued_at=datetime(2025, 8, 30, 6, 0, 0, tzinfo=UTC),
+        expires=datetime(2025, 8, 31, 6, 0, 0, tzinfo=UTC),
+    )
+    no_expires = build_revoked_list(ids, root_private_key=ROOT_KEY, issued_at=issued_at)
+    root = b64url_encode(public_key_bytes(ROOT_KEY))
+    cases = [
+        {"name": "revoked_list_ok", "revoked_list": good, "expected": "ok", "revoked": [i.hex() for i in ids]},
+        {"name": "revoked_list_tampered", "revoked_list": tampered, "expected": "error"},
+        {"name": "revoked_list_expired", "revoked_list": expired, "expected": "error"},
+        {"name": "revoked_list_without_expires", "revoked_list": no_expires, "expected": "error"},
+    ]
+    for case in cases:
+        case.update(root_public_key=root, now=NOW)
+        try:
+            got = sorted(v.hex() for v in verify_revoked_list(case["revoked_list"], _root_of(case), now=_moment(NOW)))
+            outcome = "ok"
+        except KeyListError:
+            got, outcome = None, "error"
+        if outcome != case["expected"] or (outcome == "ok" and got != case["revoked"]):
+            raise AssertionError(f"{case['name']}: got {outcome}")
+    return cases
 
 
 def build_vectors() -> dict[str, Any]:
-    key_list = build_key_list(ENTRIES, root_private_key=ROOT_KEY, issued_at=ISSUED_AT)
+    key_list = build_key_list(ENTRIES, root_private_key=ROOT_KEY, issued_at=ISSUED_AT, expires=EXPIRES)
     unsigned = {key: value for key, value in key_list.items() if key != "signature"}
     samples = bytes(range(0xF0, 0x100)) + bytes(range(14))
     return {
@@ -448,6 +686,7 @@ def build_vectors() -> dict[str, Any]:
         },
         "content_cases": content_cases(key_list),
         "key_list_cases": key_list_cases(key_list),
+        "revoked_list_cases": revoked_list_cases(),
         "canonical_json": {"document": unsigned, "canonical": canonical_json(unsigned).decode("ascii")},
         "digit_groups": [
             {"hex": samples[:n].hex(), "digits": bytes_to_digits(samples[:n])}

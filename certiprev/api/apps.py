@@ -5,3 +5,6 @@ class ApiConfig(AppConfig):
     name = "certiprev.api"
     label = "api"
     verbose_name = "API REST"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the rate-limit checks

@@ -1,4 +1,4 @@
-"""Bearer-token authentication with a per-token rate limit."""
+"""Bearer-token authentication with a per-token rate limit, and a per-IP limit on calls without a valid token."""
 
 import time
 
@@ -14,7 +14,7 @@ from .services import api_token_authenticate
 WINDOW_SECONDS = 60
 
 
-def rate_limit_check(*, key: str, limit: int, window: int = WINDOW_SECONDS) -> None:
+def rate_limit_check(*, key: str, limit: int, window: int = WINDOW_SECONDS, what: str = "requests") -> None:
     """Fixed-window counter in Django's cache; raises RateLimited past `limit` requests in the current window.
 
     The counter lives in the default cache: per process with the default LocMemCache (so with N web processes a
@@ -34,13 +34,24 @@ def rate_limit_check(*, key: str, limit: int, window: int = WINDOW_SECONDS) -> N
         return
     if count > limit:
         retry_after = max(1, int((window_index + 1) * window - now) + 1)
-        raise RateLimited(retry_after=retry_after, limit=limit)
+        raise RateLimited(retry_after=retry_after, limit=limit, what=what)
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cpk_…`; the request then acts as the token's user."""
 
     openapi_description = "Jeton personnel créé depuis la page « Mon compte » ou par `create_api_token <email>`."
+
+    def __call__(self, request: HttpRequest):
+        result = super().__call__(request)
+        if result is None:
+            # No token or a bad one: counted per IP (REMOTE_ADDR, as the sign-in throttle), so guessing is slow.
+            rate_limit_check(
+                key=f"anonymous:{(request.META.get('REMOTE_ADDR') or '')[:45]}",
+                limit=getattr(settings, "API_ANONYMOUS_RATE_LIMIT", 60),
+                what="anonymous",
+            )
+        return result
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         api_token = api_token_authenticate(token.strip())

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -199,9 +200,8 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(RateLimited)
     def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-        detail = (
-            f"Trop de requêtes : {exc.limit} par minute au maximum pour ce jeton. Réessayez dans {exc.retry_after} s."
-        )
+        who = "depuis cette adresse IP sans jeton valide" if exc.what == "anonymous" else "pour ce jeton"
+        detail = f"Trop de requêtes : {exc.limit} par minute au maximum {who}. Réessayez dans {exc.retry_after} s."
         response = error_response(429, detail, "rate_limited", retry_after=exc.retry_after)
         response["Retry-After"] = str(exc.retry_after)
         return response
@@ -227,6 +227,14 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return too_large_response()
+
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return malformed_multipart_response()
+
+    @api.exception_handler(UnreadablePostError)
+    def on_unreadable_body(request: HttpRequest, exc: UnreadablePostError) -> HttpResponse:
+        return error_response(400, "Le corps de la requête n'a pas pu être lu entièrement.", "malformed_body")
 
     @api.exception_handler(TooManyFieldsSent)
     def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
@@ -256,6 +264,15 @@ def install_handlers(api: NinjaAPI) -> None:
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unexpected API error on %s %s", request.method, request.path)
         return default_error(500)
+
+
+def malformed_multipart_response() -> JsonResponse:
+    return error_response(
+        400,
+        "Corps multipart/form-data illisible : l'en-tête Content-Type doit porter un « boundary » valide "
+        "et le corps le respecter.",
+        "malformed_body",
+    )
 
 
 def too_large_response() -> JsonResponse:
@@ -292,6 +309,8 @@ def guard(view: Callable) -> Callable:
             response = view(request, *args, **kwargs)
         except Http404:  # raised by ninja's own views (the API root)
             return not_found(request)
+        except MultiPartParserError:  # the body is parsed before the operation runs (no boundary, bad framing)
+            return malformed_multipart_response()
         except Exception:  # a last resort: ninja's handlers normally answer first
             logger.exception("Unexpected API error on %s %s", request.method, request.path)
             return default_error(500)

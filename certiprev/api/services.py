@@ -3,6 +3,8 @@
 import datetime as dt
 import secrets
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,10 @@ MAX_NAME = 100
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
+def max_tokens_per_user() -> int:
+    return getattr(settings, "API_MAX_TOKENS_PER_USER", 20)
+
+
 @transaction.atomic
 def api_token_create(*, by, user, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user` (by themselves or a network administrator); returns the model and the raw token."""
@@ -27,6 +33,15 @@ def api_token_create(*, by, user, name: str = "") -> tuple[ApiToken, str]:
     if len(name) > MAX_NAME:
         raise WorkflowError(
             "name_too_long", f"Le nom du jeton ne doit pas dépasser {MAX_NAME} caractères.", field="name"
+        )
+    # The user row is locked so that two concurrent creations cannot both pass the ceiling.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    ceiling = max_tokens_per_user()
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= ceiling:
+        raise WorkflowError(
+            "too_many_tokens",
+            f"Ce compte a déjà {ceiling} jetons d'API actifs, le maximum : révoquez-en un avant d'en créer un autre.",
+            status=409,
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:VISIBLE_CHARS], digest=token_digest(raw))

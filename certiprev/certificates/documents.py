@@ -1,10 +1,11 @@
 """The lists published under /.well-known/certiprev/ (docs/cp1-format.md §6): keys, revocations, organisations.
 
-keys.json and revoked.json are signed by the root key. Ed25519 signatures are deterministic, so a document built
-from the same data with the same `issued_at` is byte-identical in every process: the ETag is stable without any
-cache or shared state. keys.json's `issued_at` is the last change to a key; revoked.json's is the later of the
-last revocation and the start of the current hour, so that a verifier sees a list at most an hour old
-(a replayed old list shows its age). organisations.json is informative and unsigned (names are not ASCII).
+keys.json and revoked.json are signed by the root key and carry `issued_at` and `expires`. Ed25519 signatures are
+deterministic, so a document built from the same data with the same `issued_at` is byte-identical in every process:
+the ETag is stable without any cache or shared state. keys.json's `issued_at` is the later of the last change to a
+key and the start of the current UTC day; revoked.json's is the later of the last revocation and the start of the
+current hour, so that a verifier sees a list at most an hour old (a replayed old list shows its age, and stops being
+used at its `expires`). organisations.json is informative and unsigned (names are not ASCII).
 """
 
 import datetime as dt
@@ -38,12 +39,24 @@ def _published(body: bytes, cache_control: str, content_type: str = "application
     return PublishedDocument(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', cache_control, content_type)
 
 
-def keys_document() -> PublishedDocument:
+# Freshness (docs/cp1-format.md §6.1): a verifier refuses a list past its `expires`. keys.json is re-issued every
+# day (or at the last key change, if later) and valid a week; revoked.json every hour and valid a day. Both stay
+# deterministic within their period, so the ETag is stable across processes.
+KEYS_VALIDITY = dt.timedelta(days=7)
+REVOKED_VALIDITY = dt.timedelta(days=1)
+
+
+def keys_document(*, now: dt.datetime | None = None) -> PublishedDocument:
     """The signed keys.json: every signing key ever used, with its status and signing period."""
+    now = now or timezone.now()
     keys = list(SigningKey.objects.order_by("kid"))
-    issued_at = max((key.updated_at for key in keys), default=EPOCH)
+    day = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    issued_at = max([day, *(key.updated_at for key in keys)])
     document = cp1.build_key_list(
-        [key.entry() for key in keys], root_private_key=root_private_key(), issued_at=issued_at
+        [key.entry() for key in keys],
+        root_private_key=root_private_key(),
+        issued_at=issued_at,
+        expires=issued_at + KEYS_VALIDITY,
     )
     return _published(cp1.canonical_json(document), "public, max-age=3600")
 
@@ -56,7 +69,9 @@ def revoked_document(*, now: dt.datetime | None = None) -> PublishedDocument:
     last = revoked.aggregate(last=Max("revoked_at"))["last"]
     hour = now.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
     issued_at = max(hour, last) if last else hour
-    document = cp1.build_revoked_list(ids, root_private_key=root_private_key(), issued_at=issued_at)
+    document = cp1.build_revoked_list(
+        ids, root_private_key=root_private_key(), issued_at=issued_at, expires=issued_at + REVOKED_VALIDITY
+    )
     return _published(cp1.canonical_json(document), "public, max-age=300")
 
 

@@ -125,7 +125,10 @@ class Signer:
 
 
 def signer_for(key) -> Signer:
-    """The Signer of a SigningKey row; refuses a private key that is not the published one."""
+    """The Signer of a SigningKey row; refuses a key that is not active, or a private key not the published one."""
+    if key.status != "active":
+        # A retired or compromised key never signs again, even if its private half is still around (ADR 0006).
+        raise KeyUnavailable(f"La clé de signature {key.kid} n'est pas active ({key.status}) : elle ne signe plus.")
     private = _private_key(signing_env(key.kid), signing_file(key.kid), f"La clé privée de signature {key.kid}")
     if cp1.public_key_bytes(private) != key.public_key_bytes:
         raise KeyUnavailable(f"La clé privée trouvée pour la clé {key.kid} ne correspond pas à sa clé publique.")
@@ -210,3 +213,23 @@ def signing_key_file_generate(kid: int) -> bytes:
     private = cp1.generate_private_key()
     write_secret_file(keys_dir() / signing_file(kid), cp1.private_key_to_pem(private))
     return cp1.public_key_bytes(private)
+
+
+def signing_key_file_destroy(kid: int) -> bool:
+    """Overwrite then delete signing-<kid>.pem (after rotate or compromise); True if a file was destroyed.
+
+    Overwriting first defeats a plain undelete; on copy-on-write or journaling file systems and SSDs it is no
+    guarantee, hence the disk encryption advised in ADR 0006. A key given by environment variable cannot be removed
+    from here: `signer_for` refuses it (it is no longer active) and `certiprev_keys list` asks to remove it.
+    """
+    path = keys_dir() / signing_file(kid)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return False
+    with open(path, "r+b") as handle:
+        handle.write(secrets.token_bytes(max(size, 1)))
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
+    return True

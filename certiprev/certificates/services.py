@@ -103,6 +103,9 @@ def _rotate(*, by, reason: str, compromise: SigningKey | None = None) -> Signing
     except Exception:
         (keys.keys_dir() / keys.signing_file(kid)).unlink(missing_ok=True)
         raise
+    # Committed: the keys that stopped signing lose their private half (a stolen disk cannot forge with them).
+    for old_kid in SigningKey.objects.exclude(status=KeyStatus.ACTIVE).values_list("kid", flat=True):
+        keys.signing_key_file_destroy(old_kid)
     return new
 
 
@@ -151,6 +154,7 @@ def signing_key_compromise(*, by=None, kid: int, reason: str) -> tuple[SigningKe
                 "operator": _operator(),
             },
         )
+    keys.signing_key_file_destroy(kid)  # committed: its private half goes (ADR 0006)
     return key, replacement
 
 

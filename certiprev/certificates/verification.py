@@ -226,9 +226,9 @@ def old_card_check(
     today = today or timezone.localdate()
     if image_bytes is not None and content is None:
         content = _content_from_image(image_bytes)
-    if not isinstance(content, str) or not content.strip():
+    if not isinstance(content, str) or not content.strip(cp1.ASCII_WHITESPACE):
         raise _refuse("old_card_required", "Collez le contenu du QR code de l'ancienne carte ou joignez-en une photo.")
-    content = content.strip()
+    content = content.strip(cp1.ASCII_WHITESPACE)  # ASCII only, as every CP1 verifier (docs/cp1-format.md §2)
     result = certificate_verify(content=content, today=today)
     if result.status == "invalid":
         raise _invalid_message(result)

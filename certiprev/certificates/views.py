@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import parse_etags
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
@@ -153,24 +153,44 @@ def _published(request: HttpRequest, build: Callable[[], documents.PublishedDocu
         return response
     if _matches(request, document.etag):
         response = HttpResponse(status=304)
+        del response["Content-Type"]  # a 304 has no body: no text/html default (RFC 9110 §15.4.5)
     else:
         response = HttpResponse(document.body, content_type=document.content_type)
     response["ETag"] = document.etag
     response["Cache-Control"] = document.cache_control
-    response["Access-Control-Allow-Origin"] = "*"
+    _cors(response)
+    # The same bytes whatever the language: LocaleMiddleware must not add "Vary: Accept-Language" (split caches).
+    response._certiprev_no_vary_language = True  # type: ignore[attr-defined]
     return response
 
 
-@require_safe
-def keys_json(request: HttpRequest) -> HttpResponse:
-    return _published(request, documents.keys_document)
+def _cors(response: HttpResponse) -> HttpResponse:
+    """Readable by a verifier on any origin, ETag included (for its own If-None-Match)."""
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag"
+    return response
 
 
-@require_safe
-def revoked_json(request: HttpRequest) -> HttpResponse:
-    return _published(request, documents.revoked_document)
+def _preflight() -> HttpResponse:
+    response = _cors(HttpResponse(status=204))
+    del response["Content-Type"]
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "If-None-Match"
+    response["Access-Control-Max-Age"] = "86400"
+    response["Allow"] = "GET, HEAD, OPTIONS"
+    return response
 
 
-@require_safe
-def organisations_json(request: HttpRequest) -> HttpResponse:
-    return _published(request, documents.organisations_document)
+def _list_view(build: Callable[[], documents.PublishedDocument]) -> Callable[[HttpRequest], HttpResponse]:
+    @require_http_methods(["GET", "HEAD", "OPTIONS"])
+    def view(request: HttpRequest) -> HttpResponse:
+        if request.method == "OPTIONS":
+            return _preflight()
+        return _published(request, build)
+
+    return view
+
+
+keys_json = _list_view(documents.keys_document)
+revoked_json = _list_view(documents.revoked_document)
+organisations_json = _list_view(documents.organisations_document)

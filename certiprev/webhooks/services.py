@@ -30,6 +30,11 @@ def max_attempts() -> int:
     return getattr(settings, "WEBHOOK_MAX_ATTEMPTS", 10)
 
 
+def allow_loopback() -> bool:
+    """Plain-HTTP webhooks to this machine: a development setting only (flagged by `check --deploy`)."""
+    return bool(getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False))
+
+
 def retry_base_seconds() -> int:
     return getattr(settings, "WEBHOOK_RETRY_BASE_SECONDS", 60)
 
@@ -66,7 +71,7 @@ def webhook_endpoint_create(
     """Register an address (HTTPS; HTTP only to loopback) for the organisation's events, with a new secret."""
     _require_manager(by, organisation)
     url = (url or "").strip()
-    problem = transport.url_error(url)
+    problem = transport.url_error(url, allow_loopback=allow_loopback())
     if problem:
         raise WorkflowError("url_invalid", problem, field="url")
     events = _clean_events(events or [])
@@ -254,14 +259,17 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     if not endpoint.is_active:
         result = transport.PostResult(None, "Adresse désactivée.", 0, "")
     else:
-        problem = transport.destination_error(
-            endpoint.url, allow_private=getattr(settings, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+        # Checked at every attempt (DNS can change after registration), and the connection goes to the checked address.
+        destination, problem = transport.resolve_destination(
+            endpoint.url,
+            allow_loopback=allow_loopback(),
+            allow_private=getattr(settings, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", False),
         )
-        if problem:
+        if destination is None:
             result = transport.PostResult(None, problem, 0, "")
         else:
             body = delivery_body(delivery)
-            result = transport.post(endpoint.url, body, delivery_headers(delivery, body, attempt=attempt))
+            result = transport.post(destination, body, delivery_headers(delivery, body, attempt=attempt))
     finished = timezone.now()
     delivery.attempts = attempt
     delivery.last_status_code = result.status_code

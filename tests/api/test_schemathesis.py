@@ -49,6 +49,7 @@ def world(wsgi_app, settings, member, organisation, trainer, other_member, netwo
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     settings.API_RATE_LIMIT = 0
     settings.API_VERIFY_RATE_LIMIT = 0
+    settings.API_ANONYMOUS_RATE_LIMIT = 0
     trainings = [TrainingFactory(organisation=organisation, trainer=trainer, with_trainees=5) for _ in range(4)]
     services.training_submit(by=member, training=trainings[1])
     for training in trainings[2:]:
@@ -58,7 +59,7 @@ def world(wsgi_app, settings, member, organisation, trainer, other_member, netwo
     TrainingFactory(
         organisation=organisation, trainer=trainer, start_date=today(), end_date=today() + dt.timedelta(days=2)
     )
-    endpoint = webhook_endpoint_create(by=member, organisation=organisation, url="http://127.0.0.1:9/closed")
+    endpoint = webhook_endpoint_create(by=member, organisation=organisation, url="https://127.0.0.1:9/closed")
     known = {
         "trainings": [str(t.public_id) for t in trainings],
         "trainees": [str(t.public_id) for t in trainings[0].trainees.all()],

@@ -11,14 +11,22 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.signals import request_started
 
-from certiprev.lib.cp1 import build_revoked_list, private_key_from_seed, sign_document
+from certiprev.lib.cp1 import (
+    CP1FormatError,
+    build_key_list,
+    build_revoked_list,
+    parse_content,
+    private_key_from_seed,
+    sign_document,
+    verify_key_list,
+)
 
 # Playwright's sync API runs an event loop in the test thread; the live server's database calls are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -64,8 +72,12 @@ def revoked_issued_at(today: str) -> datetime:
 
 
 def signed_revoked_list(ids: list[str], today: str) -> dict:
+    issued_at = revoked_issued_at(today)
     return build_revoked_list(
-        [bytes.fromhex(rid) for rid in ids], root_private_key=ROOT_PRIVATE_KEY, issued_at=revoked_issued_at(today)
+        [bytes.fromhex(rid) for rid in ids],
+        root_private_key=ROOT_PRIVATE_KEY,
+        issued_at=issued_at,
+        expires=issued_at + timedelta(days=1),
     )
 
 
@@ -230,7 +242,19 @@ def test_page_shows_each_vector_as_expected_when_pasted(open_page, verification_
     assert page.evaluate("document.activeElement.id") == "result"
 
 
-@pytest.mark.parametrize("name", [name for name, case in CASES.items() if "#" in case["content"]])
+def _fragment_tells(case: dict) -> bool:
+    """The page opened from a QR code gets only the fragment: cases malformed outside it (host, whitespace, BOM,
+    length) are for the pasted content only."""
+    if "#" not in case["content"]:
+        return False
+    try:
+        parse_content(fragment_of(case["content"]).strip())
+    except CP1FormatError:
+        return True
+    return case["record_hex"] is not None or case["expected"]["reason"] != "malformed"
+
+
+@pytest.mark.parametrize("name", [name for name, case in CASES.items() if _fragment_tells(case)])
 def test_page_shows_each_vector_as_expected_when_opened_from_the_qr_code(open_page, verification_url, name):
     case = CASES[name]
     page = open_page(lists_for(case), today=case["today"])
@@ -669,3 +693,79 @@ def test_no_accessibility_violations(open_page, verification_url):
     page.wait_for_selector("#many-table tbody tr:nth-child(2)")
     results = axe_module.Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# --- Issue 12.5 and 12.13-12.14: stored key lists, expiry, the shared list vectors -------------------------------
+
+
+def key_list_expiring(expires: datetime) -> dict:
+    entries = verify_key_list(KEY_LIST, bytes(ROOT_PUBLIC_KEY_BYTES))
+    return build_key_list(
+        entries, root_private_key=ROOT_PRIVATE_KEY, issued_at=datetime.fromisoformat("2025-08-25T00:00:00+00:00"),
+        expires=expires,
+    )  # fmt: skip
+
+
+ROOT_PUBLIC_KEY_BYTES = ROOT_PRIVATE_KEY.public_key().public_bytes_raw()
+
+
+def test_a_stored_key_list_is_named_in_the_verdict_itself(open_page, verification_url):
+    case = CASES["valid"]
+    online = open_page(lists_for(case))
+    verify_by_fragment(online, verification_url, case["content"])
+    assert online.get_by_test_id("keys-note").count() == 0
+
+    offline = open_page(Lists(keys="abort", revoked="abort", organisations="abort"))
+    verify_by_fragment(offline, verification_url, case["content"])
+
+    banner = seen(offline.locator("#result .status"))
+    assert "Liste des clés du 02/01/2025, non actualisée" in banner
+
+
+def test_a_stored_key_list_past_its_expires_never_says_valid(context, open_page, verification_url):
+    # The device stored a list on 2025-08-26 that expires on 2025-09-01; a week later, offline, with a compromised
+    # key the device never heard of, the card must not show "valide".
+    case = CASES["valid"]
+    stored = key_list_expiring(datetime.fromisoformat("2025-09-01T00:00:00+00:00"))
+    online = open_page(Lists(keys=stored, revoked=signed_revoked_list([], "2025-08-26")), today="2025-08-26")
+    verify_by_fragment(online, verification_url, case["content"])
+    assert online.locator("#result").get_attribute("data-status") == "valid"
+
+    offline = open_page(Lists(keys="abort", revoked="abort", organisations="abort"), today="2025-09-08")
+    verify_by_fragment(offline, verification_url, case["content"])
+
+    result = offline.locator("#result")
+    assert (result.get_attribute("data-status"), result.get_attribute("data-reason")) == (
+        "unverifiable",
+        "keys_expired",
+    )
+    text = seen(offline.locator("body"))
+    assert "Validité non vérifiable" in text
+    assert "Certificat valide" not in text and "DUPONT" not in text
+
+
+def test_a_fetched_key_list_past_its_expires_is_not_used(open_page, verification_url):
+    expired = key_list_expiring(datetime.fromisoformat("2025-08-30T00:00:00+00:00"))
+    page = open_page(Lists(keys=expired, revoked=signed_revoked_list([], "2025-09-01")))
+    verify_by_fragment(page, verification_url, CASES["valid"]["content"])
+    assert page.locator("#result").get_attribute("data-status") == "unverifiable"
+    assert "Certificat valide" not in seen(page.locator("body"))
+
+
+@pytest.mark.parametrize("name", [case["name"] for case in VECTORS["revoked_list_cases"]])
+def test_each_signed_revoked_list_vector_counts_as_checked_or_not(open_page, verification_url, name):
+    vector = next(case for case in VECTORS["revoked_list_cases"] if case["name"] == name)
+    page = open_page(Lists(revoked=vector["revoked_list"]), today=vector["now"][:10])
+    verify_by_fragment(page, verification_url, CASES["valid"]["content"])
+    checked = page.locator("#result").get_attribute("data-revocation-checked")
+    assert checked == ("true" if vector["expected"] == "ok" else "false")
+
+
+@pytest.mark.parametrize("name", [case["name"] for case in VECTORS["key_list_cases"] if case["expected"] == "ok"])
+def test_each_usable_key_list_vector_is_used(open_page, verification_url, settings, name):
+    vector = next(case for case in VECTORS["key_list_cases"] if case["name"] == name)
+    settings.CERTIPREV_ROOT_PUBLIC_KEY = vector["root_public_key"]
+    page = open_page(Lists(keys=vector["key_list"], revoked=signed_revoked_list([], "2025-09-01")))
+    verify_by_fragment(page, verification_url, CASES["valid"]["content"])
+    expected = "valid" if 2 in vector["kids"] else "unknown_key"
+    assert page.locator("#result").get_attribute("data-status") == expected

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import os
 import stat
@@ -186,3 +187,78 @@ def test_key_ids_are_never_reused(signing_keys):
 
 def test_the_root_public_key_is_printable_for_verifiers():
     assert run("root-public-key").strip() == cp1.b64url_encode(keys.root_public_key())
+
+
+# --- Issue 12.3: keys that stop signing lose their private half and never sign again ----------------------------
+
+
+def test_rotation_destroys_the_old_private_key_and_list_says_so(signing_keys):
+    old_text = (signing_keys / "signing-001.pem").read_text()
+    run("rotate", "--reason", "rotation annuelle")
+    assert not (signing_keys / "signing-001.pem").exists()
+    assert (signing_keys / "signing-002.pem").exists()
+    assert all(old_text not in path.read_text() for path in signing_keys.iterdir())
+    listing = run("list")
+    assert "  1  retired      du" in listing and "privée : détruite" in listing
+    assert "  2  active" in listing and "privée : fichier" in listing
+
+
+def test_compromising_a_retired_key_destroys_a_leftover_private_key(signing_keys):
+    leftover = (signing_keys / "signing-001.pem").read_bytes()
+    signing_key_rotate(reason="rotation")
+    keys.write_secret_file(signing_keys / "signing-001.pem", leftover)  # restored from a backup, say
+    assert "fichier encore présent, refusé" in run("list")
+    run("compromise", "1", "--reason", "sauvegarde volée")
+    assert not (signing_keys / "signing-001.pem").exists()
+    assert "privée : détruite" in run("list")
+
+
+def test_a_retired_or_compromised_key_refuses_to_sign_even_from_the_environment(signing_keys, monkeypatch, close):
+    training = close(trainees=1)
+    certificate = Certificate.objects.get(training=training)
+    pem = (signing_keys / "signing-001.pem").read_text()
+    signing_key_rotate(reason="rotation")
+    monkeypatch.setenv(keys.signing_env(1), pem)  # an operator forgot the variable of the old key
+    retired = SigningKey.objects.get(kid=1)
+    with pytest.raises(keys.KeyUnavailable, match="n'est pas active"):
+        keys.signer_for(retired)
+    assert "variable CERTIPREV_SIGNING_KEY_1 encore définie, refusée" in run("list")
+
+    from certiprev.certificates.rendering import certificate_content
+
+    stale = keys.Signer(kid=1, private_key=cp1.load_private_key(pem), entry=retired.entry())
+    with pytest.raises(keys.KeyUnavailable, match="n'est pas active"):
+        certificate_content(certificate, stale)
+
+
+def test_a_card_forged_with_a_retired_key_after_its_period_is_not_valid(signing_keys, close, client):
+    training = close(trainees=1)
+    certificate = Certificate.objects.get(training=training)
+    stolen = cp1.load_private_key((signing_keys / "signing-001.pem").read_text())
+    signing_key_rotate(reason="rotation")
+
+    from certiprev.certificates.rendering import certificate_record
+
+    record = certificate_record(certificate, key_id=1)
+    forged = dataclasses.replace(
+        record,
+        last_name="FAUSSAIRE",
+        certified_on=today() + dt.timedelta(days=1),
+        valid_until=today() + dt.timedelta(days=700),
+    )
+    content = cp1.make_content(cp1.sign(forged, stolen), "VERIF.EXEMPLE.FR")
+    entries, revoked = published(client)
+    result = cp1.verify_content(content, keys=entries, revoked=revoked, today=today() + dt.timedelta(days=1))
+    assert (result.status, result.reason) == ("invalid", "outside_key_period")
+    assert certificate_verify(content=content).status != "valid"
+
+
+def test_the_root_publication_block_gives_the_key_and_its_sha256_fingerprint():
+    import hashlib
+
+    output = run("root-publication")
+    public_key = keys.root_public_key()
+    assert cp1.b64url_encode(public_key) in output
+    digest = hashlib.sha256(public_key).hexdigest()
+    assert " ".join(digest[i : i + 4] for i in range(0, 64, 4)) in output
+    assert output.startswith("```") and "base64url" in output

@@ -3,6 +3,7 @@ import json
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from certiprev.certificates import keys
 from certiprev.certificates.models import Certificate
@@ -105,3 +106,50 @@ def test_a_missing_root_key_gives_a_503_not_a_500(client, signing_keys):
 def test_any_if_none_match_header_is_answered_without_error(client, header):
     response = client.get(KEYS, headers={"If-None-Match": header})
     assert response.status_code in (200, 304)
+
+
+# --- Issue 12.13-12.15: freshness, HTTP details ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [KEYS, REVOKED, "/.well-known/certiprev/organisations.json"])
+def test_a_304_has_no_html_content_type_and_no_list_varies_on_the_language(client, url):
+    first = client.get(url, headers={"Accept-Language": "en"})
+    assert "Accept-Language" not in first.get("Vary", "")
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert not again.has_header("Content-Type")
+    assert "Accept-Language" not in again.get("Vary", "")
+
+
+@pytest.mark.parametrize("url", [KEYS, REVOKED, "/.well-known/certiprev/organisations.json"])
+def test_the_lists_expose_their_etag_and_answer_a_cors_preflight(client, url):
+    response = client.get(url, headers={"Origin": "https://verificateur.exemple"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+    preflight = client.options(
+        url,
+        headers={
+            "Origin": "https://verificateur.exemple",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "if-none-match" in preflight["Access-Control-Allow-Headers"].lower()
+    assert client.post(url).status_code == 405
+
+
+def test_both_signed_lists_carry_issued_at_and_expires_and_verifiers_refuse_them_after(client):
+    root = keys.root_public_key()
+    now = timezone.now()
+    for url, validity in ((KEYS, dt.timedelta(days=7)), (REVOKED, dt.timedelta(days=1))):
+        document = json.loads(client.get(url).content)
+        issued_at = cp1.parse_moment(document["issued_at"])
+        expires = cp1.parse_moment(document["expires"])
+        assert expires - issued_at == validity and issued_at <= now < expires
+        verify = cp1.verify_key_list if url == KEYS else cp1.verify_revoked_list
+        verify(document, root, now=now)
+        with pytest.raises(cp1.KeyListError, match="expired"):
+            verify(document, root, now=expires + dt.timedelta(seconds=1))

@@ -592,11 +592,14 @@ def test_a_key_list_signed_by_another_root_is_refused():
         {"not_after": "2024-12-31"},
     ],
 )
-def test_a_signed_key_list_with_a_malformed_key_is_refused(bad_key):
-    document = build_key_list([ENTRY], root_private_key=ROOT_KEY, issued_at=ISSUED_AT)
-    document["keys"][0].update(bad_key)
-    with pytest.raises(KeyListError):
-        verify_key_list(sign_document(document, ROOT_KEY), ROOT_KEY.public_key())
+def test_a_malformed_key_entry_is_skipped_and_the_rest_of_the_list_kept(bad_key):
+    # Issue 12.14 (ADR 0006): one bad entry no longer discards the whole list; a card of that entry is unknown_key.
+    document = build_key_list(ENTRIES, root_private_key=ROOT_KEY, issued_at=ISSUED_AT)
+    document["keys"][1].update(bad_key)  # kid 5
+    entries = verify_key_list(sign_document(document, ROOT_KEY), ROOT_KEY.public_key())
+    assert [entry.kid for entry in entries] == [1]
+    content = make_content(sign(make_record(), KEY))
+    assert verify_content(content, keys=entries, revoked=set(), today=TODAY).status == "unknown_key"
 
 
 def test_a_key_list_with_duplicate_kids_or_duplicate_members_is_refused():
@@ -758,11 +761,37 @@ def test_the_vectors_cover_every_status_and_reason():
 @pytest.mark.parametrize("case", VECTORS["key_list_cases"], ids=lambda case: case["name"])
 def test_each_key_list_vector_verifies_or_fails_as_expected(case):
     root = b64url_decode(case["root_public_key"])
+    now = _vector_moment(case.get("now"))
     if case["expected"] == "ok":
-        assert len(verify_key_list(case["key_list"], root)) == 3
+        assert [entry.kid for entry in verify_key_list(case["key_list"], root, now=now)] == case["kids"]
     else:
         with pytest.raises(KeyListError):
-            verify_key_list(case["key_list"], root)
+            verify_key_list(case["key_list"], root, now=now)
+
+
+def _vector_moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("case", VECTORS["revoked_list_cases"], ids=lambda case: case["name"])
+def test_each_signed_revoked_list_vector_verifies_or_fails_as_expected(case):
+    root = b64url_decode(case["root_public_key"])
+    now = _vector_moment(case["now"])
+    if case["expected"] == "ok":
+        assert sorted(v.hex() for v in verify_revoked_list(case["revoked_list"], root, now=now)) == case["revoked"]
+    else:
+        with pytest.raises(KeyListError):
+            verify_revoked_list(case["revoked_list"], root, now=now)
+
+
+def test_the_vectors_cover_the_list_and_parsing_rules_of_issue_12():
+    names = {case["name"] for case in VECTORS["content_cases"]}
+    assert {
+        "host_with_empty_port", "host_with_two_colons", "content_too_long", "leading_byte_order_mark",
+        "trailing_file_separator", "valid_key_with_open_start", "unknown_key_bad_entry_skipped",
+    } <= names  # fmt: skip
+    assert {case["name"] for case in VECTORS["key_list_cases"]} >= {"key_list_expired", "key_list_bad_entry_skipped"}
+    assert {case["expected"] for case in VECTORS["revoked_list_cases"]} == {"ok", "error"}
 
 
 def test_the_digit_and_base40_vectors_match_the_implementation():

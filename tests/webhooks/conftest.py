@@ -23,11 +23,18 @@ class Receiver:
     url: str = ""
     received: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)  # answered in order, then 200
+    paths: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_status(self) -> int:
         with self.lock:
             return self.statuses.pop(0) if self.statuses else 200
+
+
+@pytest.fixture(autouse=True)
+def webhooks_allow_loopback(settings):
+    """The receiver listens on 127.0.0.1: these tests run with the development setting on (off in production)."""
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
 
 
 @pytest.fixture
@@ -40,6 +47,7 @@ def receiver():
             body = self.rfile.read(length)
             with state.lock:
                 state.received.append(Received(dict(self.headers.items()), body))
+                state.paths.append(self.path)
             status = state.next_status()
             self.send_response(status)
             if 300 <= status < 400:

@@ -5,6 +5,7 @@ the session's trainer does not (as in the web interface). They are kept CERTIFIC
 """
 
 import csv
+import itertools
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -137,7 +138,7 @@ def certificate_pdf(request: HttpRequest, id: str, certificate_id: str):
 def verify(request: HttpRequest, payload: VerifyIn):
     """Vérifie le contenu d'un QR code CP1 (ou son adresse) : signature, validité, révocation. Débit limité."""
     rate_limit_check(key=f"verify:{request.api_token.pk}", limit=getattr(settings, "API_VERIFY_RATE_LIMIT", 60))
-    report = verification_report(content=payload.qr.strip())
+    report = verification_report(content=payload.qr)  # trimmed of ASCII whitespace only, as the page (CP1 §2)
     fields = report["fields"]
     result = {
         "status": report["status"],
@@ -206,6 +207,13 @@ def _csv(header: list[str], rows: Iterator[tuple]) -> Iterator[str]:
         yield writer.writerow([_cell(v) for v in row])
 
 
+def _first_row_fetched(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """Run the query (and fetch its first row) now, so that a refused filter answers 422 instead of a broken 200."""
+    rows = iter(rows)
+    first = next(rows, None)  # a DataError raised here reaches the API's error handler before any byte is sent
+    return rows if first is None else itertools.chain([first], rows)
+
+
 def _csv_response(lines: Iterator[str], name: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="certiprev-{name}-{timezone.localdate():%Y-%m-%d}.csv"'
@@ -251,7 +259,7 @@ def export_trainings(request: HttpRequest, filters: Query[TrainingFilters]):
         )  # fmt: skip
         for t in queryset.iterator(chunk_size=500)
     )
-    return _csv_response(_csv(TRAINING_COLUMNS, rows), "sessions")
+    return _csv_response(_csv(TRAINING_COLUMNS, _first_row_fetched(rows)), "sessions")
 
 
 CERTIFICATE_COLUMNS = [
@@ -288,4 +296,4 @@ def export_certificates(request: HttpRequest):
         )  # fmt: skip
         for c in queryset.iterator(chunk_size=500)
     )
-    return _csv_response(_csv(CERTIFICATE_COLUMNS, rows), "certificats")
+    return _csv_response(_csv(CERTIFICATE_COLUMNS, _first_row_fetched(rows)), "certificats")

@@ -68,6 +68,16 @@ def filtered_trainings(user, filters: TrainingFilters) -> QuerySet[Training]:
         since = filters.updated_since
         if timezone.is_naive(since):
             since = timezone.make_aware(since)
+        try:
+            # In UTC, as the database stores it: PostgreSQL refuses offsets beyond ±15:59 and years before 1.
+            since = since.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise ApiError(
+                422,
+                "invalid",
+                "Date « updated_since » hors limites.",
+                errors=[{"field": "updated_since", "message": "Date hors limites."}],
+            ) from None
         queryset = queryset.filter(updated_at__gte=since)
     return queryset
 

@@ -8,7 +8,9 @@ Format specification: docs/cp1-format.md. Typical use:
 """
 
 from .content import (
+    ASCII_WHITESPACE,
     DEFAULT_VERIFY_HOST,
+    MAX_CONTENT_LENGTH,
     bytes_to_digits,
     content_prefix,
     digits_to_bytes,
@@ -27,6 +29,7 @@ from .keys import (
     canonical_json,
     generate_private_key,
     load_private_key,
+    parse_moment,
     private_key_from_seed,
     private_key_seed,
     private_key_to_pem,
@@ -53,6 +56,8 @@ from .record import (
 from .verification import AUTHENTIC_STATUSES, VerificationResult, record_fields, verify_content
 
 __all__ = [
+    "ASCII_WHITESPACE",
+    "MAX_CONTENT_LENGTH",
     "ALPHABET",
     "AUTHENTIC_STATUSES",
     "BIRTH_DATE_EPOCH",
@@ -79,6 +84,7 @@ __all__ = [
     "fit_names",
     "generate_private_key",
     "load_private_key",
+    "parse_moment",
     "load_public_key",
     "make_content",
     "normalize_host",

@@ -12,9 +12,15 @@ GROUP_DIGITS = 17
 LAST_GROUP_DIGITS = {1: 3, 2: 5, 3: 8, 4: 10, 5: 13, 6: 15}
 _BYTES_FOR_DIGITS = {digits: n for n, digits in LAST_GROUP_DIGITS.items()}
 # QR alphanumeric mode characters a host may use (it is uppercased first).
-_HOST = re.compile(r"[A-Z0-9](?:[A-Z0-9.-]*[A-Z0-9])?(?::[0-9]{1,5})?")
-_CONTENT = re.compile(r"(?:https?://([a-z0-9.:-]+)/v#)?([0-9]+)", re.IGNORECASE | re.ASCII)
+_HOST = re.compile(r"[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?(?:\.[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?)*(?::[0-9]{1,5})?", re.ASCII)
+# §2: host = labels of ASCII letters/digits/hyphens (not at a label's ends) joined by dots, then an optional :port.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_CONTENT = re.compile(
+    rf"(?:https?://({_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?)/v#)?([0-9]+)", re.IGNORECASE | re.ASCII
+)
 _MAX_DIGITS = 1000  # far above any CP1 record; bounds the work done on hostile input
+MAX_CONTENT_LENGTH = 618  # characters, before trimming (§2): twice the longest digit string
+ASCII_WHITESPACE = " \t\n\v\f\r"  # the only characters trimmed (U+FEFF, U+001C, U+00A0… are not whitespace)
 
 
 def bytes_to_digits(data: bytes) -> str:
@@ -74,9 +80,9 @@ def parse_content(content: str) -> bytes:
     """
     if not isinstance(content, str):
         raise CP1FormatError("content must be a string")
-    if len(content) > 2 * _MAX_DIGITS:
+    if len(content) > MAX_CONTENT_LENGTH:
         raise CP1FormatError("content too long")
-    match = _CONTENT.fullmatch(content.strip())
+    match = _CONTENT.fullmatch(content.strip(ASCII_WHITESPACE))
     if match is None:
         raise CP1FormatError("not a CP1 content (expected HTTPS://<host>/V#<digits>)")
     return digits_to_bytes(match.group(2))

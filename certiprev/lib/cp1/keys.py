@@ -156,7 +156,7 @@ class PublicKeyEntry:
     kid: int
     public_key: bytes  # 32 raw bytes
     status: KeyStatus
-    not_before: date
+    not_before: date | None  # None: open start
     not_after: date | None = None
 
     def __post_init__(self) -> None:
@@ -166,12 +166,14 @@ class PublicKeyEntry:
             raise ValueError("public_key must be 32 raw bytes")
         if self.status not in KEY_STATUSES:
             raise ValueError(f"status must be one of {KEY_STATUSES}")
-        if self.not_after is not None and self.not_after < self.not_before:
+        if self.not_before is not None and self.not_after is not None and self.not_after < self.not_before:
             raise ValueError("not_after is before not_before")
 
     def covers(self, day: date) -> bool:
         """True iff a certificate dated `day` lies in this key's signing period."""
-        return self.not_before <= day and (self.not_after is None or day <= self.not_after)
+        return (self.not_before is None or self.not_before <= day) and (
+            self.not_after is None or day <= self.not_after
+        )
 
     @property
     def key_object(self) -> Ed25519PublicKey:
@@ -184,7 +186,7 @@ class PublicKeyEntry:
             "crv": "Ed25519",
             "x": b64url_encode(self.public_key),
             "status": self.status,
-            "not_before": self.not_before.isoformat(),
+            "not_before": self.not_before.isoformat() if self.not_before else None,
             "not_after": self.not_after.isoformat() if self.not_after else None,
         }
 
@@ -196,12 +198,12 @@ class PublicKeyEntry:
                 raise ValueError("a key must be an object")
             if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
                 raise ValueError('a key must have "kty": "OKP" and "crv": "Ed25519"')
-            not_after = jwk.get("not_after")
+            not_before, not_after = jwk.get("not_before"), jwk.get("not_after")
             return cls(
                 kid=jwk.get("kid"),
                 public_key=b64url_decode(jwk.get("x")),
                 status=jwk.get("status"),
-                not_before=_parse_date(jwk.get("not_before")),
+                not_before=None if not_before is None else _parse_date(not_before),
                 not_after=None if not_after is None else _parse_date(not_after),
             )
         except ValueError as exc:
@@ -219,6 +221,30 @@ def format_issued_at(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("issued_at must be timezone-aware")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
+def parse_moment(value: Any) -> datetime:
+    """The inverse of format_issued_at; raises ValueError."""
+    if not isinstance(value, str) or not _MOMENT.fullmatch(value):
+        raise ValueError(f"{value!r} is not a YYYY-MM-DDTHH:MM:SSZ moment")
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def check_fresh(document: dict[str, Any], now: datetime | None) -> None:
+    """With `now`: the list must carry `issued_at` ≤ `expires` and `now` must not be past `expires` (§6.1)."""
+    if now is None:
+        return
+    try:
+        issued_at, expires = parse_moment(document.get("issued_at")), parse_moment(document.get("expires"))
+    except ValueError as exc:
+        raise KeyListError(f"freshness: {exc}") from None
+    if expires < issued_at:
+        raise KeyListError("expires is before issued_at")
+    if now > expires:
+        raise KeyListError(f"the list expired at {document['expires']}")
 
 
 # --- signed documents ----------------------------------------------------------------------------------------------
@@ -257,45 +283,71 @@ def verify_document(document: dict[str, Any] | str | bytes, root_public_key: Ed2
 
 
 def build_key_list(
-    entries: Iterable[PublicKeyEntry], *, root_private_key: Ed25519PrivateKey, issued_at: datetime
+    entries: Iterable[PublicKeyEntry],
+    *,
+    root_private_key: Ed25519PrivateKey,
+    issued_at: datetime,
+    expires: datetime | None = None,
 ) -> dict[str, Any]:
-    """The signed `keys.json` document."""
+    """The signed `keys.json` document (with `expires` when given: what a verifier must not use it after)."""
     keys = sorted(entries, key=lambda entry: entry.kid)
     if len({entry.kid for entry in keys}) != len(keys):
         raise ValueError("duplicate kid")
     document = {"keys": [entry.to_jwk() for entry in keys], "issued_at": format_issued_at(issued_at)}
+    if expires is not None:
+        document["expires"] = format_issued_at(expires)
     return sign_document(document, root_private_key)
 
 
 def verify_key_list(
-    document: dict[str, Any] | str | bytes, root_public_key: Ed25519PublicKey | bytes
+    document: dict[str, Any] | str | bytes, root_public_key: Ed25519PublicKey | bytes, *, now: datetime | None = None
 ) -> list[PublicKeyEntry]:
-    """The entries of a `keys.json` document whose root signature verifies; raises KeyListError."""
+    """The usable entries of a `keys.json` whose root signature verifies (and, with `now`, not expired).
+
+    Raises KeyListError for the whole list: bad signature, "keys" not an array, a kid (integer) present twice,
+    expired. An entry that does not parse (unknown kty, bad date…) is skipped and the rest kept (§6): a card
+    signed by it is then `unknown_key`, never valid.
+    """
     document = verify_document(document, root_public_key)
+    check_fresh(document, now)
     keys = document.get("keys")
     if not isinstance(keys, list):
         raise KeyListError('"keys" must be an array')
-    entries = [PublicKeyEntry.from_jwk(jwk) for jwk in keys]
-    if len({entry.kid for entry in entries}) != len(entries):
+    kids = [jwk.get("kid") for jwk in keys if isinstance(jwk, dict) and type(jwk.get("kid")) is int]
+    if len(set(kids)) != len(kids):
         raise KeyListError("duplicate kid")
+    entries = []
+    for jwk in keys:
+        try:
+            entries.append(PublicKeyEntry.from_jwk(jwk))
+        except KeyListError:
+            continue
     return entries
 
 
 def build_revoked_list(
-    revocation_ids: Iterable[bytes], *, root_private_key: Ed25519PrivateKey, issued_at: datetime
+    revocation_ids: Iterable[bytes],
+    *,
+    root_private_key: Ed25519PrivateKey,
+    issued_at: datetime,
+    expires: datetime | None = None,
 ) -> dict[str, Any]:
-    """The signed `revoked.json` document: {"revoked": [16 lowercase hex digits, sorted], "issued_at", "signature"}."""
+    """The signed `revoked.json`: {"revoked": [16 lowercase hex digits, sorted], "issued_at", "expires", …}."""
     ids = sorted({rid.hex() for rid in revocation_ids})
     if any(len(rid) != 2 * REVOCATION_ID_LENGTH for rid in ids):
         raise ValueError("revocation ids have 8 bytes")
-    return sign_document({"revoked": ids, "issued_at": format_issued_at(issued_at)}, root_private_key)
+    document = {"revoked": ids, "issued_at": format_issued_at(issued_at)}
+    if expires is not None:
+        document["expires"] = format_issued_at(expires)
+    return sign_document(document, root_private_key)
 
 
 def verify_revoked_list(
-    document: dict[str, Any] | str | bytes, root_public_key: Ed25519PublicKey | bytes
+    document: dict[str, Any] | str | bytes, root_public_key: Ed25519PublicKey | bytes, *, now: datetime | None = None
 ) -> set[bytes]:
-    """The revocation ids of a signed `revoked.json`; raises KeyListError."""
+    """The revocation ids of a signed `revoked.json` (with `now`: refused past its `expires`); raises KeyListError."""
     document = verify_document(document, root_public_key)
+    check_fresh(document, now)
     ids = document.get("revoked")
     if not isinstance(ids, list) or not all(isinstance(rid, str) and _HEX_ID.fullmatch(rid) for rid in ids):
         raise KeyListError('"revoked" must be an array of 16-hex-digit strings')

@@ -1,15 +1,21 @@
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from certiprev.api.auth import rate_limit_check
+from certiprev.api.errors import RateLimited
 from certiprev.api.services import api_token_create, api_token_revoke, api_tokens_of
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainers.services import trainer_preferences_update
 from certiprev.www.common import login_required, roles
 
 from .forms import ApiTokenForm, ChangePasswordForm, NewPasswordForm, PreferencesForm, ResetForm, SignInForm
+from .throttle import client_ip
 from .tokens import invitation_token_generator
 
 
@@ -35,6 +41,24 @@ class ResetView(auth_views.PasswordResetView):
     html_email_template_name = "www/accounts/email/password_reset.html"
     subject_template_name = "www/accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("www:password_reset_done")
+
+    def form_valid(self, form):
+        # Reset e-mails are limited per address asked for (known or not: no existence leak) and per client IP.
+        email = form.cleaned_data["email"].strip().lower()
+        try:
+            for key, limit in (
+                (f"reset-email:{email}", settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR),
+                (f"reset-ip:{client_ip(self.request)}", settings.PASSWORD_RESET_PER_IP_PER_HOUR),
+            ):
+                rate_limit_check(key=key, limit=limit, window=3600)
+        except RateLimited as limited:
+            minutes = max(1, math.ceil(limited.retry_after / 60))
+            form.add_error(
+                "email",
+                f"Trop de demandes de lien pour cette adresse ou depuis ce poste : réessayez dans {minutes} min.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class ResetDoneView(auth_views.PasswordResetDoneView):
@@ -126,7 +150,9 @@ def account_token_create(request):
         _token, raw = api_token_create(by=request.user, user=request.user, name=token_form.cleaned_data["name"])
     except WorkflowError as error:
         token_form.add_workflow_error(error)
-        return _account_page(request, form=form, trainer=trainer, token_form=token_form)
+        response = _account_page(request, form=form, trainer=trainer, token_form=token_form)
+        response.status_code = error.status if 400 <= error.status < 500 else 422
+        return response
     response = _account_page(request, form=form, trainer=trainer, new_token=raw)
     response["Cache-Control"] = "no-store"  # the token must not stay in any cache
     return response

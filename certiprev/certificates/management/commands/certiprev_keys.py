@@ -1,5 +1,7 @@
 """`manage.py certiprev_keys <action>`: the root key, K_rev and the signing keys. Never prints a private key."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -16,10 +18,11 @@ ACTIONS = {
     "generate-root": "crée la clé racine (une seule fois : les vérificateurs embarquent sa clé publique)",
     "generate-revocation-key": "crée K_rev, la clé HMAC des identifiants de révocation (une seule fois)",
     "generate": "crée la première clé de signature active",
-    "rotate": "crée une nouvelle clé active ; l'ancienne est retirée (not_after = aujourd'hui)",
-    "compromise": "marque une clé compromise (motif obligatoire, audité) ; remplacée si elle était active",
+    "rotate": "nouvelle clé active ; l'ancienne est retirée (not_after = aujourd'hui) et sa clé privée détruite",
+    "compromise": "marque une clé compromise (motif obligatoire, audité), détruit sa clé privée ; remplacée si active",
     "list": "liste les clés de signature (jamais de clé privée)",
     "root-public-key": "affiche la clé publique racine (base64url), à embarquer dans les vérificateurs",
+    "root-publication": "affiche le bloc à publier (docs/cp1-format.md §13, README) : clé racine et empreinte",
     "ensure-dev": "développement (DEBUG) : crée ce qui manque (racine, K_rev, clé active)",
 }
 
@@ -88,7 +91,14 @@ class Command(BaseCommand):
             self.stdout.write("Aucune clé de signature.")
         for key in rows:
             source = keys.secret_source(keys.signing_env(key.kid), keys.signing_file(key.kid))
-            private = {"env": "variable d'environnement", "file": "fichier", "": "absente"}[source]
+            if key.status == KeyStatus.ACTIVE:
+                private = {"env": "variable d'environnement", "file": "fichier", "": "absente"}[source]
+            else:
+                private = {
+                    "env": f"variable {keys.signing_env(key.kid)} encore définie, refusée : supprimez-la",
+                    "file": "fichier encore présent, refusé : supprimez-le",
+                    "": "détruite",
+                }[source]
             end = f"{key.not_after:%d/%m/%Y}" if key.not_after else "…"
             self.stdout.write(
                 f"{key.kid:>3}  {key.status:<11}  du {key.not_before:%d/%m/%Y} au {end:<10}  "
@@ -100,6 +110,10 @@ class Command(BaseCommand):
 
     def do_root_public_key(self, options):
         self.stdout.write(keys.root_public_key_b64url())
+
+    def do_root_publication(self, options):
+        public_key = keys.root_public_key()
+        self.stdout.write(root_publication_block(public_key))
 
     def do_ensure_dev(self, options):
         if not settings.DEBUG:
@@ -124,3 +138,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Clés de développement présentes (clé active {active.kid}, {timezone.localdate():%d/%m/%Y})."
         )
+
+
+def root_fingerprint(public_key: bytes) -> str:
+    """SHA-256 of the 32 raw bytes of the root public key, in hex, grouped by 4 (docs/cp1-format.md §13)."""
+    digest = hashlib.sha256(public_key).hexdigest()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def root_publication_block(public_key: bytes) -> str:
+    """The Markdown block the operator pastes into docs/cp1-format.md §13 and the README."""
+    return (
+        "```\n"
+        "CP1 root public key (Ed25519, raw 32 bytes, base64url):\n"
+        f"  {cp1.b64url_encode(public_key)}\n"
+        "SHA-256 fingerprint of the 32 raw bytes:\n"
+        f"  {root_fingerprint(public_key)}\n"
+        "```"
+    )

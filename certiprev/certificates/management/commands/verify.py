@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from certiprev.catalog.models import Scheme
 from certiprev.certificates import keys
@@ -71,10 +72,14 @@ class Command(BaseCommand):
             root = (
                 cp1.b64url_decode(options["root_public_key"]) if options["root_public_key"] else keys.root_public_key()
             )
-            entries = cp1.verify_key_list(options["keys_file"].read_bytes(), root)
+            now = timezone.now()  # lists past their `expires` are refused (docs/cp1-format.md §6.1)
+            entries = cp1.verify_key_list(options["keys_file"].read_bytes(), root, now=now)
             revoked = None
             if options["revoked_file"]:
-                revoked = cp1.verify_revoked_list(options["revoked_file"].read_bytes(), root)
+                try:
+                    revoked = cp1.verify_revoked_list(options["revoked_file"].read_bytes(), root, now=now)
+                except cp1.KeyListError as error:
+                    self.stderr.write(f"Liste des révocations inutilisable ({error}) : révocation non vérifiée.")
         except (OSError, ValueError, keys.KeyUnavailable) as error:
             raise CommandError(f"Listes inutilisables : {error}", returncode=USAGE_ERROR) from None
         return cp1.verify_content(content, keys=entries, revoked=revoked, today=today)

@@ -11,11 +11,16 @@
   const REVOKED_SEEN_KEY = "certiprev.revoked-seen.v1"; // issued_at of the newest revocation list seen here
   const FETCH_TIMEOUT_MS = 10000;
   const LISTS_MAX_AGE_MS = 5 * 60 * 1000;
-  const MAX_CONTENT_LENGTH = 618; // as the reference verifier: twice the longest digit string
+  const MAX_CONTENT_LENGTH = 618; // before trimming, as the reference verifier: twice the longest digit string
+  // A key list without `expires` (older format) is not used past this age after its issued_at (§6.1).
+  const KEYS_MAX_AGE_MS = 8 * 24 * 3600 * 1000;
   const ALPHABET = " ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-'.";
   const BYTES_OF_WIDTH = { 3: 1, 5: 2, 8: 3, 10: 4, 13: 5, 15: 6 };
   const KINDS = ["initial", "mac", "trainer"];
-  const CONTENT = /^(?:https?:\/\/[a-z0-9.:-]+\/v#)?([0-9]+)$/i;
+  // §2: ASCII only. host = labels of letters/digits/hyphens (no hyphen at a label's ends) joined by dots, :port.
+  const LABEL = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
+  const CONTENT = new RegExp(`^(?:https?://${LABEL}(?:\\.${LABEL})*(?::[0-9]{1,5})?/v#)?([0-9]+)$`, "i");
+  const ASCII_TRIM = /^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g; // not String.trim(): U+FEFF, U+00A0… are not trimmed
   const ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
   const ISO_MOMENT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$/;
   const HEX_ID = /^[0-9a-f]{16}$/;
@@ -26,6 +31,7 @@
     valid: "Valide", expired: "Expiré", revoked: "Révoqué", invalid: "Invalide", unknown_key: "Clé inconnue",
     unverifiable: "Vérification impossible",
   };
+  const expiredAt = (doc, now) => ISO_MOMENT.test(doc.expires) && now > Date.parse(doc.expires);
   const KIND_LABELS = {
     initial: "Formation initiale",
     mac: "MAC (maintien et actualisation des compétences)",
@@ -52,7 +58,7 @@
 
   function parseContent(content) {
     if (typeof content !== "string" || content.length > MAX_CONTENT_LENGTH) malformed("content");
-    const match = CONTENT.exec(content.trim());
+    const match = CONTENT.exec(content.replace(ASCII_TRIM, ""));
     if (!match) malformed("not a CP1 content");
     return digitsToBytes(match[1]);
   }
@@ -196,18 +202,28 @@
   async function parseKeyList(text) {
     const doc = await verifySigned(text);
     if (!Array.isArray(doc.keys)) throw new ListError("authenticity", "keys");
+    // §6: a kid present twice rejects the whole list; an entry that does not parse is skipped, the rest kept.
+    const kids = doc.keys.filter((jwk) => jwk && Number.isInteger(jwk.kid)).map((jwk) => jwk.kid);
+    if (new Set(kids).size !== kids.length) throw new ListError("authenticity", "duplicate kid");
     const entries = new Map();
+    const optionalDate = (value) => value === null || ISO_DATE.test(value);
     for (const jwk of doc.keys) {
-      const ok = jwk && jwk.kty === "OKP" && jwk.crv === "Ed25519" && Number.isInteger(jwk.kid) &&
-        jwk.kid >= 0 && jwk.kid <= 255 && !entries.has(jwk.kid) &&
-        ["active", "retired", "compromised"].includes(jwk.status) && ISO_DATE.test(jwk.not_before) &&
-        (jwk.not_after === null || ISO_DATE.test(jwk.not_after));
+      const ok = jwk && typeof jwk === "object" && jwk.kty === "OKP" && jwk.crv === "Ed25519" &&
+        Number.isInteger(jwk.kid) && jwk.kid >= 0 && jwk.kid <= 255 &&
+        ["active", "retired", "compromised"].includes(jwk.status) && optionalDate(jwk.not_before) &&
+        optionalDate(jwk.not_after) &&
+        !(jwk.not_before !== null && jwk.not_after !== null && jwk.not_after < jwk.not_before);
       let x = null;
-      try { x = base64urlDecode(jwk.x); } catch { /* rejected below */ }
-      if (!ok || !x || x.length !== 32) throw new ListError("authenticity", "bad key entry");
+      try { x = ok ? base64urlDecode(jwk.x) : null; } catch { x = null; }
+      if (!ok || !x || x.length !== 32) continue;
       entries.set(jwk.kid, { x, status: jwk.status, notBefore: jwk.not_before, notAfter: jwk.not_after });
     }
-    return { entries, issuedAt: ISO_MOMENT.test(doc.issued_at) ? doc.issued_at : "" };
+    const issuedAt = ISO_MOMENT.test(doc.issued_at) ? doc.issued_at : "";
+    const expires = ISO_MOMENT.test(doc.expires) ? doc.expires : "";
+    // Past its `expires` (or, without one, past the maximum age) the list cannot vouch for any card (§6.1).
+    const now = Date.now();
+    const expired = expires ? now > Date.parse(expires) : !issuedAt || now - Date.parse(issuedAt) > KEYS_MAX_AGE_MS;
+    return { entries, issuedAt, expires, expired };
   }
 
   function readStoredKeys() {
@@ -238,11 +254,18 @@
       try { cached = { ...(await parseKeyList(stored.document)), savedAt: stored.saved_at }; } catch { cached = null; }
     }
     // A replayed older list (e.g. from a stale cache) must not bring back a key since marked compromised.
+    let expiredFresh = null;
+    if (fresh && fresh.expired) {
+      [expiredFresh, fresh, failure] = [fresh, null, new ListError("stale", "expired")];
+    }
     if (fresh && !(cached && cached.issuedAt > fresh.issuedAt)) {
       storeKeys(fresh.text);
       return { ...fresh, source: "network" };
     }
-    if (cached) return { ...cached, source: fresh ? "newer-copy" : "copy", failure: failure && failure.kind };
+    if (cached && !(cached.expired && expiredFresh)) {
+      return { ...cached, source: fresh ? "newer-copy" : "copy", failure: failure && failure.kind };
+    }
+    if (expiredFresh) return { ...expiredFresh, source: "network" }; // shown as "validité non vérifiable"
     return { failure: failure ? failure.kind : "network" };
   }
 
@@ -257,6 +280,8 @@
       let seen = "";
       try { seen = localStorage.getItem(REVOKED_SEEN_KEY) || ""; } catch { seen = ""; }
       if (issuedAt < seen) throw new ListError("stale", "older than a list already seen");
+      // §6.1: a list past its `expires` (or without one) never counts as "revocation checked".
+      if (!ISO_MOMENT.test(doc.expires) || expiredAt(doc, Date.now())) throw new ListError("expired", "expired");
       try { localStorage.setItem(REVOKED_SEEN_KEY, issuedAt); } catch { /* storage disabled */ }
       return { ids: new Set(doc.revoked), issuedAt };
     } catch (error) {
@@ -321,6 +346,7 @@
     const { record, body, signature } = decoded;
     const result = (status, reason, revocationChecked = false) => ({ status, reason, revocationChecked, record });
     if (lists.problem) return result("unverifiable", lists.problem);
+    if (lists.keys.expired) return result("unverifiable", "keys_expired");
     const key = lists.keys.entries.get(record.key_id);
     if (!key) return result("unknown_key", "unknown_key");
     const message = new Uint8Array(3 + body.length);
@@ -388,6 +414,9 @@
     if (failure === "authenticity") {
       return "Révocation non vérifiée : la liste des certificats révoqués reçue n’est pas authentique.";
     }
+    if (failure === "expired") {
+      return "Révocation non vérifiée : la liste des certificats révoqués reçue a dépassé sa date de validité.";
+    }
     if (failure === "stale") {
       return "Révocation non vérifiée : la liste des certificats révoqués reçue est plus ancienne que celle déjà " +
         "consultée sur cet appareil.";
@@ -395,9 +424,16 @@
     return "Révocation non vérifiée : la liste des certificats révoqués n’a pas pu être chargée.";
   }
 
+  // The verdict itself says when the key list is a stored copy (§6.1; issue 12.5).
+  const staleKeysNote = (keys) => (keys && keys.entries && keys.source !== "network"
+    ? `Liste des clés du ${shortDate((keys.issuedAt || "").slice(0, 10))}, non actualisée (copie enregistrée sur ` +
+      "cet appareil)."
+    : "");
+
   function keysText(keys) {
     if (!keys || !keys.entries) return "Liste des clés indisponible : aucune carte ne peut être vérifiée.";
     const base = `Liste des clés du ${formatMoment(keys.issuedAt)}`;
+    if (keys.expired) return `${base} (date limite dépassée : aucune carte ne peut être vérifiée avec elle).`;
     if (keys.source === "copy") {
       return `${base} (copie enregistrée sur cet appareil le ${formatMoment(keys.savedAt)} ; serveur injoignable).`;
     }
@@ -413,6 +449,8 @@
         "Firefox ou Safari récents) pour vérifier cette carte.",
       no_keys: "La liste des clés de Certiprev n’a pas pu être chargée et aucune copie n’est enregistrée sur cet " +
         "appareil : connectez-vous à Internet puis réessayez.",
+      keys_expired: "Validité non vérifiable : la liste des clés disponible a dépassé sa date limite " +
+        "d’utilisation et n’a pas pu être actualisée. Ne vous fiez pas à la carte : réessayez avec une connexion.",
     }[problem] || "";
   }
 
@@ -439,7 +477,8 @@
           `${formatMoment(lists.keys.issuedAt)}. Son authenticité n’est pas établie : ` +
           "réessayez plus tard avec une connexion, et ne vous fiez pas à la carte d’ici là."];
       case "unverifiable":
-        return ["neutral", "i-key", "Vérification impossible", problemText(result.reason)];
+        return ["neutral", "i-key", result.reason === "keys_expired" ? "Validité non vérifiable" : "Vérification impossible",
+          problemText(result.reason)];
       default:
         return ["bad", "i-invalid", "Code invalide",
           `${REASONS[result.reason]} Ne vous fiez pas aux informations imprimées sur la carte.`];
@@ -486,7 +525,9 @@
       el("div", { class: "status-text" },
         el("p", { class: "badge", "data-testid": "status-label" }, STATUS_LABELS[result.status]),
         el("p", { class: "status-title" }, title),
-        el("p", { class: "status-explanation" }, text)));
+        el("p", { class: "status-explanation" }, text),
+        ...(staleKeysNote(lists.keys) ? [el("p", { class: "status-keys", "data-testid": "keys-note" },
+          staleKeysNote(lists.keys))] : [])));
     const parts = [banner];
     if (isAuthentic(result)) {
       const record = result.record;
@@ -554,7 +595,7 @@
   let manyLists = null;
 
   async function addCards(text) {
-    const contents = text.split(/\s+/).filter(Boolean);
+    const contents = text.split(/[\t\n\v\f\r ]+/).filter(Boolean); // ASCII whitespace only, as §2
     if (!contents.length) return;
     const lists = await currentLists();
     manyLists = lists;
@@ -753,11 +794,11 @@
 
     oneForm.addEventListener("submit", async (event) => {
       event.preventDefault(); // nothing is ever submitted to the server (the CSP forbids it anyway)
-      const content = oneInput.value.trim();
-      if (!content) { oneInput.focus(); return; }
+      const content = oneInput.value; // trimmed by parseContent, of ASCII whitespace only (§2)
+      if (!content.replace(ASCII_TRIM, "")) { oneInput.focus(); return; }
       const result = await checkOne(content, { focus: true });
       // Keep the address bar consistent with the result shown, without any request (replaceState only).
-      const digits = result.record ? CONTENT.exec(content)[1] : "";
+      const digits = result.record ? CONTENT.exec(content.replace(ASCII_TRIM, ""))[1] : "";
       history.replaceState(null, "", location.pathname + (digits ? "#" + digits : ""));
     });
     manyForm.addEventListener("submit", async (event) => {
