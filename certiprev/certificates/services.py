@@ -24,15 +24,14 @@ from certiprev.trainings.selectors import organisation_ids_of
 
 from . import keys
 from .enums import CertificateKind, KeyStatus, ProofSource
-from .issuance import certificates_schedule_issue, delete_file, store_file
 from .keys import KeyUnavailable, Signer
 from .models import Certificate, MacProof, SigningKey
 from .rendering import certificate_pdf
+from .storage import delete_file, store_file
 
 __all__ = [
     "certificate_duplicate_request",
     "certificate_revoke",
-    "certificates_schedule_issue",
     "mac_proof_record",
     "signing_key_compromise",
     "signing_key_rotate",

@@ -8,7 +8,7 @@ from certiprev.certificates.issuance import certificates_issue, trainee_revocati
 from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.certificates.rendering import certificate_valid_until
 from certiprev.certificates.selectors import certificates_for_training, training_files_status
-from certiprev.certificates.tasks import issue_certificates
+from certiprev.certificates.tasks import certificates_issue_task
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import TrainingKind, TrainingState
@@ -77,7 +77,7 @@ def test_running_the_task_again_issues_nothing_twice(close):
     training = close(trainees=5)
     archive = archive_of(training)
     paths = dict(Certificate.objects.values_list("pk", "pdf_path"))
-    result = issue_certificates.call(training.pk)
+    result = certificates_issue_task.call(training.pk)
     assert result == {"created": 0, "rendered": 0, "zipped": False, "skipped": ""}
     assert Certificate.objects.count() == 5
     assert dict(Certificate.objects.values_list("pk", "pdf_path")) == paths
@@ -180,16 +180,18 @@ def test_without_a_signing_key_the_task_fails_loudly_and_the_status_says_so(
 
 
 def test_the_organisation_webhooks_hear_once_that_the_certificates_are_ready(close, member, organisation, monkeypatch):
-    from certiprev.webhooks import services as webhooks
+    from certiprev.webhooks import tasks as webhook_tasks
     from certiprev.webhooks.models import WebhookDelivery
     from certiprev.webhooks.services import webhook_endpoint_create
 
-    monkeypatch.setattr(webhooks, "_enqueue", lambda *args, **kwargs: None)  # no real HTTP in tests
+    monkeypatch.setattr(
+        webhook_tasks, "webhook_delivery_attempt_enqueue", lambda *args, **kwargs: None
+    )  # no real HTTP in tests
     webhook_endpoint_create(
         by=member, organisation=organisation, url="https://erp.exemple.fr/certiprev", events=["certificates.ready"]
     )
     training = close(trainees=4)
-    issue_certificates.call(training.pk)
+    certificates_issue_task.call(training.pk)
     [delivery] = WebhookDelivery.objects.filter(event_type="certificates.ready")
     data = delivery.payload["data"]
     assert data["training"]["id"] == str(training.public_id)

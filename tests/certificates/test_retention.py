@@ -133,11 +133,13 @@ def test_a_failed_reminder_is_retried_next_time(close, monkeypatch):
 
 
 def test_the_reminder_also_reaches_the_organisation_webhooks(close, member, organisation, monkeypatch):
-    from certiprev.webhooks import services as webhooks
+    from certiprev.webhooks import tasks as webhook_tasks
     from certiprev.webhooks.models import WebhookDelivery
     from certiprev.webhooks.services import webhook_endpoint_create
 
-    monkeypatch.setattr(webhooks, "_enqueue", lambda *args, **kwargs: None)  # no real HTTP in tests
+    monkeypatch.setattr(
+        webhook_tasks, "webhook_delivery_attempt_enqueue", lambda *args, **kwargs: None
+    )  # no real HTTP in tests
     webhook_endpoint_create(
         by=member, organisation=organisation, url="https://erp.exemple.fr/certiprev", events=["certificates.expiring"]
     )

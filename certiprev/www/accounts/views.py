@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from certiprev.accounts import throttle
+from certiprev.accounts.tokens import invitation_token_generator
 from certiprev.api.services import api_token_create, api_token_revoke, api_tokens_of
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainers.services import trainer_preferences_update
 from certiprev.www.common import login_required, roles
 
 from .forms import ApiTokenForm, ChangePasswordForm, NewPasswordForm, PreferencesForm, ResetForm, SignInForm
-from .tokens import invitation_token_generator
 
 
 class SignInView(auth_views.LoginView):
@@ -35,6 +36,17 @@ class ResetView(auth_views.PasswordResetView):
     html_email_template_name = "www/accounts/email/password_reset.html"
     subject_template_name = "www/accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("www:password_reset_done")
+
+    def form_valid(self, form):
+        # Each request counts against the IP's ceiling of the sign-in lock (accounts.throttle).
+        ip = throttle.client_ip(self.request)
+        locked = throttle.ip_seconds_locked(ip)
+        if not locked:
+            throttle.record_attempt(ip)
+        else:
+            form.add_error(None, throttle.reset_wait_message(locked))
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class ResetDoneView(auth_views.PasswordResetDoneView):

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certiprev.accounts.tasks import invitation_send_enqueue
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations import services as org_services
@@ -20,7 +21,6 @@ from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user
 from certiprev.trainings.services import training_override_deadline
 from certiprev.www import selectors
-from certiprev.www.accounts.invitations import invitation_schedule
 from certiprev.www.common import admin_required, paginate, today
 from certiprev.www.organisation.views import csv_response
 
@@ -171,7 +171,7 @@ def member_add(request, public_id):
                     by=request.user, organisation=organisation, **form.cleaned_data
                 )
                 if not membership.user.has_usable_password():
-                    invitation_schedule(
+                    invitation_send_enqueue(
                         user=membership.user, context_line=f"Vous êtes membre de {organisation.name} sur Certiprev."
                     )
         except WorkflowError as error:
@@ -201,7 +201,7 @@ def member_remove(request, pk):
 @require_POST
 def member_invite(request, pk):
     membership = get_object_or_404(Membership.objects.select_related("organisation", "user"), pk=pk)
-    invitation_schedule(
+    invitation_send_enqueue(
         user=membership.user, context_line=f"Vous êtes membre de {membership.organisation.name} sur Certiprev."
     )
     messages.success(request, f"Invitation renvoyée à {membership.user.email}.")
@@ -234,7 +234,7 @@ def trainer_create(request):
             with transaction.atomic():
                 trainer = trainer_services.trainer_create(by=request.user, **form.cleaned_data)
                 if not trainer.user.has_usable_password():
-                    invitation_schedule(
+                    invitation_send_enqueue(
                         user=trainer.user,
                         context_line=(f"Vous êtes formateur sur Certiprev (numéro {trainer.number})."),
                     )
@@ -362,7 +362,7 @@ def trainer_invite(request, number):
     if trainer.user is None:
         messages.error(request, "Ce formateur n'a pas de compte utilisateur.")
     else:
-        invitation_schedule(
+        invitation_send_enqueue(
             user=trainer.user, context_line=f"Vous êtes formateur sur Certiprev (numéro {trainer.number})."
         )
         messages.success(request, f"Invitation renvoyée à {trainer.user.email}.")
