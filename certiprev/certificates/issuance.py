@@ -25,9 +25,9 @@ from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
 from certiprev.webhooks.services import training_payload, webhook_event_emit
 
-from .keys import Signer, active_signer, revocation_key
 from .models import Certificate, CertificateArchive
 from .rendering import archive_filename, certificate_filename, certificate_pdf, certificate_valid_until
+from .signing_keys import Signer, active_signer, revocation_key
 from .storage import read_file, store_file
 
 logger = logging.getLogger(__name__)

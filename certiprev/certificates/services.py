@@ -22,11 +22,11 @@ from certiprev.trainings.enums import TrainingKind
 from certiprev.trainings.models import Trainee
 from certiprev.trainings.selectors import organisation_ids_of
 
-from . import keys
+from . import signing_keys
 from .enums import CertificateKind, KeyStatus, ProofSource
-from .keys import KeyUnavailable, Signer
 from .models import Certificate, MacProof, SigningKey
 from .rendering import certificate_pdf
+from .signing_keys import KeyUnavailable, Signer
 from .storage import delete_file, store_file
 
 __all__ = [
@@ -66,8 +66,8 @@ def _operator() -> str:
 def _rotate(*, by, reason: str, compromise: SigningKey | None = None) -> SigningKey:
     """A new active key; the active one (if any) is retired, or `compromise` is marked compromised."""
     today, now = timezone.localdate(), timezone.now()
-    kid = keys.next_kid()
-    public_key = keys.signing_key_file_generate(kid)  # the file first: a published key nobody can use is worse
+    kid = signing_keys.next_kid()
+    public_key = signing_keys.signing_key_file_generate(kid)  # the file first: a published key nobody can use is worse
     try:
         with transaction.atomic():
             for old in SigningKey.objects.select_for_update().filter(status=KeyStatus.ACTIVE):
@@ -89,7 +89,7 @@ def _rotate(*, by, reason: str, compromise: SigningKey | None = None) -> Signing
                 kid=kid,
                 public_key=cp1.b64url_encode(public_key),
                 status=KeyStatus.ACTIVE,
-                not_before=keys.signing_lookback_start(today),
+                not_before=signing_keys.signing_lookback_start(today),
                 updated_at=now,
             )
             audit_event_record(
@@ -100,7 +100,7 @@ def _rotate(*, by, reason: str, compromise: SigningKey | None = None) -> Signing
                 data={"kid": kid, "not_before": new.not_before.isoformat(), "operator": _operator()},
             )
     except Exception:
-        (keys.keys_dir() / keys.signing_file(kid)).unlink(missing_ok=True)
+        (signing_keys.keys_dir() / signing_keys.signing_file(kid)).unlink(missing_ok=True)
         raise
     return new
 
@@ -174,7 +174,7 @@ def _signer_unavailable() -> WorkflowError:
 
 def _signer() -> Signer:
     try:
-        return keys.active_signer()
+        return signing_keys.active_signer()
     except KeyUnavailable:
         logger.exception("no usable signing key")
         raise _signer_unavailable() from None
@@ -319,7 +319,7 @@ def trainer_certificate_issue(*, by, trainer: Trainer, scheme: Scheme) -> Certif
             status=409,
         )
     try:
-        k_rev = keys.revocation_key()
+        k_rev = signing_keys.revocation_key()
     except KeyUnavailable:
         logger.exception("no revocation key")
         raise _signer_unavailable() from None
@@ -367,7 +367,7 @@ def trainer_certificate_issue(*, by, trainer: Trainer, scheme: Scheme) -> Certif
 def mac_proof_record(*, by, trainee: Trainee, content: str, source: str = ProofSource.QR_CONTENT) -> MacProof:
     """Record on a MAC trainee the proof given by their previous card (verified again here, never trusted from the
     client): scheme, dates, key id, revocation id — not the image. Returns the stored proof."""
-    from .verification import old_card_check
+    from .card_checks import old_card_check
 
     training = trainee.training
     is_member = getattr(by, "is_active", False) and training.organisation_id in organisation_ids_of(by)

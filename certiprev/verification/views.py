@@ -78,7 +78,7 @@ def configured_root_public_key() -> str:
 
 
 def _root_key_from_certificates() -> str:
-    from certiprev.certificates.keys import root_public_key_b64url
+    from certiprev.certificates.signing_keys import root_public_key_b64url
 
     try:
         return root_public_key_b64url()

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.files.storage import default_storage
 
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
 from certiprev.certificates.issuance import certificates_issue, trainee_revocation_id
 from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.certificates.rendering import certificate_valid_until
@@ -41,7 +41,7 @@ def test_closing_issues_one_certificate_per_passed_trainee_with_what_is_needed_t
 
 def test_the_revocation_id_is_recomputable_from_the_session_and_the_trainee(close):
     training = close(trainees=4)
-    k_rev = keys.revocation_key()
+    k_rev = signing_keys.revocation_key()
     for certificate in Certificate.objects.filter(training=training).select_related("trainee"):
         assert certificate.revocation_id == trainee_revocation_id(
             k_rev, training.public_id, certificate.trainee.public_id
@@ -68,7 +68,7 @@ def test_a_mac_renews_for_the_full_validity_from_its_last_day(close):
     assert certificate.kind == "mac"
     assert certificate.valid_until == certificate_valid_until(training.end_date, training.scheme.validity_months)
     [content] = pdf_qr_contents(next(iter(zip_entries(training).values())))
-    from certiprev.certificates.verification import certificate_verify
+    from certiprev.certificates.card_checks import certificate_verify
 
     assert certificate_verify(content=content).record.kind == "mac"
 

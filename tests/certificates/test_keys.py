@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from certiprev.audit.models import AuditEvent
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
+from certiprev.certificates.card_checks import certificate_verify
 from certiprev.certificates.models import Certificate, SigningKey
 from certiprev.certificates.services import certificate_duplicate_request, signing_key_compromise, signing_key_rotate
-from certiprev.certificates.verification import certificate_verify
 from certiprev.lib import cp1
 from certiprev.lib.errors import WorkflowError
 from tests.certificates.helpers import pdf_qr_contents, published, zip_entries
@@ -33,20 +33,20 @@ def private_key_texts(directory) -> list[str]:
     return secrets
 
 
-def test_private_keys_are_files_only_their_owner_can_read(signing_keys):
-    assert stat.S_IMODE(os.stat(signing_keys).st_mode) == 0o700
-    names = sorted(p.name for p in signing_keys.iterdir())
+def test_private_keys_are_files_only_their_owner_can_read(signing_key_dir):
+    assert stat.S_IMODE(os.stat(signing_key_dir).st_mode) == 0o700
+    names = sorted(p.name for p in signing_key_dir.iterdir())
     assert names == ["revocation.key", "root.pem", "signing-001.pem"]
-    for path in signing_keys.iterdir():
+    for path in signing_key_dir.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_listing_keys_never_shows_a_private_key(signing_keys, caplog):
+def test_listing_keys_never_shows_a_private_key(signing_key_dir, caplog):
     output = run("list")
     assert "  1  active" in output
     assert "privée : fichier" in output
     assert "Clé racine : présente ; clé de révocation K_rev : présente." in output
-    for secret in private_key_texts(signing_keys):
+    for secret in private_key_texts(signing_key_dir):
         assert secret not in output
         assert secret not in caplog.text
 
@@ -60,7 +60,7 @@ def test_the_root_key_and_k_rev_are_never_replaced():
         run("generate")
 
 
-def test_rotation_retires_the_old_key_and_its_cards_still_verify(close, client, signing_keys):
+def test_rotation_retires_the_old_key_and_its_cards_still_verify(close, client, signing_key_dir):
     training = close(trainees=4)
     [old_content] = pdf_qr_contents(next(iter(zip_entries(training).values())))
 
@@ -70,7 +70,7 @@ def test_rotation_retires_the_old_key_and_its_cards_still_verify(close, client, 
     assert (old.status, old.not_after) == ("retired", today())
     assert (new.status, new.not_after) == ("active", None)
     assert new.not_before <= today() - dt.timedelta(days=3 * 365)  # covers every card still valid today
-    assert (signing_keys / "signing-002.pem").exists()
+    assert (signing_key_dir / "signing-002.pem").exists()
     assert AuditEvent.objects.filter(action="signing_key_retired", comment="rotation annuelle").exists()
     assert AuditEvent.objects.filter(action="signing_key_create", target_id=str(new.pk)).exists()
 
@@ -146,43 +146,43 @@ def test_ensure_dev_creates_what_is_missing_once(settings, tmp_path):
     assert "présentes" in run("ensure-dev")
     assert SigningKey.objects.count() == 1
     # The database kept, the key files lost (a fresh checkout with a copied database): a usable key again.
-    (tmp_path / "fresh" / keys.signing_file(SigningKey.objects.get().kid)).unlink()
+    (tmp_path / "fresh" / signing_keys.signing_file(SigningKey.objects.get().kid)).unlink()
     run("ensure-dev")
-    assert keys.active_signer().kid == 2
+    assert signing_keys.active_signer().kid == 2
 
 
-def test_keys_may_come_from_the_environment_instead_of_files(signing_keys, monkeypatch, close):
+def test_keys_may_come_from_the_environment_instead_of_files(signing_key_dir, monkeypatch, close):
     for name, env in (
-        ("root.pem", keys.ROOT_ENV),
-        ("signing-001.pem", keys.signing_env(1)),
-        ("revocation.key", keys.REVOCATION_ENV),
+        ("root.pem", signing_keys.ROOT_ENV),
+        ("signing-001.pem", signing_keys.signing_env(1)),
+        ("revocation.key", signing_keys.REVOCATION_ENV),
     ):
-        monkeypatch.setenv(env, (signing_keys / name).read_text())
-        (signing_keys / name).unlink()
+        monkeypatch.setenv(env, (signing_key_dir / name).read_text())
+        (signing_key_dir / name).unlink()
     assert "privée : variable d'environnement" in run("list")
     training = close(trainees=4)
     assert Certificate.objects.filter(training=training, key_id=1).count() == 4
 
 
-def test_a_private_key_that_does_not_match_its_public_key_is_refused(signing_keys, monkeypatch):
-    monkeypatch.setenv(keys.signing_env(1), cp1.private_key_seed(cp1.generate_private_key()).hex())
-    with pytest.raises(keys.KeyUnavailable, match="ne correspond pas"):
-        keys.active_signer()
+def test_a_private_key_that_does_not_match_its_public_key_is_refused(signing_key_dir, monkeypatch):
+    monkeypatch.setenv(signing_keys.signing_env(1), cp1.private_key_seed(cp1.generate_private_key()).hex())
+    with pytest.raises(signing_keys.KeyUnavailable, match="ne correspond pas"):
+        signing_keys.active_signer()
 
 
 def test_an_unreadable_key_is_reported_without_its_content(monkeypatch):
-    monkeypatch.setenv(keys.ROOT_ENV, "not-a-key-secret-value")
-    with pytest.raises(keys.KeyUnavailable) as error:
-        keys.root_private_key()
+    monkeypatch.setenv(signing_keys.ROOT_ENV, "not-a-key-secret-value")
+    with pytest.raises(signing_keys.KeyUnavailable) as error:
+        signing_keys.root_private_key()
     assert "not-a-key-secret-value" not in str(error.value)
-    assert keys.ROOT_ENV in str(error.value)
+    assert signing_keys.ROOT_ENV in str(error.value)
 
 
-def test_key_ids_are_never_reused(signing_keys):
+def test_key_ids_are_never_reused(signing_key_dir):
     signing_key_rotate(reason="a")
     SigningKey.objects.filter(kid=2).delete()  # even if a row disappeared, its private key file remains
-    assert keys.next_kid() == 3
+    assert signing_keys.next_kid() == 3
 
 
 def test_the_root_public_key_is_printable_for_verifiers():
-    assert run("root-public-key").strip() == cp1.b64url_encode(keys.root_public_key())
+    assert run("root-public-key").strip() == cp1.b64url_encode(signing_keys.root_public_key())

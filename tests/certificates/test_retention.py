@@ -7,11 +7,11 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from certiprev.certificates.card_checks import certificate_verify
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.retention import certificate_deletion_reminders_send, certificate_files_purge
 from certiprev.certificates.selectors import training_files_status
 from certiprev.certificates.services import certificate_duplicate_request
-from certiprev.certificates.verification import certificate_verify
 from tests.certificates.helpers import archive_of, pdf_qr_contents, zip_entries
 from tests.factories import MembershipFactory
 

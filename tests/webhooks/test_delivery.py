@@ -159,7 +159,7 @@ def test_an_endpoint_receives_only_the_events_it_subscribed_to(
 
 
 def test_each_transition_has_its_event(
-    member, trainer, training_with_trainees, endpoint, receiver, signing_keys, django_capture_on_commit_callbacks
+    member, trainer, training_with_trainees, endpoint, receiver, signing_key_dir, django_capture_on_commit_callbacks
 ):
     training = training_with_trainees
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from certiprev.catalog.models import Scheme
-from certiprev.certificates import keys
-from certiprev.certificates.verification import EXIT_CODES, STATUS_LABELS, certificate_verify, organisation_name
+from certiprev.certificates import signing_keys
+from certiprev.certificates.card_checks import EXIT_CODES, STATUS_LABELS, certificate_verify, organisation_name
 from certiprev.lib import cp1
 from certiprev.lib.dates import format_fr
 
@@ -69,13 +69,15 @@ class Command(BaseCommand):
     def _offline(self, content: str, today: dt.date, options) -> cp1.VerificationResult:
         try:
             root = (
-                cp1.b64url_decode(options["root_public_key"]) if options["root_public_key"] else keys.root_public_key()
+                cp1.b64url_decode(options["root_public_key"])
+                if options["root_public_key"]
+                else signing_keys.root_public_key()
             )
             entries = cp1.verify_key_list(options["keys_file"].read_bytes(), root)
             revoked = None
             if options["revoked_file"]:
                 revoked = cp1.verify_revoked_list(options["revoked_file"].read_bytes(), root)
-        except (OSError, ValueError, keys.KeyUnavailable) as error:
+        except (OSError, ValueError, signing_keys.KeyUnavailable) as error:
             raise CommandError(f"Listes inutilisables : {error}", returncode=USAGE_ERROR) from None
         return cp1.verify_content(content, keys=entries, revoked=revoked, today=today)
 
