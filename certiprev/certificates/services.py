@@ -306,9 +306,8 @@ def trainer_certificate_issue(*, by, trainer: Trainer, scheme: Scheme) -> Certif
         )
     today = timezone.localdate()
     certification = (
-        TrainerCertification.objects.filter(
-            trainer=trainer, scheme=scheme, valid_from__lte=today, valid_until__gte=today
-        )
+        TrainerCertification.objects.filter(trainer=trainer, scheme=scheme)
+        .valid_on(today)
         .order_by("-valid_until", "-pk")
         .first()
     )
