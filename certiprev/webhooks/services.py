@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from certiprev.accounts.models import User
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Organisation
 from certiprev.trainings.models import Training, TrainingEvent
@@ -28,7 +29,7 @@ EVENT_NAMESPACE = uuid.UUID("6f1c2a52-3f0e-4a55-9d55-2f6a8c1b7e10")
 # Endpoints
 
 
-def _require_manager(by, organisation: Organisation) -> None:
+def _require_manager(by: User | None, organisation: Organisation) -> None:
     if not (getattr(by, "is_network_administrator", False) or organisation.pk in organisation_ids_of(by)):
         raise WorkflowError("forbidden", "Seuls les membres de l'organisme gèrent ses webhooks.", status=403)
 
@@ -46,7 +47,7 @@ def _clean_events(events: list[str]) -> list[str]:
 
 @transaction.atomic
 def webhook_endpoint_create(
-    *, by, organisation: Organisation, url: str, events: list[str] | None = None, description: str = ""
+    *, by: User | None, organisation: Organisation, url: str, events: list[str] | None = None, description: str = ""
 ) -> WebhookEndpoint:
     """Register an address (HTTPS; HTTP only to loopback) for the organisation's events, with a new secret."""
     _require_manager(by, organisation)
@@ -72,14 +73,14 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, by, endpoint: WebhookEndpoint) -> None:
+def webhook_endpoint_delete(*, by: User | None, endpoint: WebhookEndpoint) -> None:
     """Remove an address and its delivery log; nothing more is sent to it."""
     _require_manager(by, endpoint.organisation)
     endpoint.delete()
 
 
 @transaction.atomic
-def webhook_secret_rotate(*, by, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def webhook_secret_rotate(*, by: User | None, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """A new signing secret, effective for the next attempts (pending retries included)."""
     _require_manager(by, endpoint.organisation)
     endpoint.secret = signing.secret_generate()
@@ -166,7 +167,7 @@ def webhook_events_schedule(*, event: TrainingEvent) -> list[WebhookDelivery]:
     )
 
 
-def webhook_ping(*, by, endpoint: WebhookEndpoint) -> WebhookDelivery:
+def webhook_ping(*, by: User | None, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Send a signed test event to one address."""
     _require_manager(by, endpoint.organisation)
     source = f"ping:{uuid.uuid4()}"

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from certiprev.accounts import throttle
@@ -63,8 +63,6 @@ class ResetForm(AccessibleFormMixin, PasswordResetForm):
 
     def get_users(self, email):
         # Invited people have no usable password yet: they may still ask for a link to set one.
-        from django.contrib.auth import get_user_model
-
         return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
 
 
