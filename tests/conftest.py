@@ -108,7 +108,9 @@ def signing_key_dir(request, settings, tmp_path, monkeypatch):
     storage: files of one test never satisfy another. Returns the key directory.
 
     Browser tests run the live server in another thread of this process: it reads the same settings, key files
-    and storage (their transactional database is already there; the other tests get `db`).
+    and storage (their transactional database is already there; the other tests get `db`). A test that needs the
+    database and names no other database fixture must name `db` too: pytest-django orders tests by the fixtures
+    they name, and a database test placed after the browser tests would find the seeded tables emptied.
     """
     from tests.certificates.helpers import KEY_ENV, make_keys
 

@@ -16,7 +16,7 @@ from .conftest import assert_error
 
 
 @pytest.fixture(autouse=True)
-def _keys(signing_key_dir):
+def _keys(db, signing_key_dir):
     return signing_key_dir
 
 

@@ -4,8 +4,11 @@ from django_tasks.signals import task_finished
 
 
 @pytest.fixture(autouse=True)
-def _signing_keys(signing_key_dir):
-    """Every certificate test gets its own keys (tests/conftest.py `signing_key_dir`)."""
+def _signing_keys(db, signing_key_dir):
+    """Every certificate test gets its own keys (tests/conftest.py `signing_key_dir`).
+
+    `db` named here, not only requested inside `signing_key_dir`: pytest-django orders the database tests before
+    the transactional ones (browser tests empty the tables) by the fixtures a test names."""
     return signing_key_dir
 
 

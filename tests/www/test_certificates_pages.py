@@ -26,7 +26,7 @@ from tests.certificates.helpers import change_one_digit, qr_png
 from tests.factories import TraineeFactory, TrainerCertificationFactory, TrainingFactory, UserFactory, scheme, today
 from tests.www.conftest import login, set_state, text_of
 
-pytestmark = pytest.mark.usefixtures("signing_key_dir")
+pytestmark = pytest.mark.usefixtures("db", "signing_key_dir")
 
 
 def detail_url(training) -> str:
