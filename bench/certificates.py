@@ -3,7 +3,7 @@
 `run()` prints, on one core:
 - cards/s: the fast card path against the straightforward one, in the same run (bench.card);
 - the time to issue and ZIP a closed session of 10, 100 and 1000 passed trainees through the real task
-  (`issue_certificates`: records, one signed PDF per trainee, the ZIP, Django storage on local files, SQLite);
+  (`certificates_issue_task`: records, one signed PDF per trainee, the ZIP, Django storage on local files, SQLite);
 - the peak memory (resident set size of the process) after the 1000-trainee session;
 - CP1 verifications/s, pure (bench.cp1) and server-side (keys and revocations from the database).
 
@@ -73,7 +73,7 @@ def _setup(directory: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from certiprev.certificates import keys
+    from certiprev.certificates import signing_keys as keys
     from certiprev.certificates.services import signing_key_rotate
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -131,11 +131,11 @@ def _closed_session(size: int, index: int):
 
 
 def _issue(size: int, index: int) -> tuple[float, float]:
-    from certiprev.certificates.tasks import issue_certificates
+    from certiprev.certificates.tasks import certificates_issue_task
 
     training = _closed_session(size, index)
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = issue_certificates.call(training.pk)
+    result = certificates_issue_task.call(training.pk)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     if (result["created"], result["rendered"], result["zipped"]) != (size, size, True):
         raise AssertionError(f"unexpected issuance result {result}")
@@ -148,10 +148,10 @@ def _rss_mb() -> float:
 
 
 def _server_verifications_per_s(seconds: float) -> tuple[float, float]:
-    from certiprev.certificates.keys import active_signer
+    from certiprev.certificates.card_checks import certificate_verify
     from certiprev.certificates.models import Certificate
     from certiprev.certificates.rendering import certificate_content
-    from certiprev.certificates.verification import certificate_verify
+    from certiprev.certificates.signing_keys import active_signer
 
     certificate = Certificate.objects.select_related("scheme").first()
     content = certificate_content(certificate, active_signer())
@@ -179,7 +179,9 @@ def run(*, with_library_benchmarks: bool = True) -> dict:
             print()
         _setup(directory)
         _issue(3, 0)  # warm-up: fonts parsed once per process, as in a long-lived worker
-        print("Émission d'une session clôturée (tâche issue_certificates : enregistrements, PDF signés, ZIP stocké)")
+        print(
+            "Émission d'une session clôturée (tâche certificates_issue_task : enregistrements, PDF signés, ZIP stocké)"
+        )
         rss_before = _rss_mb()
         # Wall time, and the process's CPU time: on a busy machine the latter is the cost on one free core.
         for index, size in enumerate(SIZES, start=1):

@@ -119,6 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/connexion/"
+# Failed sign-ins from one IP, all e-mails together, before that IP waits 15 minutes (certiprev.accounts.throttle).
+LOGIN_IP_MAX_FAILURES = env_int("LOGIN_IP_MAX_FAILURES", 50, minimum=1)
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "fr"

@@ -110,3 +110,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+def signing_key_dir(request, settings, tmp_path, monkeypatch):
+    """Certificate keys (root, K_rev, an active signing key) in a temporary directory, and a fresh in-memory
+    storage: files of one test never satisfy another. Returns the key directory.
+
+    Browser tests run the live server in another thread of this process: it reads the same settings, key files
+    and storage (their transactional database is already there; the other tests get `db`). A test that needs the
+    database and names no other database fixture must name `db` too: pytest-django orders tests by the fixtures
+    they name, and a database test placed after the browser tests would find the seeded tables emptied.
+    """
+    from tests.certificates.helpers import KEY_ENV, make_keys
+
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("db")
+    for name in KEY_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for kid in range(1, 10):
+        monkeypatch.delenv(f"CERTIPREV_SIGNING_KEY_{kid}", raising=False)
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    make_keys(settings.SIGNING_KEYS_DIR)
+    return settings.SIGNING_KEYS_DIR

@@ -4,12 +4,27 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .admin_mixins import AuditedAdminMixin
+from certiprev.audit.admin_mixins import AuditedAdminMixin
+
+from . import throttle
 from .models import User
 
 
 class NetworkAdminAuthenticationForm(AdminAuthenticationForm):
     """The admin's sign-in accepts network administrators (whatever their `is_staff` flag), and only them."""
+
+    def clean(self):
+        # The backend holds the lock shared with /connexion/ (accounts.throttle); here only its message.
+        email = self.cleaned_data.get("username")
+        ip = throttle.client_ip(self.request)
+        if email and (locked := throttle.seconds_locked(email, ip)):
+            raise ValidationError(throttle.wait_message(locked), code="throttled")
+        try:
+            return super().clean()
+        except ValidationError:
+            if email and (locked := throttle.seconds_locked(email, ip)):
+                raise ValidationError(throttle.wait_message(locked), code="throttled") from None
+            raise
 
     def confirm_login_allowed(self, user):
         AuthenticationForm.confirm_login_allowed(self, user)

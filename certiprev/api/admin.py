@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from certiprev.accounts.admin_mixins import ReadOnlyAdminMixin
+from certiprev.audit.admin_mixins import ReadOnlyAdminMixin
 
 from .models import ApiToken
 from .services import api_token_revoke

@@ -9,7 +9,7 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_text
 from certiprev.organisations.models import Organisation
-from certiprev.trainings.models import Trainee, Training, TrainingEvent
+from certiprev.trainings.models import Trainee, Training
 from certiprev.trainings.selectors import organisation_ids_of
 
 from .schemas import ErrorOut
@@ -114,17 +114,6 @@ def trainee_out(trainee: Trainee) -> dict[str, Any]:
         "external_id": trainee.external_id,
         "present": trainee.present,
         "passed": trainee.passed,
-    }
-
-
-def event_out(event: TrainingEvent) -> dict[str, Any]:
-    return {
-        "at": event.at,
-        "action": event.action,
-        "from_state": event.from_state,
-        "to_state": event.to_state,
-        "actor": event.actor_name,
-        "comment": event.comment,
     }
 
 

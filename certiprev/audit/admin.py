@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from certiprev.accounts.admin_mixins import ReadOnlyAdminMixin
-
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import AuditEvent
 
 

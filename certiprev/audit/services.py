@@ -1,10 +1,12 @@
 from django.db import models
 
+from certiprev.accounts.models import User
+
 from .models import AuditEvent
 
 
 def audit_event_record(
-    *, by, action: str, target: models.Model | None = None, comment: str = "", data: dict | None = None
+    *, by: User | None, action: str, target: models.Model | None = None, comment: str = "", data: dict | None = None
 ) -> AuditEvent:
     """Append one audit row; called inside the service's own transaction so both commit or neither."""
     return AuditEvent.objects.create(

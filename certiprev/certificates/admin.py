@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from certiprev.accounts.admin_mixins import ReadOnlyAdminMixin
+from certiprev.audit.admin_mixins import ReadOnlyAdminMixin
 from certiprev.lib.errors import WorkflowError
 
 from .models import Certificate, CertificateArchive, MacProof, SigningKey

@@ -20,9 +20,9 @@ from django.utils import timezone
 from certiprev.lib import cp1
 from certiprev.organisations.models import Habilitation, Organisation
 
-from .keys import root_private_key
 from .models import Certificate, SigningKey
 from .rendering import NETWORK_ORGANISATION_ID
+from .signing_keys import root_private_key
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 

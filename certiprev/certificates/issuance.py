@@ -14,12 +14,9 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,10 +25,12 @@ from certiprev.lib import cp1
 from certiprev.lib.zipper import write_zip
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
+from certiprev.webhooks.services import training_payload, webhook_event_emit
 
-from .keys import Signer, active_signer, revocation_key
 from .models import Certificate, CertificateArchive
 from .rendering import archive_filename, certificate_filename, certificate_pdf, certificate_valid_until
+from .signing_keys import Signer, active_signer, revocation_key
+from .storage import read_file, store_file
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +44,6 @@ class IssueReport:
     rendered: int = 0
     zipped: bool = False
     skipped: str = ""  # "not_closed", "purged" or "running" when nothing was attempted
-
-
-def certificates_schedule_issue(*, training: Training) -> None:
-    """Enqueue the issuance of a session's certificates once the closing transaction has committed."""
-    from .tasks import issue_certificates
-
-    transaction.on_commit(partial(issue_certificates.enqueue, training.pk))
 
 
 def trainee_revocation_id(k_rev: bytes, training_public_id: uuid.UUID, trainee_public_id: uuid.UUID) -> str:
@@ -168,26 +160,6 @@ def issuance_stalled_release(*, archive_id: int, lease_until: dt.datetime) -> bo
     return bool(released)
 
 
-def store_file(path: str, data: bytes | File) -> str:
-    """Save at exactly `path`, replacing what a crashed run may have left there (no orphan copy)."""
-    if default_storage.exists(path):
-        default_storage.delete(path)
-    return default_storage.save(path, data if isinstance(data, File) else ContentFile(data))
-
-
-def delete_file(path: str) -> None:
-    if path:
-        default_storage.delete(path)  # storages ignore a missing file
-
-
-def _read_file(path: str) -> bytes | None:
-    try:
-        with default_storage.open(path, "rb") as handle:
-            return handle.read()
-    except (FileNotFoundError, OSError):
-        return None
-
-
 def _files_make(training: Training, archive: CertificateArchive, lease: Lease) -> tuple[int, bool]:
     certificates = list(
         Certificate.objects.filter(training=training)
@@ -242,7 +214,7 @@ def _files_make(training: Training, archive: CertificateArchive, lease: Lease) -
             lease.renew()  # the heartbeat: a dead worker's lease lapses within ISSUANCE_LEASE_SECONDS
             pdf = None
             if certificate.pdf_generated_at is not None and certificate.pdf_path:
-                pdf = _read_file(certificate.pdf_path)  # None if storage lost it: rendered again below
+                pdf = read_file(certificate.pdf_path)  # None if storage lost it: rendered again below
             if pdf is None:
                 pdf = render(certificate)
             yield certificate_filename(certificate), pdf
@@ -276,8 +248,6 @@ def files_event_emit(training: Training, archive: CertificateArchive, event_type
     Idempotent (one event per session and type, whatever the retries); call it inside the transaction that records
     what happened.
     """
-    from certiprev.webhooks.services import training_payload, webhook_event_emit
-
     data = {
         "training": training_payload(training),
         "certificates": {

@@ -12,8 +12,8 @@ from certiprev.lib.qr import qr_matrix
 from certiprev.lib.zipper import safe_card_filename, safe_component
 
 from .enums import CertificateKind
-from .keys import KeyUnavailable, Signer
 from .models import Certificate
+from .signing_keys import KeyUnavailable, Signer
 
 NETWORK_ORGANISATION_ID = 0  # the issuer of trainer certificates in the QR code and organisations.json
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from certiprev.lib.dates import format_fr
 
-from .issuance import delete_file, files_event_emit
+from .issuance import files_event_emit
 from .models import Certificate, CertificateArchive
+from .storage import delete_file
 
 logger = logging.getLogger(__name__)
 CHUNK = 500

@@ -263,7 +263,7 @@ def trainer_certificates(trainer: Trainer, *, today: dt.date | None = None) -> l
             TrainerCertificateRow(
                 certification=certification,
                 scheme=certification.scheme,
-                can_issue=certification.valid_from <= today <= certification.valid_until,
+                can_issue=certification.covers(today),
                 certificate=certificate,
                 file_state=certificate_files_status(certificate) if certificate else "",
             )

@@ -16,7 +16,7 @@ from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, trainer_of
 
 from . import documents, selectors, services
-from .keys import KeyUnavailable
+from .signing_keys import KeyUnavailable
 
 logger = logging.getLogger(__name__)
 

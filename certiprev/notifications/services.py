@@ -1,7 +1,6 @@
-"""E-mail alerts of the workflow, sent after commit through the task queue."""
+"""E-mail alerts of the workflow (sent by the task in tasks.py, enqueued after commit)."""
 
 import contextlib
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,7 +10,6 @@ from django.template.loader import render_to_string
 from certiprev.lib.dates import format_fr
 from certiprev.trainings.enums import Action
 from certiprev.trainings.models import TrainingEvent
-from certiprev.webhooks.services import webhook_events_schedule
 
 from .models import EmailDelivery
 
@@ -21,16 +19,6 @@ TEMPLATES = {
     Action.VALIDATE: "validated",
     Action.RETURN: "returned",
 }
-
-
-def notification_schedule(*, event: TrainingEvent) -> None:
-    """Enqueue the e-mails of an event once the surrounding transaction has committed."""
-    webhook_events_schedule(event=event)  # the organisation's webhooks (certiprev.webhooks), for every event
-    if event.action not in TEMPLATES:
-        return
-    from .tasks import send_event_emails
-
-    transaction.on_commit(partial(send_event_emails.enqueue, event.pk))
 
 
 def training_url(training, *, for_trainer: bool) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from certiprev.accounts.admin_mixins import AuditedAdminMixin
+from certiprev.audit.admin_mixins import AuditedAdminMixin
 
 from .models import Habilitation, Membership, Organisation
 

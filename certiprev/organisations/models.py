@@ -1,4 +1,3 @@
-import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -6,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from certiprev.lib.siret import normalise_siret, siret_error
+from certiprev.lib.validity import ValidityPeriod, period_coherent
 
 from .enums import OrganisationKind, Region
 
@@ -55,37 +55,17 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
-class HabilitationQuerySet(models.QuerySet):
-    def covering(self, start: dt.date, end: dt.date):
-        """Habilitations valid on every day from start to end."""
-        return self.filter(valid_from__lte=start, valid_until__gte=end)
-
-    def valid_on(self, day: dt.date):
-        return self.covering(day, day)
-
-
-class Habilitation(models.Model):
+class Habilitation(ValidityPeriod):
     """An organisation's right to run a scheme's sessions during a period (both bounds included)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="habilitations")
     scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="habilitations")
-    valid_from = models.DateField("valable du")
-    valid_until = models.DateField("valable jusqu'au")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = HabilitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "habilitation"
         verbose_name_plural = "habilitations"
         indexes = [models.Index(fields=["organisation", "scheme", "valid_until"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_until__gte=models.F("valid_from")),
-                name="habilitation_period_coherent",
-                violation_error_message="La fin de validité doit suivre le début.",
-            )
-        ]
+        constraints = [period_coherent("habilitation_period_coherent")]
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.scheme.code} ({self.valid_from:%d/%m/%Y} → {self.valid_until:%d/%m/%Y})"

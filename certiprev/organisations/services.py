@@ -1,21 +1,28 @@
 """Network administrators' writes on organisations, their members and habilitations."""
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
 
+from certiprev.accounts.models import User
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, clean_text
 from certiprev.lib.siret import normalise_siret, siret_error
+from certiprev.lib.validity import ValidityPeriod
 
 from .enums import OrganisationKind, Region
 from .models import Habilitation, Membership, Organisation
 
+Period = TypeVar("Period", bound=ValidityPeriod)  # a habilitation or a trainer certification
 
-def require_network_admin(by) -> None:
+
+def require_network_admin(by: User | None) -> None:
     if not getattr(by, "is_network_administrator", False):
         raise WorkflowError("forbidden", "Réservé aux administrateurs du réseau.", status=403)
 
@@ -30,7 +37,7 @@ def check_period(valid_from: dt.date, valid_until: dt.date) -> None:
 @transaction.atomic
 def organisation_create(
     *,
-    by,
+    by: User | None,
     name: str,
     siret: str,
     kind: str,
@@ -66,7 +73,16 @@ def organisation_create(
     return organisation
 
 
-def period_create(*, by, model, target, action: str, valid_from: dt.date, valid_until: dt.date, **fields):
+def period_create(
+    *,
+    by: User | None,
+    model: type[Period],
+    target: models.Model,
+    action: str,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    **fields: Any,
+) -> Period:
     """Create a validity period (habilitation, trainer certification) and its audit row."""
     require_network_admin(by)
     check_period(valid_from, valid_until)
@@ -84,7 +100,16 @@ def period_create(*, by, model, target, action: str, valid_from: dt.date, valid_
     return period
 
 
-def period_end(*, by, period, target, action: str, on: dt.date, reason: str, missing_reason: str):
+def period_end(
+    *,
+    by: User | None,
+    period: Period,
+    target: models.Model,
+    action: str,
+    on: dt.date,
+    reason: str,
+    missing_reason: str,
+) -> Period:
     """End a validity period early (suspension, withdrawal), audited with its reason."""
     require_network_admin(by)
     reason = clean_text(reason, multiline=True)
@@ -106,7 +131,7 @@ def period_end(*, by, period, target, action: str, on: dt.date, reason: str, mis
 
 @transaction.atomic
 def habilitation_create(
-    *, by, organisation: Organisation, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
+    *, by: User | None, organisation: Organisation, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
 ) -> Habilitation:
     return period_create(
         by=by,
@@ -121,7 +146,7 @@ def habilitation_create(
 
 
 @transaction.atomic
-def habilitation_end(*, by, habilitation: Habilitation, on: dt.date, reason: str) -> Habilitation:
+def habilitation_end(*, by: User | None, habilitation: Habilitation, on: dt.date, reason: str) -> Habilitation:
     """End a habilitation early (suspension, withdrawal); audited with its reason."""
     return period_end(
         by=by,
@@ -134,7 +159,7 @@ def habilitation_end(*, by, habilitation: Habilitation, on: dt.date, reason: str
     )
 
 
-def user_get_or_create(*, email: str, first_name: str = "", last_name: str = ""):
+def user_get_or_create(*, email: str, first_name: str = "", last_name: str = "") -> User:
     """The account for this e-mail, created without a usable password (the invitation sets it)."""
     User = get_user_model()
     email = (email or "").strip().lower()
@@ -147,11 +172,10 @@ def user_get_or_create(*, email: str, first_name: str = "", last_name: str = "")
 
 
 @transaction.atomic
-def membership_create(*, by, organisation: Organisation, email: str, first_name: str = "", last_name: str = ""):
+def membership_create(
+    *, by: User | None, organisation: Organisation, email: str, first_name: str = "", last_name: str = ""
+) -> Membership:
     require_network_admin(by)
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     try:
         validate_email(email)
     except ValidationError:
@@ -169,7 +193,7 @@ def membership_create(*, by, organisation: Organisation, email: str, first_name:
 
 
 @transaction.atomic
-def membership_remove(*, by, membership: Membership) -> None:
+def membership_remove(*, by: User | None, membership: Membership) -> None:
     require_network_admin(by)
     audit_event_record(
         by=by, action="membership_remove", target=membership.organisation, data={"email": membership.user.email}

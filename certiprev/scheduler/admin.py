@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from certiprev.accounts.admin_mixins import ReadOnlyAdminMixin
+from certiprev.audit.admin_mixins import ReadOnlyAdminMixin
 
 from .models import ScheduledJob
 

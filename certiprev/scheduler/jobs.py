@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from certiprev.certificates.issuance import Lease, issuance_stalled_release, issuances_stalled
 from certiprev.certificates.models import CertificateArchive
 from certiprev.certificates.retention import certificate_deletion_reminders_send, certificate_files_purge
-from certiprev.certificates.tasks import issue_certificates
+from certiprev.certificates.tasks import certificates_issue_task
 from certiprev.notifications.reminders import deadline_reminders_send
 from certiprev.webhooks.services import webhook_deliveries_retry_due
 
@@ -45,12 +45,12 @@ def _db_tasks_of_dead_workers(now: dt.datetime) -> set[int]:
 
     Dead: started more than a lease ago and the session's lease is not held (a live run renews it).
     """
-    backend = task_backends[issue_certificates.backend]
+    backend = task_backends[certificates_issue_task.backend]
     if not isinstance(backend, DatabaseBackend):
         return set()  # RQ: the worker's own heartbeat in Redis tells RQ which jobs were abandoned
     stale = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING,
-        task_path=issue_certificates.module_path,
+        task_path=certificates_issue_task.module_path,
         backend_name=backend.alias,
         started_at__lt=now - Lease.duration(),
     )
@@ -75,17 +75,17 @@ def _rq_jobs_of_dead_workers(training_ids: set[int]) -> None:
 
     A lapsed issuance lease already proves the run dead: its job is recorded failed now, before the new one runs.
     """
-    backend = task_backends[issue_certificates.backend]
+    backend = task_backends[certificates_issue_task.backend]
     if not type(backend).__module__.startswith("django_tasks_rq"):
         return
     import django_rq
     from rq.job_lifecycle import record_job_failure
     from rq.registry import StartedJobRegistry
 
-    queue = django_rq.get_queue(issue_certificates.queue_name)
+    queue = django_rq.get_queue(certificates_issue_task.queue_name)
     registry = StartedJobRegistry(queue=queue)  # get_job_ids() also runs RQ's own cleanup of expired entries
     for job in filter(None, (queue.fetch_job(job_id) for job_id in registry.get_job_ids())):
-        if job.func_name == issue_certificates.module_path and job.args and job.args[0] in training_ids:
+        if job.func_name == certificates_issue_task.module_path and job.args and job.args[0] in training_ids:
             with queue.connection.pipeline() as pipeline:
                 registry.remove_executions(job, pipeline=pipeline)
                 record_job_failure(job, "WorkerLost: le processus s'est arrêté, la génération est relancée", pipeline)
@@ -97,7 +97,7 @@ def _recover_issuances() -> str:
     stalled = issuances_stalled(now=now)
     training_ids = {training_id for _, training_id, _ in stalled} | _db_tasks_of_dead_workers(now)
     _rq_jobs_of_dead_workers(training_ids)  # before the new jobs exist: only the dead runs' jobs match
-    task = issue_certificates
+    task = certificates_issue_task
     if task_backends[task.backend].supports_priority:  # the db backend: ahead of the backlog, it waited enough
         task = task.using(priority=TASK_MAX_PRIORITY)
     for training_id in sorted(training_ids):

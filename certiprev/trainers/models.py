@@ -1,10 +1,11 @@
-import datetime as dt
 import secrets
 import string
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+
+from certiprev.lib.validity import ValidityPeriod, period_coherent
 
 TRAINER_NUMBER_RE = r"^[A-Z]{3}[0-9]{5}$"
 
@@ -43,33 +44,17 @@ class Trainer(models.Model):
         return f"{self.first_name} {self.last_name.upper()}"
 
 
-class TrainerCertificationQuerySet(models.QuerySet):
-    def covering(self, start: dt.date, end: dt.date):
-        return self.filter(valid_from__lte=start, valid_until__gte=end)
-
-
-class TrainerCertification(models.Model):
+class TrainerCertification(ValidityPeriod):
     """A trainer's certification for one scheme during a period (both bounds included)."""
 
     trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="certifications")
     scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="trainer_certifications")
-    valid_from = models.DateField("valable du")
-    valid_until = models.DateField("valable jusqu'au")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = TrainerCertificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "certification de formateur"
         verbose_name_plural = "certifications de formateur"
         indexes = [models.Index(fields=["trainer", "scheme", "valid_until"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_until__gte=models.F("valid_from")),
-                name="trainer_certification_period_coherent",
-                violation_error_message="La fin de validité doit suivre le début.",
-            )
-        ]
+        constraints = [period_coherent("trainer_certification_period_coherent")]
 
     def __str__(self) -> str:
         return f"{self.trainer} — {self.scheme.code} ({self.valid_from:%d/%m/%Y} → {self.valid_until:%d/%m/%Y})"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from certiprev.accounts.models import User
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
@@ -17,7 +18,7 @@ from .models import TRAINER_NUMBER_RE, Trainer, TrainerCertification, generate_t
 
 
 @transaction.atomic
-def trainer_create(*, by, first_name: str, last_name: str, email: str, number: str = "") -> Trainer:
+def trainer_create(*, by: User | None, first_name: str, last_name: str, email: str, number: str = "") -> Trainer:
     """Create a trainer (number generated when not given) with their user account."""
     require_network_admin(by)
     first_name, last_name = clean_name(first_name), clean_name(last_name)
@@ -62,7 +63,7 @@ def trainer_create(*, by, first_name: str, last_name: str, email: str, number: s
 
 @transaction.atomic
 def trainer_certification_create(
-    *, by, trainer: Trainer, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
+    *, by: User | None, trainer: Trainer, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
 ) -> TrainerCertification:
     return period_create(
         by=by,
@@ -77,7 +78,30 @@ def trainer_certification_create(
 
 
 @transaction.atomic
-def trainer_certification_end(*, by, certification: TrainerCertification, on: dt.date, reason: str):
+def trainer_certification_extend(
+    *, by: User | None, certification: TrainerCertification, valid_until: dt.date
+) -> TrainerCertification:
+    """Extend = a new certification period from the day after the current one ends (the history is kept)."""
+    require_network_admin(by)
+    if valid_until <= certification.valid_until:
+        raise WorkflowError(
+            "extension_not_after",
+            f"La nouvelle fin de validité doit suivre l'actuelle ({certification.valid_until:%d/%m/%Y}).",
+            field="valid_until",
+        )
+    return trainer_certification_create(
+        by=by,
+        trainer=certification.trainer,
+        scheme=certification.scheme,
+        valid_from=certification.valid_until + dt.timedelta(days=1),
+        valid_until=valid_until,
+    )
+
+
+@transaction.atomic
+def trainer_certification_end(
+    *, by: User | None, certification: TrainerCertification, on: dt.date, reason: str
+) -> TrainerCertification:
     return period_end(
         by=by,
         period=certification,
@@ -90,7 +114,7 @@ def trainer_certification_end(*, by, certification: TrainerCertification, on: dt
 
 
 @transaction.atomic
-def trainer_preferences_update(*, by, trainer: Trainer, notify_on_submission: bool) -> Trainer:
+def trainer_preferences_update(*, by: User | None, trainer: Trainer, notify_on_submission: bool) -> Trainer:
     if not getattr(by, "is_authenticated", False) or trainer.user_id != by.pk:
         raise WorkflowError("forbidden", "Vous ne pouvez modifier que vos propres préférences.", status=403)
     trainer.notify_on_submission = notify_on_submission

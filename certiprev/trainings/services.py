@@ -242,7 +242,7 @@ def _transition(training: Training, action: str, *, by, role: str, comment: str 
 
 
 def _notify(event: TrainingEvent) -> None:
-    from certiprev.notifications.services import notification_schedule
+    from certiprev.notifications.tasks import notification_schedule
 
     notification_schedule(event=event)
 
@@ -647,9 +647,9 @@ def training_close(*, by, training: Training) -> Training:
     _check_close_deadline(training)
     event = _transition(training, Action.CLOSE, by=by, role=role, closed_at=timezone.now())
     _notify(event)
-    from certiprev.certificates.issuance import certificates_schedule_issue  # issuance runs in a task, on commit
+    from certiprev.certificates.tasks import certificates_issue_enqueue  # issuance runs in a task, on commit
 
-    certificates_schedule_issue(training=training)
+    certificates_issue_enqueue(training=training)
     return training
 
 

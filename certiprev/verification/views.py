@@ -18,6 +18,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_safe
 
 from certiprev.catalog.models import Scheme
+from certiprev.certificates.signing_keys import root_public_key_b64url
 from certiprev.lib.cp1 import b64url_decode
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "verification"
@@ -78,8 +79,6 @@ def configured_root_public_key() -> str:
 
 
 def _root_key_from_certificates() -> str:
-    from certiprev.certificates.keys import root_public_key_b64url
-
     try:
         return root_public_key_b64url()
     except Exception:  # a missing or unreadable key must not break the public page: the page then says so

@@ -1,24 +1,23 @@
 """Webhooks: endpoints registered by organisations, deliveries written with the event, signed POSTs with retries."""
 
-import datetime as dt
-import json
 import uuid
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from certiprev.accounts.models import User
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Organisation
 from certiprev.trainings.models import Training, TrainingEvent
 from certiprev.trainings.selectors import organisation_ids_of
 
-from . import signing, transport
-from .enums import EVENT_FOR_ACTION, SUBSCRIBABLE, DeliveryState, EventType
-from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from . import signing, tasks, transport
+from .delivery import allow_loopback, webhook_delivery_attempt_once
+from .delivery import due as _due
+from .enums import EVENT_FOR_ACTION, SUBSCRIBABLE, EventType
+from .models import WebhookDelivery, WebhookEndpoint
 
 MAX_ENDPOINTS_PER_ORGANISATION = 10
 # uuid5 namespace of event ids: the id of an event is derived from its source, so that scheduling the same event
@@ -26,29 +25,11 @@ MAX_ENDPOINTS_PER_ORGANISATION = 10
 EVENT_NAMESPACE = uuid.UUID("6f1c2a52-3f0e-4a55-9d55-2f6a8c1b7e10")
 
 
-def max_attempts() -> int:
-    return getattr(settings, "WEBHOOK_MAX_ATTEMPTS", 10)
-
-
-def allow_loopback() -> bool:
-    """Plain-HTTP webhooks to this machine: a development setting only (flagged by `check --deploy`)."""
-    return bool(getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False))
-
-
-def retry_base_seconds() -> int:
-    return getattr(settings, "WEBHOOK_RETRY_BASE_SECONDS", 60)
-
-
-def retry_delay(attempt: int) -> dt.timedelta:
-    """Exponential backoff after the `attempt`-th failure: base, 2 × base, 4 × base… capped at 6 hours."""
-    return dt.timedelta(seconds=min(retry_base_seconds() * 2 ** (attempt - 1), 6 * 3600))
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Endpoints
 
 
-def _require_manager(by, organisation: Organisation) -> None:
+def _require_manager(by: User | None, organisation: Organisation) -> None:
     if not (getattr(by, "is_network_administrator", False) or organisation.pk in organisation_ids_of(by)):
         raise WorkflowError("forbidden", "Seuls les membres de l'organisme gèrent ses webhooks.", status=403)
 
@@ -66,7 +47,7 @@ def _clean_events(events: list[str]) -> list[str]:
 
 @transaction.atomic
 def webhook_endpoint_create(
-    *, by, organisation: Organisation, url: str, events: list[str] | None = None, description: str = ""
+    *, by: User | None, organisation: Organisation, url: str, events: list[str] | None = None, description: str = ""
 ) -> WebhookEndpoint:
     """Register an address (HTTPS; HTTP only to loopback) for the organisation's events, with a new secret."""
     _require_manager(by, organisation)
@@ -92,14 +73,14 @@ def webhook_endpoint_create(
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, by, endpoint: WebhookEndpoint) -> None:
+def webhook_endpoint_delete(*, by: User | None, endpoint: WebhookEndpoint) -> None:
     """Remove an address and its delivery log; nothing more is sent to it."""
     _require_manager(by, endpoint.organisation)
     endpoint.delete()
 
 
 @transaction.atomic
-def webhook_secret_rotate(*, by, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+def webhook_secret_rotate(*, by: User | None, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """A new signing secret, effective for the next attempts (pending retries included)."""
     _require_manager(by, endpoint.organisation)
     endpoint.secret = signing.secret_generate()
@@ -125,17 +106,6 @@ def training_payload(training: Training) -> dict[str, Any]:
         "state": training.state,
         "close_before": training.effective_close_deadline.isoformat(),
     }
-
-
-def _enqueue(delivery_id: int, run_after: dt.datetime | None = None) -> None:
-    from .tasks import deliver_webhook
-
-    task = deliver_webhook
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # the periodic `deliver_webhooks` command picks the retry up when it is due
-        task = task.using(run_after=run_after)
-    task.enqueue(delivery_id)
 
 
 def webhook_event_emit(
@@ -171,7 +141,7 @@ def webhook_event_emit(
             continue
         if created:
             deliveries.append(delivery)
-            transaction.on_commit(partial(_enqueue, delivery.pk))
+            transaction.on_commit(partial(tasks.webhook_delivery_attempt_enqueue, delivery.pk))
     return deliveries
 
 
@@ -197,7 +167,7 @@ def webhook_events_schedule(*, event: TrainingEvent) -> list[WebhookDelivery]:
     )
 
 
-def webhook_ping(*, by, endpoint: WebhookEndpoint) -> WebhookDelivery:
+def webhook_ping(*, by: User | None, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Send a signed test event to one address."""
     _require_manager(by, endpoint.organisation)
     source = f"ping:{uuid.uuid4()}"
@@ -222,87 +192,11 @@ def webhook_ping(*, by, endpoint: WebhookEndpoint) -> WebhookDelivery:
 # Delivery
 
 
-def delivery_body(delivery: WebhookDelivery) -> bytes:
-    return json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-
-
-def delivery_headers(delivery: WebhookDelivery, body: bytes, *, attempt: int) -> dict[str, str]:
-    return {
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": "Certiprev-Webhooks/1",
-        signing.SIGNATURE_HEADER: signing.signature_header(delivery.endpoint.secret, body),
-        signing.EVENT_ID_HEADER: str(delivery.event_id),
-        signing.EVENT_TYPE_HEADER: delivery.event_type,
-        signing.DELIVERY_ID_HEADER: str(delivery.public_id),
-        signing.ATTEMPT_HEADER: str(attempt),
-    }
-
-
-def _due(now: dt.datetime) -> Q:
-    return (
-        Q(state=DeliveryState.PENDING)
-        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        & (Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-    )
-
-
 def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
-    """Attempt one pending, due delivery once; None when it is not due, already done, or taken by another worker."""
-    now = timezone.now()
-    lock = now + dt.timedelta(seconds=transport.TIMEOUT_SECONDS * 3)
-    # Claim it with a conditional UPDATE: two workers (a task and the periodic command) never send it together.
-    if not WebhookDelivery.objects.filter(_due(now), pk=delivery_id).update(locked_until=lock):
-        return None
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    attempt = delivery.attempts + 1
-    endpoint = delivery.endpoint
-    if not endpoint.is_active:
-        result = transport.PostResult(None, "Adresse désactivée.", 0, "")
-    else:
-        # Checked at every attempt (DNS can change after registration), and the connection goes to the checked address.
-        destination, problem = transport.resolve_destination(
-            endpoint.url,
-            allow_loopback=allow_loopback(),
-            allow_private=getattr(settings, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", False),
-        )
-        if destination is None:
-            result = transport.PostResult(None, problem, 0, "")
-        else:
-            body = delivery_body(delivery)
-            result = transport.post(destination, body, delivery_headers(delivery, body, attempt=attempt))
-    finished = timezone.now()
-    delivery.attempts = attempt
-    delivery.last_status_code = result.status_code
-    delivery.last_error = result.error or ("" if result.ok else f"Réponse HTTP {result.status_code}.")
-    delivery.locked_until = None
-    if result.ok:
-        delivery.state, delivery.delivered_at, delivery.next_attempt_at = DeliveryState.SUCCEEDED, finished, None
-    elif attempt >= max_attempts() or not endpoint.is_active:
-        delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
-    else:
-        delivery.next_attempt_at = finished + retry_delay(attempt)
-    with transaction.atomic():
-        WebhookAttempt.objects.create(
-            delivery=delivery,
-            at=finished,
-            status_code=result.status_code,
-            error=delivery.last_error[:300],
-            duration_ms=result.duration_ms,
-            response_excerpt=result.excerpt[:500],
-        )
-        delivery.save(
-            update_fields=[
-                "attempts",
-                "last_status_code",
-                "last_error",
-                "locked_until",
-                "state",
-                "delivered_at",
-                "next_attempt_at",
-            ]
-        )
-    if delivery.state == DeliveryState.PENDING:
-        _enqueue(delivery.pk, run_after=delivery.next_attempt_at)
+    """Attempt one pending, due delivery once; a failure that will be retried is enqueued for its time."""
+    delivery = webhook_delivery_attempt_once(delivery_id=delivery_id)
+    if delivery is not None:
+        tasks.webhook_delivery_retry_enqueue(delivery)
     return delivery
 
 

@@ -8,21 +8,6 @@ from django.test import Client
 from certiprev.api.services import api_token_create
 
 
-@pytest.fixture
-def signing_keys(settings, tmp_path, monkeypatch, db):
-    """Certificate keys in a temporary directory and files in memory, as the certificates tests set them up."""
-    from tests.certificates.helpers import KEY_ENV, make_keys
-
-    for name in KEY_ENV:
-        monkeypatch.delenv(name, raising=False)
-    for kid in range(1, 10):
-        monkeypatch.delenv(f"CERTIPREV_SIGNING_KEY_{kid}", raising=False)
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    make_keys(settings.SIGNING_KEYS_DIR)
-    return settings.SIGNING_KEYS_DIR
-
-
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()

@@ -16,8 +16,8 @@ from .conftest import assert_error
 
 
 @pytest.fixture(autouse=True)
-def _keys(signing_keys):
-    return signing_keys
+def _keys(db, signing_key_dir):
+    return signing_key_dir
 
 
 @pytest.fixture

@@ -15,7 +15,9 @@ from tests.factories import _siret, today
 from .conftest import api_for, assert_error
 
 
-def test_the_whole_workflow_from_network_set_up_to_closing(as_admin, signing_keys, django_capture_on_commit_callbacks):
+def test_the_whole_workflow_from_network_set_up_to_closing(
+    as_admin, signing_key_dir, django_capture_on_commit_callbacks
+):
     start, end = today() - dt.timedelta(days=2), today() - dt.timedelta(days=1)
     year_ago = (today() - dt.timedelta(days=365)).isoformat()
     in_two_years = (today() + dt.timedelta(days=730)).isoformat()

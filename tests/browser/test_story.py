@@ -63,26 +63,7 @@ def _fill_session_form(page, *, start: dt.date, end: dt.date):
     page.get_by_label("Numéro du formateur").fill("abc12345")
 
 
-@pytest.fixture
-def certificate_keys(settings, tmp_path, monkeypatch):
-    """Signing keys for the certificates issued on closing (tests/certificates/helpers.py), and a fresh storage.
-
-    The live server runs in another thread of this process: it reads the same settings, key files and in-memory
-    storage. Closing commits for real there (transactional test), so `transaction.on_commit` enqueues the issuance
-    at once and the immediate task backend of the test settings runs it before the redirect is answered.
-    """
-    from tests.certificates.helpers import KEY_ENV, make_keys
-
-    for name in KEY_ENV:
-        monkeypatch.delenv(name, raising=False)
-    for kid in range(1, 10):
-        monkeypatch.delenv(f"CERTIPREV_SIGNING_KEY_{kid}", raising=False)
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    make_keys(settings.SIGNING_KEYS_DIR)
-
-
-def test_a_session_from_creation_to_closing_in_the_browser(new_page, certificate_keys):
+def test_a_session_from_creation_to_closing_in_the_browser(new_page, signing_key_dir):
     _organisation, member, _trainer = _people()
     start, end = today() - dt.timedelta(days=1), today()
 
@@ -342,9 +323,9 @@ def test_the_trainer_validates_without_javascript(new_page):
 
 
 def test_a_mac_trainee_is_added_from_the_old_card_without_javascript(
-    new_page, certificate_keys, django_capture_on_commit_callbacks
+    new_page, signing_key_dir, django_capture_on_commit_callbacks
 ):
-    from certiprev.certificates import keys
+    from certiprev.certificates import signing_keys
     from certiprev.certificates.models import MacProof
     from certiprev.certificates.rendering import certificate_content
     from tests.certificates.helpers import closed_session, qr_png
@@ -354,7 +335,9 @@ def test_a_mac_trainee_is_added_from_the_old_card_without_javascript(
     capture = django_capture_on_commit_callbacks
     initial = closed_session(member=member, trainer=trainer, organisation=organisation, trainees=1, capture=capture)
     certificate = Certificate.objects.get(training=initial)
-    content = certificate_content(certificate, keys.active_signer())  # what a phone reads from the card's QR code
+    content = certificate_content(
+        certificate, signing_keys.active_signer()
+    )  # what a phone reads from the card's QR code
     mac = TrainingFactory(organisation=organisation, trainer=trainer, kind="mac", rules=False)
     other = TraineeFactory(training=mac, last_name="Martin", first_names="Léa")
     page = new_page(javascript=False)

@@ -434,7 +434,7 @@ def test_a_card_issued_by_certiprev_verifies_against_the_published_lists(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     """No interception: the page, its root key and the three lists come from the application itself."""
-    from certiprev.certificates import keys
+    from certiprev.certificates import signing_keys
     from certiprev.certificates.models import Certificate
     from certiprev.certificates.rendering import certificate_content
     from certiprev.certificates.services import certificate_revoke
@@ -453,7 +453,7 @@ def test_a_card_issued_by_certiprev_verifies_against_the_published_lists(
         capture=django_capture_on_commit_callbacks,
     )  # fmt: skip
     certificate = Certificate.objects.get(training=training)
-    content = certificate_content(certificate, keys.active_signer())
+    content = certificate_content(certificate, signing_keys.active_signer())
     record, _ = cp1.unpack(cp1.parse_content(content))
 
     page = context.new_page()

@@ -2,21 +2,14 @@ import pytest
 from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
 
-from tests.certificates.helpers import KEY_ENV, make_keys
-
 
 @pytest.fixture(autouse=True)
-def signing_keys(settings, tmp_path, monkeypatch, db):
-    """Every certificate test gets its own root key, K_rev and active signing key in a temporary directory."""
-    for name in KEY_ENV:
-        monkeypatch.delenv(name, raising=False)
-    for kid in range(1, 10):
-        monkeypatch.delenv(f"CERTIPREV_SIGNING_KEY_{kid}", raising=False)
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    # A fresh in-memory storage per test: files of one test never satisfy another.
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    make_keys(settings.SIGNING_KEYS_DIR)
-    return settings.SIGNING_KEYS_DIR
+def _signing_keys(db, signing_key_dir):
+    """Every certificate test gets its own keys (tests/conftest.py `signing_key_dir`).
+
+    `db` named here, not only requested inside `signing_key_dir`: pytest-django orders the database tests before
+    the transactional ones (browser tests empty the tables) by the fixtures a test names."""
+    return signing_key_dir
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import zxingcpp
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
 from certiprev.certificates.models import CertificateArchive
 from certiprev.certificates.services import signing_key_rotate
 from certiprev.lib import cp1
@@ -26,8 +26,8 @@ KEY_ENV = ("CERTIPREV_ROOT_KEY", "CERTIPREV_REVOCATION_KEY")
 
 def make_keys(directory: Path) -> None:
     """Root key, K_rev and an active signing key, as `certiprev_keys ensure-dev` would (settings must point there)."""
-    keys.root_key_generate()
-    keys.revocation_key_generate()
+    signing_keys.root_key_generate()
+    signing_keys.revocation_key_generate()
     signing_key_rotate(reason="tests")
 
 
@@ -88,7 +88,7 @@ def change_one_digit(content: str, position: int = -40) -> str:
 
 def published(client) -> tuple[list[cp1.PublicKeyEntry], set[bytes]]:
     """The key list and revocation list as a third-party verifier gets them: fetched, root signature checked."""
-    root = keys.root_public_key()
+    root = signing_keys.root_public_key()
     entries = cp1.verify_key_list(client.get("/.well-known/certiprev/keys.json").content, root)
     revoked = cp1.verify_revoked_list(client.get("/.well-known/certiprev/revoked.json").content, root)
     return entries, revoked

@@ -5,10 +5,10 @@ import time_machine
 from django.core.files.storage import default_storage
 
 from certiprev.audit.models import AuditEvent
+from certiprev.certificates.card_checks import certificate_verify
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.selectors import certificate_pdf_open
 from certiprev.certificates.services import certificate_duplicate_request, certificate_revoke, signing_key_rotate
-from certiprev.certificates.verification import certificate_verify
 from certiprev.lib import cp1
 from certiprev.lib.errors import WorkflowError
 from tests.certificates.helpers import pdf_qr_contents, published

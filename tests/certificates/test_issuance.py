@@ -3,12 +3,12 @@ import datetime as dt
 import pytest
 from django.core.files.storage import default_storage
 
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
 from certiprev.certificates.issuance import certificates_issue, trainee_revocation_id
 from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.certificates.rendering import certificate_valid_until
 from certiprev.certificates.selectors import certificates_for_training, training_files_status
-from certiprev.certificates.tasks import issue_certificates
+from certiprev.certificates.tasks import certificates_issue_task
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import TrainingKind, TrainingState
@@ -41,7 +41,7 @@ def test_closing_issues_one_certificate_per_passed_trainee_with_what_is_needed_t
 
 def test_the_revocation_id_is_recomputable_from_the_session_and_the_trainee(close):
     training = close(trainees=4)
-    k_rev = keys.revocation_key()
+    k_rev = signing_keys.revocation_key()
     for certificate in Certificate.objects.filter(training=training).select_related("trainee"):
         assert certificate.revocation_id == trainee_revocation_id(
             k_rev, training.public_id, certificate.trainee.public_id
@@ -68,7 +68,7 @@ def test_a_mac_renews_for_the_full_validity_from_its_last_day(close):
     assert certificate.kind == "mac"
     assert certificate.valid_until == certificate_valid_until(training.end_date, training.scheme.validity_months)
     [content] = pdf_qr_contents(next(iter(zip_entries(training).values())))
-    from certiprev.certificates.verification import certificate_verify
+    from certiprev.certificates.card_checks import certificate_verify
 
     assert certificate_verify(content=content).record.kind == "mac"
 
@@ -77,7 +77,7 @@ def test_running_the_task_again_issues_nothing_twice(close):
     training = close(trainees=5)
     archive = archive_of(training)
     paths = dict(Certificate.objects.values_list("pk", "pdf_path"))
-    result = issue_certificates.call(training.pk)
+    result = certificates_issue_task.call(training.pk)
     assert result == {"created": 0, "rendered": 0, "zipped": False, "skipped": ""}
     assert Certificate.objects.count() == 5
     assert dict(Certificate.objects.values_list("pk", "pdf_path")) == paths
@@ -180,16 +180,18 @@ def test_without_a_signing_key_the_task_fails_loudly_and_the_status_says_so(
 
 
 def test_the_organisation_webhooks_hear_once_that_the_certificates_are_ready(close, member, organisation, monkeypatch):
-    from certiprev.webhooks import services as webhooks
+    from certiprev.webhooks import tasks as webhook_tasks
     from certiprev.webhooks.models import WebhookDelivery
     from certiprev.webhooks.services import webhook_endpoint_create
 
-    monkeypatch.setattr(webhooks, "_enqueue", lambda *args, **kwargs: None)  # no real HTTP in tests
+    monkeypatch.setattr(
+        webhook_tasks, "webhook_delivery_attempt_enqueue", lambda *args, **kwargs: None
+    )  # no real HTTP in tests
     webhook_endpoint_create(
         by=member, organisation=organisation, url="https://erp.exemple.fr/certiprev", events=["certificates.ready"]
     )
     training = close(trainees=4)
-    issue_certificates.call(training.pk)
+    certificates_issue_task.call(training.pk)
     [delivery] = WebhookDelivery.objects.filter(event_type="certificates.ready")
     data = delivery.payload["data"]
     assert data["training"]["id"] == str(training.public_id)

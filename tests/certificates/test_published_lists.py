@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.services import certificate_revoke, signing_key_rotate
 from certiprev.lib import cp1
@@ -41,8 +41,8 @@ def test_keys_json_is_signed_by_the_root_and_lists_jwks(client):
         "status": "active",
         "not_after": None,
     }
-    [entry] = cp1.verify_key_list(document, keys.root_public_key())
-    assert entry.public_key == keys.active_signer().entry.public_key
+    [entry] = cp1.verify_key_list(document, signing_keys.root_public_key())
+    assert entry.public_key == signing_keys.active_signer().entry.public_key
 
 
 def test_keys_json_changes_when_a_key_changes(client):
@@ -56,11 +56,13 @@ def test_keys_json_changes_when_a_key_changes(client):
 def test_revoked_json_lists_revoked_cards_signed_and_at_most_an_hour_old(close, client, network_admin):
     training = close(trainees=4)
     certificate = Certificate.objects.filter(training=training).first()
-    assert cp1.verify_revoked_list(client.get(REVOKED).content, keys.root_public_key()) == set()
+    assert cp1.verify_revoked_list(client.get(REVOKED).content, signing_keys.root_public_key()) == set()
     certificate_revoke(by=network_admin, certificate=certificate, reason="Fraude constatée à l'examen")
     document = json.loads(client.get(REVOKED).content)
     assert document["revoked"] == [certificate.revocation_id]
-    assert cp1.verify_revoked_list(document, keys.root_public_key()) == {bytes.fromhex(certificate.revocation_id)}
+    assert cp1.verify_revoked_list(document, signing_keys.root_public_key()) == {
+        bytes.fromhex(certificate.revocation_id)
+    }
     with time_machine.travel(certificate.revoked_at.replace(minute=59) + dt.timedelta(hours=1)):
         later = json.loads(client.get(REVOKED).content)
     assert later["issued_at"] > document["issued_at"]
@@ -94,8 +96,8 @@ def test_organisations_json_names_organisations_and_their_habilitation_status(cl
     assert document["as_of"] == today().isoformat()
 
 
-def test_a_missing_root_key_gives_a_503_not_a_500(client, signing_keys):
-    (signing_keys / "root.pem").unlink()
+def test_a_missing_root_key_gives_a_503_not_a_500(client, signing_key_dir):
+    (signing_key_dir / "root.pem").unlink()
     response = client.get(KEYS)
     assert response.status_code == 503
     assert response.json()["code"] == "list_unavailable"
@@ -142,7 +144,7 @@ def test_the_lists_expose_their_etag_and_answer_a_cors_preflight(client, url):
 
 
 def test_both_signed_lists_carry_issued_at_and_expires_and_verifiers_refuse_them_after(client):
-    root = keys.root_public_key()
+    root = signing_keys.root_public_key()
     now = timezone.now()
     for url, validity in ((KEYS, dt.timedelta(days=7)), (REVOKED, dt.timedelta(days=1))):
         document = json.loads(client.get(url).content)

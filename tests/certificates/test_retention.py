@@ -7,11 +7,11 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from certiprev.certificates.card_checks import certificate_verify
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.retention import certificate_deletion_reminders_send, certificate_files_purge
 from certiprev.certificates.selectors import training_files_status
 from certiprev.certificates.services import certificate_duplicate_request
-from certiprev.certificates.verification import certificate_verify
 from tests.certificates.helpers import archive_of, pdf_qr_contents, zip_entries
 from tests.factories import MembershipFactory
 
@@ -133,11 +133,13 @@ def test_a_failed_reminder_is_retried_next_time(close, monkeypatch):
 
 
 def test_the_reminder_also_reaches_the_organisation_webhooks(close, member, organisation, monkeypatch):
-    from certiprev.webhooks import services as webhooks
+    from certiprev.webhooks import tasks as webhook_tasks
     from certiprev.webhooks.models import WebhookDelivery
     from certiprev.webhooks.services import webhook_endpoint_create
 
-    monkeypatch.setattr(webhooks, "_enqueue", lambda *args, **kwargs: None)  # no real HTTP in tests
+    monkeypatch.setattr(
+        webhook_tasks, "webhook_delivery_attempt_enqueue", lambda *args, **kwargs: None
+    )  # no real HTTP in tests
     webhook_endpoint_create(
         by=member, organisation=organisation, url="https://erp.exemple.fr/certiprev", events=["certificates.expiring"]
     )

@@ -1,9 +1,9 @@
 import pytest
 
+from certiprev.certificates.card_checks import certificate_verify, verification_report
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.selectors import certificate_pdf_open, trainer_certificates
 from certiprev.certificates.services import trainer_certificate_issue
-from certiprev.certificates.verification import certificate_verify, verification_report
 from certiprev.lib.errors import WorkflowError
 from tests.certificates.helpers import pdf_qr_contents
 from tests.factories import TrainerCertificationFactory, scheme, today

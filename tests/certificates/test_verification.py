@@ -14,11 +14,11 @@ import zxingcpp
 from django.core.management import call_command
 from PIL import Image
 
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
+from certiprev.certificates.card_checks import old_card_check, verification_report
 from certiprev.certificates.models import Certificate, MacProof
 from certiprev.certificates.selectors import certificate_pdf_open
 from certiprev.certificates.services import certificate_revoke, mac_proof_record, trainer_certificate_issue
-from certiprev.certificates.verification import old_card_check, verification_report
 from certiprev.lib import cp1
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings.enums import TrainingKind, TrainingState
@@ -107,7 +107,7 @@ def test_the_certiprev_console_script_verifies_offline_against_published_lists(c
     def run(*args):
         return subprocess.run([str(script), "verify", *args], capture_output=True, text=True, env=env, timeout=60)
 
-    common = ["--keys-file", str(tmp_path / "keys.json"), "--root-public-key", keys.root_public_key_b64url()]
+    common = ["--keys-file", str(tmp_path / "keys.json"), "--root-public-key", signing_keys.root_public_key_b64url()]
     result = run(content, *common, "--revoked-file", str(tmp_path / "revoked.json"))
     assert result.returncode == 0, result.stderr
     assert "Révocation vérifiée (listes publiées)" in result.stdout

@@ -7,7 +7,7 @@ from django.db import transaction
 from certiprev.lib.errors import WorkflowError
 from certiprev.notifications.models import EmailDelivery
 from certiprev.notifications.services import event_emails_send
-from certiprev.notifications.tasks import send_event_emails
+from certiprev.notifications.tasks import event_emails_send_task
 from certiprev.trainers.services import trainer_preferences_update
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, TrainingState
@@ -219,7 +219,7 @@ def test_a_retried_task_sends_nothing_twice(
         services.training_return(by=trainer.user, training=submitted, reason="Erreur de date.")
     event = submitted.events.get(action=Action.RETURN)
     assert len(mail.outbox) == 2
-    assert send_event_emails.call(event.pk) == 0
+    assert event_emails_send_task.call(event.pk) == 0
     assert event_emails_send(event=event) == 0
     assert len(mail.outbox) == 2
     assert EmailDelivery.objects.filter(event=event).count() == 2
@@ -229,12 +229,12 @@ def test_a_task_retried_after_a_partial_failure_sends_only_the_missing_emails(su
     services.training_return(by=trainer.user, training=submitted, reason="Erreur de date.")  # on_commit not run
     event = submitted.events.get(action=Action.RETURN)
     EmailDelivery.objects.create(event=event, recipient="collegue@secours-rhone.fr")  # sent before the crash
-    assert send_event_emails.call(event.pk) == 1
+    assert event_emails_send_task.call(event.pk) == 1
     assert [m.to for m in mail.outbox] == [["membre@secours-rhone.fr"]]
 
 
 def test_the_task_of_a_vanished_event_does_nothing(db):
-    assert send_event_emails.call(123456) == 0
+    assert event_emails_send_task.call(123456) == 0
     assert mail.outbox == []
 
 
@@ -247,7 +247,7 @@ def test_the_emails_go_through_the_task_queue(submittable, member, django_captur
         def enqueue(self, *args):
             self.enqueued.append(args)
 
-    monkeypatch.setattr(tasks, "send_event_emails", Queue())
+    monkeypatch.setattr(tasks, "event_emails_send_task", Queue())
     with django_capture_on_commit_callbacks(execute=True):
         services.training_submit(by=member, training=submittable)
     assert Queue.enqueued == [(submittable.events.get(action=Action.SUBMIT).pk,)]

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 import time_machine
 
+from certiprev.certificates.card_checks import certificate_verify
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.retention import certificate_files_purge
-from certiprev.certificates.verification import certificate_verify
 from tests.certificates.helpers import archive_of, pdf_qr_contents
 
 pytestmark = [pytest.mark.s3, pytest.mark.urls("tests.certificates.urls")]

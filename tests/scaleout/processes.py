@@ -29,7 +29,7 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys as keys
 from certiprev.certificates.services import signing_key_rotate
 keys.root_key_generate(); keys.revocation_key_generate(); signing_key_rotate(reason="tests")
 from certiprev.trainings import services

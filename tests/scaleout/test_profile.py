@@ -41,7 +41,7 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from certiprev.api.services import api_token_create
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys as keys
 from certiprev.certificates.services import signing_key_rotate
 from tests.factories import HabilitationFactory, MembershipFactory, TrainerCertificationFactory, TrainerFactory, scheme
 keys.root_key_generate(); keys.revocation_key_generate(); signing_key_rotate(reason="scale-out")

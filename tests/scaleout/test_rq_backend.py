@@ -16,12 +16,12 @@ SCRIPT = textwrap.dedent(
     django.setup()
     from django.core.management import call_command
     from django_tasks import default_task_backend
-    from certiprev.notifications.tasks import send_event_emails
+    from certiprev.notifications.tasks import event_emails_send_task
 
     call_command("migrate", verbosity=0)
     import django_rq
     django_rq.get_queue("default").empty()
-    result = send_event_emails.enqueue(0)  # no such event: the task answers 0 e-mails sent
+    result = event_emails_send_task.enqueue(0)  # no such event: the task answers 0 e-mails sent
     queued = default_task_backend.get_result(result.id).status
     call_command(
         "rqworker", "default", burst=True, worker_class="rq.SimpleWorker", job_class="django_tasks_rq.Job", verbosity=0

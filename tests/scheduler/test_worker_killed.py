@@ -99,7 +99,7 @@ def test_an_issuance_whose_db_worker_is_killed_completes_by_itself(tmp_path):
     assert recovery > 0
     statuses = stack.query(
         "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path LIKE %s ORDER BY enqueued_at",
-        "%issue_certificates",
+        "%certificates_issue_task",
     )
     # The killed worker's task is marked failed (it never would be otherwise) and the new one succeeded.
     assert [status for (status,) in statuses] == ["FAILED", "SUCCESSFUL"]
@@ -133,5 +133,5 @@ def _rq_issuance_statuses(redis_url: str) -> list[str]:
         *FailedJobRegistry(queue=queue).get_job_ids(),
         *FinishedJobRegistry(queue=queue).get_job_ids(),
     ]
-    jobs = [job for job in map(queue.fetch_job, ids) if job and job.func_name.endswith("issue_certificates")]
+    jobs = [job for job in map(queue.fetch_job, ids) if job and job.func_name.endswith("certificates_issue_task")]
     return sorted(job.get_status().value for job in jobs)

@@ -10,7 +10,12 @@ from certiprev.audit.models import AuditEvent
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainers import services as trainer_services
 from certiprev.trainers.models import Trainer, TrainerCertification, generate_trainer_number
-from certiprev.trainers.services import trainer_certification_create, trainer_certification_end, trainer_create
+from certiprev.trainers.services import (
+    trainer_certification_create,
+    trainer_certification_end,
+    trainer_certification_extend,
+    trainer_create,
+)
 from tests.factories import TrainerFactory, scheme
 
 NUMBER = re.compile(r"^[A-Z]{3}[0-9]{5}$")
@@ -180,3 +185,50 @@ def test_ending_a_certification_needs_a_reason_and_is_audited(network_admin, tra
     certification.refresh_from_db()
     assert certification.valid_until == dt.date(2025, 6, 1)
     assert AuditEvent.objects.get(action="trainer_certification_end").comment == "Non-respect du référentiel."
+
+
+def test_extending_a_certification_adds_the_next_period_and_keeps_the_history(network_admin, trainer):
+    certification = trainer_certification_create(
+        by=network_admin,
+        trainer=trainer,
+        scheme=scheme(),
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+    )
+    new = trainer_certification_extend(
+        by=network_admin, certification=certification, valid_until=dt.date(2030, 12, 31)
+    )
+    assert (new.valid_from, new.valid_until) == (dt.date(2028, 1, 1), dt.date(2030, 12, 31))
+    assert new.trainer == trainer and new.scheme == certification.scheme
+    certification.refresh_from_db()
+    assert certification.valid_until == dt.date(2027, 12, 31)  # the old period stays as it was
+    assert AuditEvent.objects.filter(action="trainer_certification_create").count() == 2
+
+
+def test_an_extension_must_end_after_the_current_period(network_admin, trainer):
+    certification = trainer_certification_create(
+        by=network_admin,
+        trainer=trainer,
+        scheme=scheme(),
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+    )
+    with pytest.raises(WorkflowError) as refused:
+        trainer_certification_extend(by=network_admin, certification=certification, valid_until=dt.date(2027, 12, 31))
+    assert refused.value.code == "extension_not_after" and refused.value.field == "valid_until"
+    assert refused.value.message == "La nouvelle fin de validité doit suivre l'actuelle (31/12/2027)."
+    assert TrainerCertification.objects.count() == 1
+
+
+def test_only_network_admins_extend_a_certification(network_admin, member, trainer):
+    certification = trainer_certification_create(
+        by=network_admin,
+        trainer=trainer,
+        scheme=scheme(),
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+    )
+    with pytest.raises(WorkflowError) as refused:
+        trainer_certification_extend(by=member, certification=certification, valid_until=dt.date(2030, 12, 31))
+    assert refused.value.code == "forbidden"
+    assert TrainerCertification.objects.count() == 1

@@ -144,13 +144,13 @@ def test_malformed_root_key_setting_leaves_the_meta_tag_empty(client, no_root_ke
 
 
 def test_root_key_defaults_to_the_certificates_root_key(client, no_root_key):
-    from certiprev.certificates import keys
+    from certiprev.certificates import signing_keys
 
-    keys.root_key_generate()
+    signing_keys.root_key_generate()
 
     body = client.get("/V").content.decode()
 
-    assert f'<meta name="certiprev-root-key" content="{keys.root_public_key_b64url()}">' in body
+    assert f'<meta name="certiprev-root-key" content="{signing_keys.root_public_key_b64url()}">' in body
 
 
 @pytest.mark.parametrize("kind", ["js", "css"])

@@ -72,6 +72,3 @@ def receiver():
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-from tests.api.conftest import signing_keys  # noqa: E402, F401 - the certificate keys fixture, shared

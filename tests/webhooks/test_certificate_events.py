@@ -13,7 +13,7 @@ from tests.certificates.helpers import closed_session
 
 
 def test_ready_then_expiring_are_sent_once_each(
-    signing_keys, member, trainer, organisation, receiver, django_capture_on_commit_callbacks
+    signing_key_dir, member, trainer, organisation, receiver, django_capture_on_commit_callbacks
 ):
     endpoint = webhook_endpoint_create(
         by=member, organisation=organisation, url=receiver.url, events=["certificates.ready", "certificates.expiring"]

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from certiprev.trainings import services
 from certiprev.webhooks import signing
+from certiprev.webhooks.delivery import retry_delay
 from certiprev.webhooks.models import WebhookDelivery, WebhookEndpoint
 from certiprev.webhooks.services import (
-    retry_delay,
     webhook_delivery_attempt,
     webhook_endpoint_create,
     webhook_events_schedule,
@@ -159,7 +159,7 @@ def test_an_endpoint_receives_only_the_events_it_subscribed_to(
 
 
 def test_each_transition_has_its_event(
-    member, trainer, training_with_trainees, endpoint, receiver, signing_keys, django_capture_on_commit_callbacks
+    member, trainer, training_with_trainees, endpoint, receiver, signing_key_dir, django_capture_on_commit_callbacks
 ):
     training = training_with_trainees
     with django_capture_on_commit_callbacks(execute=True):
@@ -343,7 +343,7 @@ def test_with_a_deferring_task_backend_the_retry_is_enqueued_for_later(
         delivery.refresh_from_db()
         task = DBTaskResult.objects.get()
     assert task.run_after == delivery.next_attempt_at
-    assert task.task_path == "certiprev.webhooks.tasks.deliver_webhook"
+    assert task.task_path == "certiprev.webhooks.tasks.webhook_delivery_attempt_task"
     assert json.loads(json.dumps(task.args_kwargs))["args"] == [delivery.pk]
 
 

@@ -110,22 +110,7 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def certificate_keys(settings, tmp_path, monkeypatch, db):
-    """Signing keys in a temporary directory and a fresh in-memory storage, as tests/certificates sets them up."""
-    from tests.certificates.helpers import KEY_ENV, make_keys
-
-    for name in KEY_ENV:
-        monkeypatch.delenv(name, raising=False)
-    for kid in range(1, 10):
-        monkeypatch.delenv(f"CERTIPREV_SIGNING_KEY_{kid}", raising=False)
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    make_keys(settings.SIGNING_KEYS_DIR)
-    return settings.SIGNING_KEYS_DIR
-
-
-@pytest.fixture
-def close_session(certificate_keys, member, trainer, organisation, django_capture_on_commit_callbacks):
+def close_session(signing_key_dir, member, trainer, organisation, django_capture_on_commit_callbacks):
     """`close_session(trainees=6, failed=(), absent=(), **training fields)`: closed by the member, certificates
     issued by the real task (run on commit)."""
     from tests.certificates.helpers import closed_session

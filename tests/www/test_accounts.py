@@ -6,9 +6,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from certiprev.www.accounts import throttle
-from certiprev.www.accounts.invitations import invitation_url
-from certiprev.www.models import LoginThrottle
+from certiprev.accounts import throttle
+from certiprev.accounts.models import LoginThrottle
+from certiprev.accounts.services import invitation_url
 from tests.factories import OrganisationFactory, UserFactory
 
 PASSWORD = "mot-de-passe-solide"

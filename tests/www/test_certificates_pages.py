@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
 from certiprev.certificates.models import Certificate, CertificateArchive, MacProof
 from certiprev.certificates.rendering import certificate_content
 from certiprev.certificates.retention import certificate_files_purge
@@ -26,7 +26,7 @@ from tests.certificates.helpers import change_one_digit, qr_png
 from tests.factories import TraineeFactory, TrainerCertificationFactory, TrainingFactory, UserFactory, scheme, today
 from tests.www.conftest import login, set_state, text_of
 
-pytestmark = pytest.mark.usefixtures("certificate_keys")
+pytestmark = pytest.mark.usefixtures("db", "signing_key_dir")
 
 
 def detail_url(training) -> str:
@@ -258,7 +258,7 @@ def test_the_closed_session_page_query_count_does_not_grow_with_certificates(
 def old_card(close_session):
     """(certificate, QR content) of a card Certiprev issued: what the MAC trainee brings."""
     certificate = certificates_of(close_session(trainees=1))[0]
-    return certificate, certificate_content(certificate, keys.active_signer())
+    return certificate, certificate_content(certificate, signing_keys.active_signer())
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from certiprev.certificates import selectors as certificate_selectors
+from certiprev.certificates.card_checks import verification_report
 from certiprev.certificates.models import Certificate
-from certiprev.certificates.verification import verification_report
 from certiprev.organisations.models import Organisation
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, organisation_ids_of

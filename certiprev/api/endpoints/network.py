@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
+from certiprev.accounts.tasks import invitation_send_enqueue
 from certiprev.organisations import services as organisation_services
 from certiprev.organisations.models import Membership, Organisation
 from certiprev.organisations.services import require_network_admin
@@ -30,10 +31,7 @@ router = Router(tags=["Administration du réseau"])
 
 
 def _invite(user, context_line: str) -> None:
-    # The invitation e-mail (password set-up link) belongs to the web interface; sent after commit.
-    from certiprev.www.accounts.invitations import invitation_schedule
-
-    invitation_schedule(user=user, context_line=context_line)
+    invitation_send_enqueue(user=user, context_line=context_line)  # the password set-up link, after commit
 
 
 def _organisation_out(organisation: Organisation) -> dict:

@@ -53,7 +53,7 @@ from .record import (
     unpack,
     verify,
 )
-from .verification import AUTHENTIC_STATUSES, VerificationResult, record_fields, verify_content
+from .verdict import AUTHENTIC_STATUSES, VerificationResult, record_fields, verify_content
 
 __all__ = [
     "ASCII_WHITESPACE",

@@ -175,10 +175,6 @@ class PublicKeyEntry:
             self.not_after is None or day <= self.not_after
         )
 
-    @property
-    def key_object(self) -> Ed25519PublicKey:
-        return load_public_key(self.public_key)
-
     def to_jwk(self) -> dict[str, Any]:
         return {
             "kid": self.kid,

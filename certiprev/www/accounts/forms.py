@@ -1,10 +1,9 @@
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
+from certiprev.accounts import throttle
 from certiprev.www.common import AccessibleFormMixin, Form
-
-from . import throttle
 
 
 class SignInForm(AccessibleFormMixin, forms.Form):
@@ -35,14 +34,14 @@ class SignInForm(AccessibleFormMixin, forms.Form):
         email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if not email or not password:
             return self.cleaned_data
+        # The backend counts failures and refuses a locked pair or IP (the same lock as the admin's sign-in).
         ip = throttle.client_ip(self.request)
         locked = throttle.seconds_locked(email, ip)
         if locked:
             raise forms.ValidationError(throttle.wait_message(locked), code="throttled")
         self.user_cache = authenticate(self.request, username=email, password=password)
-        if self.user_cache is None or not self.user_cache.is_active:
-            self.user_cache = None
-            locked = throttle.record_failure(email, ip)
+        if self.user_cache is None:
+            locked = throttle.seconds_locked(email, ip)
             if locked:
                 raise forms.ValidationError(throttle.wait_message(locked), code="throttled")
             raise forms.ValidationError(
@@ -50,7 +49,6 @@ class SignInForm(AccessibleFormMixin, forms.Form):
                 "mot de passe).",
                 code="invalid_login",
             )
-        throttle.clear(email, ip)
         return self.cleaned_data
 
     def get_user(self):
@@ -65,8 +63,6 @@ class ResetForm(AccessibleFormMixin, PasswordResetForm):
 
     def get_users(self, email):
         # Invited people have no usable password yet: they may still ask for a link to set one.
-        from django.contrib.auth import get_user_model
-
         return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
 
 

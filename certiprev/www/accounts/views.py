@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from certiprev.accounts import throttle
+from certiprev.accounts.tokens import invitation_token_generator
 from certiprev.api.auth import rate_limit_check
 from certiprev.api.errors import RateLimited
 from certiprev.api.services import api_token_create, api_token_revoke, api_tokens_of
@@ -15,8 +17,6 @@ from certiprev.trainers.services import trainer_preferences_update
 from certiprev.www.common import login_required, roles
 
 from .forms import ApiTokenForm, ChangePasswordForm, NewPasswordForm, PreferencesForm, ResetForm, SignInForm
-from .throttle import client_ip
-from .tokens import invitation_token_generator
 
 
 class SignInView(auth_views.LoginView):
@@ -43,12 +43,20 @@ class ResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("www:password_reset_done")
 
     def form_valid(self, form):
-        # Reset e-mails are limited per address asked for (known or not: no existence leak) and per client IP.
+        # Each request counts against the IP's ceiling of the sign-in lock (accounts.throttle).
+        ip = throttle.client_ip(self.request)
+        locked = throttle.ip_seconds_locked(ip)
+        if not locked:
+            throttle.record_attempt(ip)
+        else:
+            form.add_error(None, throttle.reset_wait_message(locked))
+            return self.form_invalid(form)
+        # Then reset e-mails are limited per address asked for (known or not: no existence leak) and per client IP.
         email = form.cleaned_data["email"].strip().lower()
         try:
             for key, limit in (
                 (f"reset-email:{email}", settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR),
-                (f"reset-ip:{client_ip(self.request)}", settings.PASSWORD_RESET_PER_IP_PER_HOUR),
+                (f"reset-ip:{ip}", settings.PASSWORD_RESET_PER_IP_PER_HOUR),
             ):
                 rate_limit_check(key=key, limit=limit, window=3600)
         except RateLimited as limited:

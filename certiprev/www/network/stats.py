@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Avg, Case, Count, FloatField, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -150,8 +151,6 @@ def compute(today: dt.date | None = None) -> Statistics:
 def compute_cached(today: dt.date | None = None) -> Statistics:
     """The statistics, recomputed at most every 10 minutes: at national scale (millions of trainees) the grouped
     scans take a few hundred milliseconds, too much for every page view, and figures 10 minutes old are fine."""
-    from django.core.cache import cache
-
     today = today or timezone.localdate()
     key = f"certiprev:www:statistics:{today.isoformat()}"
     data = cache.get(key)

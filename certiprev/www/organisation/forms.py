@@ -2,8 +2,8 @@ from django import forms
 from django.conf import settings
 
 from certiprev.catalog.models import Scheme
+from certiprev.certificates.card_checks import MAX_CONTENT_CHARS, OldCardCheck, old_card_check
 from certiprev.certificates.enums import ProofSource
-from certiprev.certificates.verification import MAX_CONTENT_CHARS, OldCardCheck, old_card_check
 from certiprev.lib.trainee_import import ACCEPTED_FILE_TYPES
 from certiprev.organisations.models import Habilitation, Organisation
 from certiprev.trainings.enums import TrainingKind, TrainingState

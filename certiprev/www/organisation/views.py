@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from certiprev.certificates.verification import old_card_check
+from certiprev.certificates.card_checks import old_card_check
 from certiprev.lib import trainee_import
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_xlsx

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from certiprev.certificates import keys
+from certiprev.certificates import signing_keys
 from certiprev.certificates.enums import KeyStatus
-from certiprev.certificates.keys import KeyUnavailable
 from certiprev.certificates.models import SigningKey
 from certiprev.certificates.services import signing_key_compromise, signing_key_rotate
+from certiprev.certificates.signing_keys import KeyUnavailable
 from certiprev.lib import cp1
 from certiprev.lib.errors import WorkflowError
 
@@ -51,14 +51,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
 
     def do_generate_root(self, options):
-        public_key = keys.root_key_generate()
-        self.stdout.write(f"Clé racine créée : {keys.keys_dir() / keys.ROOT_FILE} (0600).")
+        public_key = signing_keys.root_key_generate()
+        self.stdout.write(f"Clé racine créée : {signing_keys.keys_dir() / signing_keys.ROOT_FILE} (0600).")
         self.stdout.write(f"Clé publique racine (base64url) : {cp1.b64url_encode(public_key)}")
 
     def do_generate_revocation_key(self, options):
-        keys.revocation_key_generate()
+        signing_keys.revocation_key_generate()
         self.stdout.write(
-            f"Clé de révocation créée : {keys.keys_dir() / keys.REVOCATION_FILE} (0600). "
+            f"Clé de révocation créée : {signing_keys.keys_dir() / signing_keys.REVOCATION_FILE} (0600). "
             "Sauvegardez-la : la perdre empêcherait de révoquer les certificats déjà émis."
         )
 
@@ -82,7 +82,7 @@ class Command(BaseCommand):
     def _report_new(self, key: SigningKey):
         self.stdout.write(
             f"Clé de signature {key.kid} active (certificats obtenus à partir du {key.not_before:%d/%m/%Y}) ; "
-            f"clé privée : {keys.keys_dir() / keys.signing_file(key.kid)} (0600)."
+            f"clé privée : {signing_keys.keys_dir() / signing_keys.signing_file(key.kid)} (0600)."
         )
 
     def do_list(self, options):
@@ -90,12 +90,12 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("Aucune clé de signature.")
         for key in rows:
-            source = keys.secret_source(keys.signing_env(key.kid), keys.signing_file(key.kid))
+            source = signing_keys.secret_source(signing_keys.signing_env(key.kid), signing_keys.signing_file(key.kid))
             if key.status == KeyStatus.ACTIVE:
                 private = {"env": "variable d'environnement", "file": "fichier", "": "absente"}[source]
             else:
                 private = {
-                    "env": f"variable {keys.signing_env(key.kid)} encore définie, refusée : supprimez-la",
+                    "env": f"variable {signing_keys.signing_env(key.kid)} encore définie, refusée : supprimez-la",
                     "file": "fichier encore présent, refusé : supprimez-le",
                     "": "détruite",
                 }[source]
@@ -104,15 +104,15 @@ class Command(BaseCommand):
                 f"{key.kid:>3}  {key.status:<11}  du {key.not_before:%d/%m/%Y} au {end:<10}  "
                 f"publique {key.public_key}  privée : {private}"
             )
-        root = "présente" if keys.root_key_exists() else "ABSENTE"
-        revocation = "présente" if keys.revocation_key_exists() else "ABSENTE"
+        root = "présente" if signing_keys.root_key_exists() else "ABSENTE"
+        revocation = "présente" if signing_keys.revocation_key_exists() else "ABSENTE"
         self.stdout.write(f"Clé racine : {root} ; clé de révocation K_rev : {revocation}.")
 
     def do_root_public_key(self, options):
-        self.stdout.write(keys.root_public_key_b64url())
+        self.stdout.write(signing_keys.root_public_key_b64url())
 
     def do_root_publication(self, options):
-        public_key = keys.root_public_key()
+        public_key = signing_keys.root_public_key()
         self.stdout.write(root_publication_block(public_key))
 
     def do_ensure_dev(self, options):
@@ -121,16 +121,16 @@ class Command(BaseCommand):
                 "ensure-dev ne sert qu'en développement (DEBUG=1) : en production, créez les clés "
                 "avec generate-root, generate-revocation-key et generate."
             )
-        if not keys.root_key_exists():
+        if not signing_keys.root_key_exists():
             self.do_generate_root(options)
-        if not keys.revocation_key_exists():
+        if not signing_keys.revocation_key_exists():
             self.do_generate_revocation_key(options)
         active = SigningKey.objects.filter(status=KeyStatus.ACTIVE).first()
         if active is None:
             self._report_new(signing_key_rotate(reason="développement"))
             return
         try:
-            keys.signer_for(active)
+            signing_keys.signer_for(active)
         except KeyUnavailable:
             # A development database copied without its keys: the unusable key is retired, a new one made.
             self._report_new(signing_key_rotate(reason="développement : clé privée absente"))

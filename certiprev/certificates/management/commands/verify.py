@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from certiprev.catalog.models import Scheme
-from certiprev.certificates import keys
-from certiprev.certificates.verification import EXIT_CODES, STATUS_LABELS, certificate_verify, organisation_name
+from certiprev.certificates import signing_keys
+from certiprev.certificates.card_checks import EXIT_CODES, STATUS_LABELS, certificate_verify, organisation_name
 from certiprev.lib import cp1
 from certiprev.lib.dates import format_fr
 
@@ -70,7 +70,9 @@ class Command(BaseCommand):
     def _offline(self, content: str, today: dt.date, options) -> cp1.VerificationResult:
         try:
             root = (
-                cp1.b64url_decode(options["root_public_key"]) if options["root_public_key"] else keys.root_public_key()
+                cp1.b64url_decode(options["root_public_key"])
+                if options["root_public_key"]
+                else signing_keys.root_public_key()
             )
             now = timezone.now()  # lists past their `expires` are refused (docs/cp1-format.md §6.1)
             entries = cp1.verify_key_list(options["keys_file"].read_bytes(), root, now=now)
@@ -80,7 +82,7 @@ class Command(BaseCommand):
                     revoked = cp1.verify_revoked_list(options["revoked_file"].read_bytes(), root, now=now)
                 except cp1.KeyListError as error:
                     self.stderr.write(f"Liste des révocations inutilisable ({error}) : révocation non vérifiée.")
-        except (OSError, ValueError, keys.KeyUnavailable) as error:
+        except (OSError, ValueError, signing_keys.KeyUnavailable) as error:
             raise CommandError(f"Listes inutilisables : {error}", returncode=USAGE_ERROR) from None
         return cp1.verify_content(content, keys=entries, revoked=revoked, today=today)
 

@@ -19,8 +19,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max
 
+from certiprev.catalog.models import Scheme
 from certiprev.lib import cp1
 from certiprev.lib.dates import add_months
+
+from .models import SigningKey
 
 ROOT_FILE = "root.pem"
 REVOCATION_FILE = "revocation.key"
@@ -136,8 +139,6 @@ def signer_for(key) -> Signer:
 
 
 def active_signer() -> Signer:
-    from .models import SigningKey
-
     key = SigningKey.objects.filter(status="active").first()
     if key is None:
         raise KeyUnavailable("Aucune clé de signature active : lancez `python manage.py certiprev_keys rotate`.")
@@ -183,8 +184,6 @@ def revocation_key_generate() -> None:
 
 def next_kid() -> int:
     """Key ids are never reused: a verifier must not confuse a new key with a retired or compromised one."""
-    from .models import SigningKey
-
     kid = (SigningKey.objects.aggregate(highest=Max("kid"))["highest"] or 0) + 1
     # A private key left over for an id the database does not know (a reset development database) is skipped.
     while kid <= 255 and secret_source(signing_env(kid), signing_file(kid)):
@@ -201,8 +200,6 @@ def signing_lookback_start(today: dt.date) -> dt.date:
     administrator extension) after their last day, and duplicates of still-valid cards. So a new key covers
     every certification date whose card may still be valid today: the longest validity of any scheme.
     """
-    from certiprev.catalog.models import Scheme
-
     longest = Scheme.objects.aggregate(initial=Max("validity_months"), trainer=Max("trainer_validity_months"))
     months = max(longest["initial"] or 0, longest["trainer"] or 0, 36) + settings.CLOSE_DEADLINE_MONTHS + 1
     return add_months(today, -months)

@@ -1,33 +1,25 @@
-"""Invitation e-mails for new members and trainers, sent through the task queue after commit."""
-
-from functools import partial
+"""Invitation e-mails for new members and trainers (the enqueue helper is in tasks.py)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .models import User
 from .tokens import INVITATION_DAYS, invitation_token_generator
 
 
-def invitation_url(user) -> str:
+def invitation_url(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = invitation_token_generator.make_token(user)
     return settings.SITE_URL + reverse("www:invitation", kwargs={"uidb64": uidb64, "token": token})
 
 
-def invitation_schedule(*, user, context_line: str) -> None:
-    """Enqueue the invitation once the surrounding transaction has committed (the account must exist)."""
-    from certiprev.www.tasks import send_invitation
-
-    transaction.on_commit(partial(send_invitation.enqueue, user.pk, context_line))
-
-
 def invitation_send(*, user_id: int, context_line: str) -> bool:
+    """Send the invitation e-mail (password set-up link) to an active account; False when there is none."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False

@@ -12,7 +12,7 @@ INVITATION_DAYS = 14
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
     """Valid 14 days; like a reset token it dies once the password is set (the hash is part of the token)."""
 
-    key_salt = "certiprev.www.accounts.InvitationTokenGenerator"
+    key_salt = "certiprev.www.accounts.InvitationTokenGenerator"  # its former home: a new salt voids sent links
 
     def check_token(self, user, token) -> bool:
         if not (user and token):

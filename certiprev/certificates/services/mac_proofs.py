@@ -1,0 +1,67 @@
+"""The MAC prerequisite proven by the previous card."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from certiprev.accounts.models import User
+from certiprev.audit.services import audit_event_record
+from certiprev.lib.errors import WorkflowError
+from certiprev.trainings.enums import TrainingKind
+from certiprev.trainings.models import Trainee
+from certiprev.trainings.selectors import organisation_ids_of
+
+from ..card_checks import old_card_check
+from ..enums import ProofSource
+from ..models import MacProof
+
+
+@transaction.atomic
+def mac_proof_record(
+    *, by: User | None, trainee: Trainee, content: str, source: str = ProofSource.QR_CONTENT
+) -> MacProof:
+    """Record on a MAC trainee the proof given by their previous card (verified again here, never trusted from the
+    client): scheme, dates, key id, revocation id — not the image. Returns the stored proof."""
+    training = trainee.training
+    is_member = getattr(by, "is_active", False) and training.organisation_id in organisation_ids_of(by)
+    if not is_member:
+        raise WorkflowError("forbidden", "Seul un membre de l'organisme peut enregistrer ce prérequis.", status=403)
+    if training.kind != TrainingKind.MAC:
+        raise WorkflowError("not_a_mac", "Le prérequis se prouve pour une session de MAC uniquement.")
+    if source not in ProofSource.values:
+        raise WorkflowError("source_invalid", "Preuve inconnue.")
+    check = old_card_check(content=content, scheme=training.scheme, today=training.start_date)
+    proof = check.proof
+    names_match = check.names_match(trainee.last_name, trainee.first_names)
+    stored, _ = MacProof.objects.update_or_create(
+        trainee=trainee,
+        defaults={
+            "source": source,
+            "scheme": training.scheme,
+            "kind": proof["kind"],
+            "certified_on": proof["certified_on"],
+            "valid_until": proof["valid_until"],
+            "key_id": proof["key_id"],
+            "revocation_id": proof["revocation_id"],
+            "organisation_id_on_card": proof["organisation_id"],
+            "expired": check.expired,
+            "names_match": names_match,
+            "checked_at": timezone.now(),
+            "checked_by": by,
+        },
+    )
+    audit_event_record(
+        by=by,
+        action="mac_proof_record",
+        target=training,
+        data={
+            "trainee": str(trainee.public_id),
+            "source": source,
+            "scheme": training.scheme.code,
+            "certified_on": stored.certified_on.isoformat(),
+            "valid_until": stored.valid_until.isoformat(),
+            "key_id": stored.key_id,
+            "expired": stored.expired,
+            "names_match": names_match,
+        },
+    )
+    return stored

@@ -1,0 +1,46 @@
+"""Network administrators' pages, one module per subject (the URLs name them through this package)."""
+
+from .organisations import (
+    habilitation_add,
+    habilitation_end,
+    member_add,
+    member_invite,
+    member_remove,
+    organisation_create,
+    organisation_detail,
+    organisations,
+)
+from .rules import home, overdue_sessions, override_deadline, schemes, statistics, statistics_csv
+from .trainers import (
+    certification_add,
+    certification_end,
+    certification_extend,
+    trainer_create,
+    trainer_detail,
+    trainer_invite,
+    trainers,
+)
+
+__all__ = [
+    "certification_add",
+    "certification_end",
+    "certification_extend",
+    "habilitation_add",
+    "habilitation_end",
+    "home",
+    "member_add",
+    "member_invite",
+    "member_remove",
+    "organisation_create",
+    "organisation_detail",
+    "organisations",
+    "overdue_sessions",
+    "override_deadline",
+    "schemes",
+    "statistics",
+    "statistics_csv",
+    "trainer_create",
+    "trainer_detail",
+    "trainer_invite",
+    "trainers",
+]

@@ -1,0 +1,151 @@
+"""Network pages: home, rules (schemes), overdue sessions and deadline overrides, statistics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from certiprev.catalog.models import Scheme
+from certiprev.lib.errors import WorkflowError
+from certiprev.organisations.models import Organisation
+from certiprev.scheduler.models import ScheduledJob
+from certiprev.trainers.models import Trainer
+from certiprev.trainings.enums import TrainingState
+from certiprev.trainings.models import Training
+from certiprev.trainings.selectors import get_training_for_user
+from certiprev.trainings.services import training_override_deadline
+from certiprev.www import selectors
+from certiprev.www.common import admin_required, paginate, today
+from certiprev.www.organisation.views import csv_response
+
+from .. import stats as stats_module
+from .. import svg
+from ..forms import OverrideForm
+
+
+@admin_required
+def home(request):
+    today_ = today()
+    counts = Training.objects.aggregate(
+        overdue=Count("pk", filter=selectors.overdue(today_)),
+        waiting=Count("pk", filter=Q(state=TrainingState.SUBMITTED)),
+    )
+    return render(
+        request,
+        "www/network/home.html",
+        {
+            "counts": counts,
+            "organisations": Organisation.objects.count(),
+            "trainers": Trainer.objects.count(),
+            "jobs": ScheduledJob.objects.all(),
+        },
+    )
+
+
+@admin_required
+def schemes(request):
+    return render(request, "www/network/schemes.html", {"schemes": Scheme.objects.order_by("code")})
+
+
+@admin_required
+def overdue_sessions(request):
+    queryset = (
+        Training.objects.filter(selectors.overdue(today()))
+        .select_related("organisation", "scheme", "trainer")
+        .order_by("close_before", "id")
+    )
+    return render(request, "www/network/overdue.html", {"page": paginate(request, queryset), "today": today()})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def override_deadline(request, public_id):
+    training = get_training_for_user(request.user, public_id)
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_override_deadline(by=request.user, training=training, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_workflow_error(error)
+        else:
+            messages.success(
+                request,
+                f"Dérogation accordée : la session peut être clôturée jusqu'au {form.cleaned_data['until']:%d/%m/%Y}.",
+            )
+            return redirect("www:training_detail", public_id=training.public_id)
+    return render(
+        request, "www/network/override.html", {"training": training, "form": form}, status=422 if form.errors else 200
+    )
+
+
+@admin_required
+def statistics(request):
+    data = stats_module.compute_cached(today())
+    charts = {
+        "certificates": svg.stacked_columns(
+            title="Certificats émis par mois et par dispositif (12 derniers mois)",
+            labels=data.month_labels,
+            series=data.certificates or {"—": [0] * 12},
+            chart_id="chart-certificates",
+        ),
+        "pass_rates": svg.horizontal_bars(
+            title="Taux de réussite par dispositif (stagiaires présents des sessions clôturées)",
+            chart_id="chart-pass",
+            unit=" %",
+            maximum=100,
+            items=[
+                (code, round(100 * passed / present, 1) if present else 0)
+                for code, _total, present, passed in data.pass_rates
+            ],
+        ),
+        "states": svg.horizontal_bars(title="Sessions par état", chart_id="chart-states", items=data.states),
+        "waiting": svg.horizontal_bars(
+            title="Sessions en attente du formateur, selon la durée d'attente",
+            chart_id="chart-waiting",
+            items=data.waiting_now,
+        ),
+        "delay": svg.horizontal_bars(
+            title="Délai moyen entre soumission et validation (jours), par mois",
+            chart_id="chart-delay",
+            unit=" j",
+            items=[
+                (stats_module.month_label(m), round(v, 1) if v is not None else None)
+                for m, v, _n in data.validation_delay
+            ],
+        ),
+    }
+    return render(
+        request,
+        "www/network/statistics.html",
+        {
+            "data": data,
+            "charts": charts,
+            "certificate_table": stats_module.certificate_table(data),
+        },
+    )
+
+
+@admin_required
+def statistics_csv(request):
+    data = stats_module.compute_cached(today())
+    rows = []
+    for code, values in data.certificates.items():
+        for month, value in zip(data.months, values, strict=True):
+            rows.append(["certificats", code, f"{month:%Y-%m}", value])
+    for code, total, present, passed in data.pass_rates:
+        rows.append(["stagiaires_evalues", code, "12 mois", total])
+        rows.append(["stagiaires_presents", code, "12 mois", present])
+        rows.append(["stagiaires_reussis", code, "12 mois", passed])
+        rows.append(["taux_reussite_pct", code, "12 mois", round(100 * passed / present, 1) if present else ""])
+    for label, value in data.states:
+        rows.append(["sessions_par_etat", label, "", value])
+    for label, value in data.waiting_now:
+        rows.append(["en_attente_formateur", label, "", value])
+    for month, mean, count in data.validation_delay:
+        rows.append(["delai_validation_jours", "", f"{month:%Y-%m}", "" if mean is None else round(mean, 1)])
+        rows.append(["sessions_validees", "", f"{month:%Y-%m}", count])
+    return csv_response(
+        f"certiprev-statistiques-{today():%Y-%m-%d}.csv", ["indicateur", "dispositif ou état", "mois", "valeur"], rows
+    )
