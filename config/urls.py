@@ -12,6 +12,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("certiprev.api.urls")),
     path("", include("certiprev.verification.urls")),
-    path("", include("certiprev.certificates.urls")),
+    path("", include("certiprev.www.downloads.urls")),
     path("", include("certiprev.www.urls")),
 ]

@@ -47,7 +47,7 @@ urlpatterns = [
         organisation.trainee_remove,
         name="trainee_remove",
     ),
-    # Certificates of the session (downloads: certiprev/certificates/urls.py) and MAC previous cards
+    # Certificates of the session (downloads: certiprev/www/downloads/urls.py) and MAC previous cards
     path(
         "sessions/<uuid:public_id>/certificats/<uuid:certificate_id>/demander-un-duplicata/",
         certificates.certificate_duplicate,
