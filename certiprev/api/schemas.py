@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel
 
 from certiprev.organisations.enums import OrganisationKind
-from certiprev.trainings.enums import TrainingKind, TrainingState
+from certiprev.trainings.enums import TRANSITIONS, TrainingKind, TrainingState
 
 
 class Out(BaseModel):
@@ -17,6 +17,7 @@ class Out(BaseModel):
 
 TrainingKindLiteral = Literal[tuple(TrainingKind.values)]  # type: ignore[valid-type]
 TrainingStateLiteral = Literal[tuple(TrainingState.values)]  # type: ignore[valid-type]
+TrainingActionLiteral = Literal[tuple(str(action) for action in TRANSITIONS)]  # type: ignore[valid-type]
 OrganisationKindLiteral = Literal[tuple(OrganisationKind.values)]  # type: ignore[valid-type]
 
 
@@ -238,6 +239,11 @@ class TrainingOut(Out):
 class TrainingDetailOut(TrainingOut):
     trainees: list[TraineeOut]
     events: list[EventOut]
+    allowed_actions: list[TrainingActionLiteral] = Field(  # type: ignore[valid-type]
+        ...,
+        description="Ce que l'appelant peut faire sur la session aujourd'hui (rôles, état et délai de clôture), "
+        "exactement les boutons de la page web : `update`, `trainee_add`, `submit`, `close`, `cancel`…",
+    )
 
 
 class TrainingPageOut(Out):

@@ -98,7 +98,7 @@ def training_create(request: HttpRequest, payload: TrainingIn):
     if external_id:
         existing = _by_external_id(organisation, external_id)
         if existing is not None:
-            return Status(200, training_detail(existing))
+            return Status(200, training_detail(existing, user=user))
     try:
         training = services.training_create(
             by=user,
@@ -115,8 +115,8 @@ def training_create(request: HttpRequest, payload: TrainingIn):
         existing = _by_external_id(organisation, external_id) if exc.code == "external_id_taken" else None
         if existing is None:
             raise
-        return Status(200, training_detail(existing))  # created concurrently with the same reference
-    return Status(201, training_detail(training))
+        return Status(200, training_detail(existing, user=user))  # created concurrently with the same reference
+    return Status(201, training_detail(training, user=user))
 
 
 def _by_external_id(organisation: Organisation, external_id: str) -> Training | None:
@@ -132,7 +132,7 @@ def _by_external_id(organisation: Organisation, external_id: str) -> Training | 
 @router.get("/trainings/{id}", response=responses((200, TrainingDetailOut)), summary="Une session")
 def training_get(request: HttpRequest, id: str):
     """La session avec ses stagiaires, leurs résultats et l'historique de ses événements."""
-    return training_detail(get_training_for_user(request.user, id))
+    return training_detail(get_training_for_user(request.user, id), user=request.user)
 
 
 @router.patch("/trainings/{id}", response=responses((200, TrainingDetailOut)), summary="Modifier une session")
@@ -145,7 +145,7 @@ def training_update(request: HttpRequest, id: str, payload: TrainingPatch):
         changes["scheme"] = scheme_get(changes["scheme"])
     if changes:
         services.training_update(by=request.user, training=training, **changes)
-    return training_detail(get_training_for_user(request.user, id))
+    return training_detail(get_training_for_user(request.user, id), user=request.user)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -16,12 +16,11 @@ from certiprev.lib import trainee_import
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_xlsx
 from certiprev.trainings import services
-from certiprev.trainings.enums import EDITABLE_STATES, Actor
-from certiprev.trainings.selectors import roles_on
+from certiprev.trainings.enums import Action
 from certiprev.www.common import login_required, member_required, today
 
 from ..forms import ImportForm
-from .session_page import get_training
+from .session_page import get_training, refused_unless_allowed
 
 IMPORT_TOKEN_MAX_AGE = 2 * 60 * 60
 
@@ -47,15 +46,15 @@ def _rows_from_token(request, training, token: str) -> list[trainee_import.Impor
 @require_http_methods(["GET", "POST"])
 def trainee_import_view(request, public_id):
     training = get_training(request, public_id)
-    if Actor.MEMBER not in roles_on(request.user, training):
-        return redirect("www:training_detail", public_id=training.public_id)
-    if training.state not in EDITABLE_STATES:
-        messages.error(
-            request,
-            "Les stagiaires ne peuvent plus être modifiés : la session n'est ni en brouillon ni "
-            "renvoyée par le formateur.",
-        )
-        return redirect("www:training_detail", public_id=training.public_id)
+    refused = refused_unless_allowed(
+        request,
+        training,
+        Action.TRAINEE_ADD,
+        "Les stagiaires ne peuvent plus être modifiés : la session n'est ni en brouillon ni "
+        "renvoyée par le formateur.",
+    )
+    if refused is not None:
+        return refused
     existing_count = training.trainees.count()
     context = {
         "training": training,

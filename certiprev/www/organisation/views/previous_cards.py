@@ -9,14 +9,14 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from certiprev.lib.errors import WorkflowError
-from certiprev.trainings.enums import EDITABLE_STATES, Actor, TrainingKind
-from certiprev.trainings.models import OPEN_STATES
+from certiprev.trainings.enums import Action, Actor, TrainingKind
 from certiprev.trainings.selectors import get_trainee_for_user, roles_on
 from certiprev.www.common import login_required
+from certiprev.www.selectors import session_is_open
 
 from ..certificate_sections import old_card_prefix, record_old_card_proof
 from ..forms import OldCardForm, OldCardProofForm, TraineeForm
-from .session_page import get_training, render_detail, session_url
+from .session_page import get_training, refused_unless_allowed, render_detail, session_url
 
 
 def _member_training(request, public_id):
@@ -38,7 +38,7 @@ def trainee_old_card(request, public_id, trainee_id):
     training = _member_training(request, public_id)
     trainee = get_trainee_for_user(request.user, training, trainee_id)
     anchor = f"carte-{trainee.public_id}"
-    if training.state not in OPEN_STATES:
+    if not session_is_open(training):
         messages.error(request, "La session est clôturée ou annulée : le prérequis ne se vérifie plus.")
         return redirect(session_url(training, anchor))
     form = OldCardForm(request.POST, request.FILES, prefix=old_card_prefix(trainee))
@@ -60,9 +60,14 @@ def trainee_old_card(request, public_id, trainee_id):
 def trainee_prefill(request, public_id):
     """Step 1 of "add a trainee" for a MAC: read the previous card, then show the form filled from it (no JS)."""
     training = _member_training(request, public_id)
-    if training.state not in EDITABLE_STATES:
-        messages.error(request, "Les stagiaires ne peuvent plus être modifiés dans cet état de la session.")
-        return redirect(session_url(training))
+    refused = refused_unless_allowed(
+        request,
+        training,
+        Action.TRAINEE_ADD,
+        "Les stagiaires ne peuvent plus être modifiés dans cet état de la session.",
+    )
+    if refused is not None:
+        return refused
     form = OldCardForm(request.POST, request.FILES, prefix="prefill")
     error = None
     if form.is_valid():

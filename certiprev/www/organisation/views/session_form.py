@@ -10,12 +10,11 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Organisation
 from certiprev.trainers.models import Trainer
 from certiprev.trainings import services
-from certiprev.trainings.enums import EDITABLE_STATES, Actor, TrainingKind
-from certiprev.trainings.selectors import roles_on
+from certiprev.trainings.enums import Action, TrainingKind
 from certiprev.www.common import login_required, member_required, roles
 
 from ..forms import TrainingForm
-from .session_page import get_training
+from .session_page import get_training, refused_unless_allowed
 
 
 def _trainer_preview(request, form: TrainingForm) -> tuple[Trainer | None, bool]:
@@ -76,15 +75,15 @@ def training_create(request):
 @require_http_methods(["GET", "POST"])
 def training_edit(request, public_id):
     training = get_training(request, public_id)
-    if Actor.MEMBER not in roles_on(request.user, training):
-        return redirect("www:training_detail", public_id=training.public_id)
-    if training.state not in EDITABLE_STATES:
-        messages.error(
-            request,
-            "Cette session n'est plus modifiable : seules les sessions en brouillon ou renvoyées "
-            "par le formateur le sont.",
-        )
-        return redirect("www:training_detail", public_id=training.public_id)
+    refused = refused_unless_allowed(
+        request,
+        training,
+        Action.UPDATE,
+        "Cette session n'est plus modifiable : seules les sessions en brouillon ou renvoyées "
+        "par le formateur le sont.",
+    )
+    if refused is not None:
+        return refused
     organisations = [training.organisation]
     initial = {
         "scheme": training.scheme_id,

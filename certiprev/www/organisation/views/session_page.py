@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,10 +11,11 @@ from django.views.decorators.http import require_POST
 from certiprev.certificates.verification import old_card_check
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
-from certiprev.trainings.enums import EDITABLE_STATES, TRANSITIONS, Action, Actor, TrainingKind, TrainingState
-from certiprev.trainings.models import OPEN_STATES
+from certiprev.trainings.enums import Action, Actor, TrainingKind
+from certiprev.trainings.policy import allowed_actions
 from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, roles_on
 from certiprev.www.common import login_required, roles, today
+from certiprev.www.selectors import session_display
 
 from ..certificate_sections import certificates_section, mac_rows, record_old_card_proof
 from ..forms import OldCardForm, OldCardProofForm, TraineeForm
@@ -27,6 +29,15 @@ def get_training(request, public_id):
     """The session as the organisation (or a network administrator) sees it; 404 for anyone else."""
     as_trainer = None if roles(request).is_admin else False
     return get_training_for_user(request.user, public_id, as_trainer=as_trainer)
+
+
+def refused_unless_allowed(request, training, action: Action, message: str) -> HttpResponse | None:
+    """None if the policy allows `action` now; else back to the session page, its members told `message` (why)."""
+    if action in allowed_actions(request.user, training, today()):
+        return None
+    if Actor.MEMBER in roles_on(request.user, training):
+        messages.error(request, message)
+    return redirect("www:training_detail", public_id=training.public_id)
 
 
 def render_detail(
@@ -45,11 +56,13 @@ def render_detail(
 ):
     """The session page. `old_card` = (trainee, bound OldCardForm) to show a MAC check's errors; `prefill_form`, or
     `prefill` (an OldCardCheck) with `proof_form`, for the "add a trainee" form prefilled from an old card."""
+    today_ = today()
     user_roles = roles_on(request.user, training)
+    allowed = allowed_actions(request.user, training, today_)
+    display = session_display(training, today_)
     is_member = Actor.MEMBER in user_roles
-    editable = is_member and training.state in EDITABLE_STATES
     is_mac = training.kind == TrainingKind.MAC
-    if edit_trainee is None and editable and request.GET.get("modifier"):
+    if edit_trainee is None and Action.TRAINEE_UPDATE in allowed and request.GET.get("modifier"):
         edit_trainee = get_trainee_for_user(request.user, training, request.GET["modifier"])
         edit_form = TraineeForm(
             prefix="edit",
@@ -66,43 +79,34 @@ def render_detail(
         trainees_qs = trainees_qs.select_related("mac_proof__scheme")
     trainees = list(trainees_qs)
     events = list(training.events.select_related("actor").order_by("at", "id"))
-    today_ = today()
-    can_close = (
-        bool(user_roles & TRANSITIONS[Action.CLOSE].actors)
-        and training.state == TrainingState.VALIDATED
-        and not training.is_overdue(today_)
-    )
     summary_form = edit_form if edit_form is not None and edit_form.is_bound else add_form
     if old_card is not None:
         summary_form = old_card[1]
     elif prefill_form is not None:
         summary_form = prefill_form
-    can_check_cards = is_mac and is_member and training.state in OPEN_STATES
+    # Checking a previous card is not a move of the session: members may do it while the session is open.
+    can_check_cards = is_mac and is_member and display.is_open
     context = {
         "training": training,
         "trainees": trainees,
         "events": events,
         "is_member": is_member,
-        "editable": editable,
-        "add_form": add_form or (TraineeForm(prefix="add") if editable else None),
+        "allowed_actions": allowed,
+        "display": display,
+        "add_form": add_form or (TraineeForm(prefix="add") if Action.TRAINEE_ADD in allowed else None),
         "summary_form": summary_form,
         "edit_form": edit_form,
         "edit_trainee": edit_trainee,
         "action_errors": list(errors),
-        "can_submit": is_member and training.state in TRANSITIONS[Action.SUBMIT].sources,
-        "can_close": can_close,
-        "can_cancel": bool(user_roles & TRANSITIONS[Action.CANCEL].actors) and training.state in OPEN_STATES,
-        "is_overdue": training.is_overdue(today_),
-        "days_left": (training.effective_close_deadline - today_).days,
         "passed": [t for t in trainees if t.passed],
         "is_mac": is_mac,
     }
-    if training.state == TrainingState.CLOSED:
+    if display.is_closed:
         context["certificates"] = certificates_section(training, is_admin=Actor.ADMIN in user_roles)
     if is_mac:
         context["mac_rows"] = mac_rows(trainees, can_check=can_check_cards, bound=old_card)
         context["can_check_cards"] = can_check_cards
-        if editable:
+        if Action.TRAINEE_ADD in allowed:
             context["prefill_form"] = prefill_form or OldCardForm(prefix="prefill")
             context["prefill"] = prefill
             context["proof_form"] = proof_form or OldCardProofForm(prefix="add")
