@@ -13,9 +13,10 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.lib.trainee_import import parse_trainee_file
 from certiprev.organisations.models import Organisation
 from certiprev.trainings import services
-from certiprev.trainings.enums import Actor
+from certiprev.trainings.enums import Action
 from certiprev.trainings.models import Training
-from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, roles_on, trainings_visible_to
+from certiprev.trainings.policy import acting_role_for
+from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, trainings_visible_to
 
 from ..common import acting_organisation, responses, scheme_get, trainee_out, training_detail, training_summary
 from ..errors import ApiError
@@ -174,7 +175,7 @@ def trainees_import(request: HttpRequest, id: str, file: File[UploadedFile], dry
     sans rien enregistrer."""
     user = request.user
     training = get_training_for_user(user, id)
-    if Actor.MEMBER not in roles_on(user, training):
+    if acting_role_for(user, training, Action.TRAINEE_ADD) is None:  # parse nothing for someone who may not add
         raise WorkflowError("forbidden", "Seul le membre de l'organisme peut importer des stagiaires.", status=403)
     result = parse_trainee_file(
         file.read(),

@@ -12,7 +12,7 @@ from certiprev.certificates.verification import old_card_check
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, Actor, TrainingKind
-from certiprev.trainings.policy import allowed_actions
+from certiprev.trainings.policy import acting_role_for, allowed_actions
 from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, roles_on
 from certiprev.www.common import login_required, roles, today
 from certiprev.www.selectors import session_display
@@ -32,10 +32,11 @@ def get_training(request, public_id):
 
 
 def refused_unless_allowed(request, training, action: Action, message: str) -> HttpResponse | None:
-    """None if the policy allows `action` now; else back to the session page, its members told `message` (why)."""
+    """None if the policy allows `action` now; else back to the session page. Whoever holds the role for `action`
+    but may not do it now (the session's state) is told `message`; anyone else just sees the page."""
     if action in allowed_actions(request.user, training, today()):
         return None
-    if Actor.MEMBER in roles_on(request.user, training):
+    if acting_role_for(request.user, training, action) is not None:
         messages.error(request, message)
     return redirect("www:training_detail", public_id=training.public_id)
 
