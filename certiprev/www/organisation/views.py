@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from certiprev.certificates.verification import old_card_check
 from certiprev.lib import trainee_import
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_xlsx
 from certiprev.organisations.models import Organisation
 from certiprev.trainers.models import Trainer
 from certiprev.trainings import services
@@ -469,7 +468,7 @@ def trainee_import_view(request, public_id):
 
 @member_required
 def import_template(request):
-    content = make_xlsx([], SAMPLE_HEADERS)
+    content = trainee_import.template_xlsx()
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="modele-stagiaires-certiprev.xlsx"'
     return response
