@@ -91,7 +91,19 @@ MAX_TRAINEE_AGE = 120
 MAX_TEXT = 100
 MAX_EMAIL = 254
 _LETTER = re.compile(r"[^\W\d_]")
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+# An ASCII local part (what mail servers deliver without SMTPUTF8), an internationalised domain allowed.
+_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_DOMAIN_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$")
+
+# The one wording of each rule: the web form, the API and the import say exactly this.
+NAME_LABELS = {"last_name": "Le nom", "first_names": "Le prénom"}
+MSG_BIRTH_DATE_MISSING = "La date de naissance est obligatoire."
+MSG_BIRTH_DATE_FUTURE = "La date de naissance ne peut pas être dans le futur."
+MSG_BIRTH_DATE_TOO_YOUNG = "Le stagiaire doit avoir au moins {min_age} ans."
+MSG_BIRTH_DATE_TOO_OLD = "Cette date de naissance n'est pas plausible."
+MSG_EMAIL_INVALID = "L'adresse e-mail n'est pas valide."
+MSG_EXTERNAL_ID_TOO_LONG = "La référence externe ne doit pas dépasser {limit} caractères."
 
 
 @dataclass(frozen=True)
@@ -103,33 +115,83 @@ class TraineeData:
     external_id: str = ""
 
 
-def trainee_data_errors(data: TraineeData, *, today: dt.date) -> list[tuple[str, str]]:
-    """(field, French message) for every problem in one trainee's data."""
-    errors: list[tuple[str, str]] = []
-    names = (("last_name", "Le nom", data.last_name), ("first_names", "Le prénom", data.first_names))
-    for field, label, value in names:
-        value = clean_name(value)
-        if not value:
-            errors.append((field, f"{label} est obligatoire."))
-        elif len(value) > MAX_TEXT:
-            errors.append((field, f"{label} ne doit pas dépasser {MAX_TEXT} caractères."))
-        elif not _LETTER.search(value):
-            errors.append((field, f"{label} doit contenir au moins une lettre."))
-    birth = data.birth_date
+def name_missing_message(field: str) -> str:
+    return f"{NAME_LABELS[field]} est obligatoire."
+
+
+def name_problem(field: str, value: str) -> str | None:
+    """Why a last name (`field` "last_name") or first names ("first_names") is refused, or None."""
+    value = clean_name(value or "")
+    label = NAME_LABELS[field]
+    if not value:
+        return name_missing_message(field)
+    if len(value) > MAX_TEXT:
+        return f"{label} ne doit pas dépasser {MAX_TEXT} caractères."
+    if not _LETTER.search(value):
+        return f"{label} doit contenir au moins une lettre."
+    return None
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    if day.year - years < dt.MINYEAR:
+        return dt.date.min
+    return add_months(day, -12 * years)  # 29 February → 28 February
+
+
+def birth_date_problem(
+    birth: object, *, today: dt.date, min_age: int = MIN_TRAINEE_AGE, max_age: int = MAX_TRAINEE_AGE
+) -> str | None:
+    """Why a birth date is refused (none, in the future, too young or implausibly old), or None."""
     if not isinstance(birth, dt.date):
-        errors.append(("birth_date", "La date de naissance est obligatoire."))
-    elif birth > today:
-        errors.append(("birth_date", "La date de naissance ne peut pas être dans le futur."))
-    elif birth > add_months(today, -12 * MIN_TRAINEE_AGE):
-        errors.append(("birth_date", f"Le stagiaire doit avoir au moins {MIN_TRAINEE_AGE} ans."))
-    elif birth < add_months(today, -12 * MAX_TRAINEE_AGE):
-        errors.append(("birth_date", "Cette date de naissance n'est pas plausible."))
+        return MSG_BIRTH_DATE_MISSING
+    if isinstance(birth, dt.datetime):
+        birth = birth.date()
+    if birth > today:
+        return MSG_BIRTH_DATE_FUTURE
+    if birth > years_before(today, min_age):
+        return MSG_BIRTH_DATE_TOO_YOUNG.format(min_age=min_age)
+    if birth < years_before(today, max_age):
+        return MSG_BIRTH_DATE_TOO_OLD
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """None when `email` (already stripped, not empty) looks deliverable, else the message."""
+    if len(email) > MAX_EMAIL:
+        return MSG_EMAIL_INVALID
+    local, at, domain = email.rpartition("@")
+    if not at or len(local) > 64 or not _EMAIL_LOCAL.match(local):
+        return MSG_EMAIL_INVALID
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return MSG_EMAIL_INVALID
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels) or not _TLD.match(labels[-1]):
+        return MSG_EMAIL_INVALID
+    return None
+
+
+def external_id_problem(value: str) -> str | None:
+    if len(value or "") > MAX_TEXT:
+        return MSG_EXTERNAL_ID_TOO_LONG.format(limit=MAX_TEXT)
+    return None
+
+
+def trainee_data_errors(
+    data: TraineeData, *, today: dt.date, min_age: int = MIN_TRAINEE_AGE, max_age: int = MAX_TRAINEE_AGE
+) -> list[tuple[str, str]]:
+    """(field, French message) for every problem in one trainee's data."""
+    problems = [
+        ("last_name", name_problem("last_name", data.last_name)),
+        ("first_names", name_problem("first_names", data.first_names)),
+        ("birth_date", birth_date_problem(data.birth_date, today=today, min_age=min_age, max_age=max_age)),
+    ]
     email = (data.email or "").strip()
-    if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
-        errors.append(("email", "L'adresse e-mail n'est pas valide."))
-    if len(data.external_id or "") > MAX_TEXT:
-        errors.append(("external_id", f"La référence externe ne doit pas dépasser {MAX_TEXT} caractères."))
-    return errors
+    if email:
+        problems.append(("email", email_problem(email)))
+    problems.append(("external_id", external_id_problem(data.external_id)))
+    return [(field, message) for field, message in problems if message]
 
 
 def trainee_identity(data: TraineeData) -> tuple[str, str, str]:

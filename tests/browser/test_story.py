@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.rendering import certificate_filename
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
 from tests.factories import (
@@ -21,6 +20,7 @@ from tests.factories import (
     scheme,
     today,
 )
+from tests.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 
 from .conftest import PASSWORD, check_accessibility, screenshot, sign_in
 

@@ -19,7 +19,7 @@ from certiprev.lib.trainee_import import (
     parse_birth_date,
     parse_trainee_file,
 )
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
+from tests.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 
 TODAY = dt.date(2025, 6, 15)
 HEADERS = ["Nom", "Prénom(s)", "Date de naissance"]
@@ -833,7 +833,7 @@ def test_an_unexpected_internal_failure_becomes_an_error_instead_of_an_exception
     def explode(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(trainee_import, "_process_row", explode)
+    monkeypatch.setattr(trainee_import.rows, "_process_row", explode)
     monkeypatch.setattr(trainee_import.logger, "exception", lambda *args, **kwargs: None)
 
     assert file_error(parse_rows([DUPONT])) == (

@@ -7,10 +7,10 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Trainee, Training
 from tests.factories import HabilitationFactory, TraineeFactory, TrainingFactory, scheme, today
+from tests.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from tests.www.conftest import make_sessions, set_state, text_of
 
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from certiprev.lib import trainee_import
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_xlsx
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action
 from certiprev.www.common import login_required, member_required, today
@@ -131,7 +130,7 @@ def trainee_import_view(request, public_id):
 
 @member_required
 def import_template(request):
-    content = make_xlsx([], SAMPLE_HEADERS)
+    content = trainee_import.template_xlsx()
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="modele-stagiaires-certiprev.xlsx"'
     return response
