@@ -14,13 +14,6 @@ from .rules import close_deadline_for, deadline_passed, deadline_passed_q, effec
 __all__ = ["OPEN_STATES", "Trainee", "Training", "TrainingEvent", "TrainingQuerySet", "close_deadline_for"]
 
 
-def require_update_fields(instance: models.Model, save_kwargs: dict) -> None:
-    """A workflow row is updated column by column: a full-row save could write back a stale state or result
-    read before a concurrent transition (the compare-and-swap protects `state`, not the rest of the row)."""
-    if not instance._state.adding and save_kwargs.get("update_fields") is None and not save_kwargs.get("force_insert"):
-        raise RuntimeError(f"Name the update_fields when saving an existing {type(instance).__name__}.")
-
-
 class TrainingQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -97,7 +90,6 @@ class Training(models.Model):
         return f"{self.scheme.code} {self.get_kind_display()} du {self.start_date:%d/%m/%Y} ({self.place})"
 
     def save(self, *args, **kwargs):
-        require_update_fields(self, kwargs)
         self.close_before = close_deadline_for(self.end_date)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "end_date" in update_fields:
@@ -148,10 +140,6 @@ class Trainee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name.upper()} {self.first_names}"
-
-    def save(self, *args, **kwargs):
-        require_update_fields(self, kwargs)
-        super().save(*args, **kwargs)
 
 
 class TrainingEvent(models.Model):
