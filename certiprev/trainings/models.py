@@ -9,7 +9,13 @@ from django.utils import timezone
 from certiprev.audit.models import AppendOnlyQuerySet
 
 from .enums import OPEN_STATES, Action, TrainingKind, TrainingState
-from .rules import close_deadline_for, deadline_passed, deadline_passed_q, effective_close_deadline
+from .rules import (
+    close_deadline_for,
+    deadline_passed,
+    deadline_passed_q,
+    deadline_running_q,
+    effective_close_deadline,
+)
 
 __all__ = ["OPEN_STATES", "Trainee", "Training", "TrainingEvent", "TrainingQuerySet", "close_deadline_for"]
 
@@ -25,7 +31,7 @@ class TrainingQuerySet(models.QuerySet):
 
     def not_overdue(self, today: dt.date | None = None):
         today = today or timezone.localdate()
-        return self.filter(Q(close_before__gte=today) | Q(close_extended_until__gte=today))
+        return self.filter(deadline_running_q(today))
 
 
 class Training(models.Model):

@@ -14,6 +14,7 @@ from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.lib.names import identity_key
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import OPEN_STATES, Trainee, Training
+from certiprev.trainings.rules import deadline_passed_q, deadline_running_q
 
 DASHBOARD_GROUP_SIZE = 10
 MAX_NAME_MATCHES = 2000
@@ -71,13 +72,11 @@ def with_certificate(queryset: QuerySet[Trainee]) -> QuerySet[Trainee]:
 
 
 def not_overdue(today: dt.date) -> Q:
-    return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
+    return deadline_running_q(today)
 
 
 def overdue(today: dt.date) -> Q:
-    return Q(state__in=OPEN_STATES, close_before__lt=today) & (
-        Q(close_extended_until__isnull=True) | Q(close_extended_until__lt=today)
-    )
+    return Q(state__in=OPEN_STATES) & deadline_passed_q(today)
 
 
 @dataclass
