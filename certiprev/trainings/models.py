@@ -9,16 +9,15 @@ from django.utils import timezone
 from certiprev.audit.models import AppendOnlyQuerySet
 
 from .enums import OPEN_STATES, Action, TrainingKind, TrainingState
-from .rules import close_deadline_for, deadline_passed, deadline_passed_q, effective_close_deadline
+from .rules import (
+    close_deadline_for,
+    deadline_passed,
+    deadline_passed_q,
+    deadline_running_q,
+    effective_close_deadline,
+)
 
 __all__ = ["OPEN_STATES", "Trainee", "Training", "TrainingEvent", "TrainingQuerySet", "close_deadline_for"]
-
-
-def require_update_fields(instance: models.Model, save_kwargs: dict) -> None:
-    """A workflow row is updated column by column: a full-row save could write back a stale state or result
-    read before a concurrent transition (the compare-and-swap protects `state`, not the rest of the row)."""
-    if not instance._state.adding and save_kwargs.get("update_fields") is None and not save_kwargs.get("force_insert"):
-        raise RuntimeError(f"Name the update_fields when saving an existing {type(instance).__name__}.")
 
 
 class TrainingQuerySet(models.QuerySet):
@@ -32,7 +31,7 @@ class TrainingQuerySet(models.QuerySet):
 
     def not_overdue(self, today: dt.date | None = None):
         today = today or timezone.localdate()
-        return self.filter(Q(close_before__gte=today) | Q(close_extended_until__gte=today))
+        return self.filter(deadline_running_q(today))
 
 
 class Training(models.Model):
@@ -97,7 +96,6 @@ class Training(models.Model):
         return f"{self.scheme.code} {self.get_kind_display()} du {self.start_date:%d/%m/%Y} ({self.place})"
 
     def save(self, *args, **kwargs):
-        require_update_fields(self, kwargs)
         self.close_before = close_deadline_for(self.end_date)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "end_date" in update_fields:
@@ -148,10 +146,6 @@ class Trainee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name.upper()} {self.first_names}"
-
-    def save(self, *args, **kwargs):
-        require_update_fields(self, kwargs)
-        super().save(*args, **kwargs)
 
 
 class TrainingEvent(models.Model):

@@ -7,7 +7,6 @@ Screens ask `allowed_actions` (or `can`) to show buttons; services call `require
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -18,12 +17,7 @@ from certiprev.lib.workflow import acting_role, actions_allowed
 from .enums import EDITABLE_STATES, ROLE_PREFERENCE, TRANSITIONS, Action, Actor, Condition, TrainingState
 from .models import Training
 from .rules import deadline_passed, effective_close_deadline
-from .selectors import roles_on
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from certiprev.accounts.models import User
+from .selectors import AnyUser, roles_on
 
 # "Seul … peut <verb> cette session."
 _ROLE_VERBS = {
@@ -87,14 +81,12 @@ def condition_holds(training: Training, when: str | None, today: dt.date) -> boo
     raise ValueError(f"Unknown condition: {when}")
 
 
-def acting_role_for(user: User | AnonymousUser | None, training: Training, action: str) -> str | None:
+def acting_role_for(user: AnyUser, training: Training, action: str) -> str | None:
     """The role (an Actor value) under which the user may perform `action` on the session, or None."""
     return acting_role(TRANSITIONS[action], roles_on(user, training), preference=ROLE_PREFERENCE)
 
 
-def allowed_actions(
-    user: User | AnonymousUser | None, training: Training, today: dt.date | None = None
-) -> frozenset[Action]:
+def allowed_actions(user: AnyUser, training: Training, today: dt.date | None = None) -> frozenset[Action]:
     """Every action of the table the user may perform on the session now (roles, state and deadline)."""
     today = today or timezone.localdate()
     return frozenset(
@@ -108,7 +100,7 @@ def allowed_actions(
     )
 
 
-def can(user: User | AnonymousUser | None, training: Training, action: str, today: dt.date | None = None) -> bool:
+def can(user: AnyUser, training: Training, action: str, today: dt.date | None = None) -> bool:
     return action in allowed_actions(user, training, today)
 
 
@@ -116,7 +108,7 @@ def can(user: User | AnonymousUser | None, training: Training, action: str, toda
 # The same predicates as refusals, for the services (in this order: role, state, condition)
 
 
-def require_role(by: User | AnonymousUser | None, training: Training, action: str) -> str:
+def require_role(by: AnyUser, training: Training, action: str) -> str:
     """The role under which `by` acts, or a 403-like WorkflowError naming who may do it."""
     role = acting_role_for(by, training, action)
     if role is not None:

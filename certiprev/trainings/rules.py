@@ -36,7 +36,12 @@ def deadline_passed(close_before: dt.date, extended_until: dt.date | None, today
 
 def deadline_passed_q(today: dt.date) -> Q:
     """`deadline_passed` as a query condition on Training rows (same rule, for the database)."""
-    return Q(close_before__lt=today) & ~Q(close_extended_until__gte=today)
+    return Q(close_before__lt=today) & (Q(close_extended_until__isnull=True) | Q(close_extended_until__lt=today))
+
+
+def deadline_running_q(today: dt.date) -> Q:
+    """The opposite of `deadline_passed_q`: the deadline day or an extension has not passed yet."""
+    return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
 
 
 def check_session_dates(

@@ -29,7 +29,7 @@ from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.lib.names import identity_key
 from certiprev.trainings.enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, TrainingState
 from certiprev.trainings.models import Trainee, Training
-from certiprev.trainings.rules import deadline_passed_q
+from certiprev.trainings.rules import deadline_passed_q, deadline_running_q
 
 DASHBOARD_GROUP_SIZE = 10
 MAX_NAME_MATCHES = 2000
@@ -87,7 +87,7 @@ def with_certificate(queryset: QuerySet[Trainee]) -> QuerySet[Trainee]:
 
 
 def not_overdue(today: dt.date) -> Q:
-    return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
+    return deadline_running_q(today)
 
 
 def overdue(today: dt.date) -> Q:

@@ -267,7 +267,7 @@ def test_french_errors_of_a_bad_import_and_of_an_expired_habilitation(new_page):
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("aucun stagiaire n'a été ajouté")
     expect(summary).to_contain_text("Ligne 3 : Date de naissance impossible : « 31/02/1990 » n'existe pas")
-    expect(summary).to_contain_text("Ligne 4 : Nom manquant.")
+    expect(summary).to_contain_text("Ligne 4 : Le nom est obligatoire.")
     assert training.trainees.count() == 0
     check_accessibility(page, "import en erreur")
     screenshot(page, "12-import-erreurs-390")

@@ -58,7 +58,7 @@ def test_a_duplicate_is_re_rendered_newly_signed_with_the_same_revocation_id_and
 def test_the_duplicate_prints_the_names_recorded_at_issuance(certificate, member):
     trainee = certificate.trainee
     trainee.last_name = "Autre-Nom"
-    trainee.save(update_fields=["last_name"])
+    trainee.save()
     duplicate = certificate_duplicate_request(by=member, certificate=certificate)
     [content] = pdf_qr_contents(pdf_of(duplicate))
     assert certificate_verify(content=content).record.last_name == cp1.transliterate(certificate.holder_last_name)

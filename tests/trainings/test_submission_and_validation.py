@@ -181,7 +181,7 @@ def test_the_database_refuses_an_absent_trainee_who_passed(training):
     trainee = TraineeFactory(training=training, present=False, passed=False)
     trainee.passed = True
     with pytest.raises(IntegrityError), transaction.atomic():
-        trainee.save(update_fields=["passed"])
+        trainee.save()
     trainee.refresh_from_db()
     assert trainee.passed is False
 

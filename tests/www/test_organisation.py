@@ -212,7 +212,7 @@ def test_a_missing_birth_date_is_linked_from_the_error_summary(member_client, tr
         {"add-last_name": "Dupont", "add-first_names": "Zoé", "add-birth_date": ""},
     )
     html = response.content.decode()
-    assert 'href="#id_add-birth_date"' in html and "Indiquez : date de naissance." in html
+    assert 'href="#id_add-birth_date"' in html and "La date de naissance est obligatoire." in html
 
 
 # --- Import -------------------------------------------------------------------------------------------------------

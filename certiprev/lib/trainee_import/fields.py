@@ -1,12 +1,16 @@
 """What the parser reads (fields, their labels and accepted headers, limits) and what it says (messages)."""
 
+from certiprev.trainings.rules import MAX_EMAIL, MAX_TEXT, MAX_TRAINEE_AGE, MIN_TRAINEE_AGE
+
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_ROWS = 500
-DEFAULT_MIN_AGE = 14
-DEFAULT_MAX_AGE = 120
-MAX_NAME_LENGTH = 100
-MAX_EXTERNAL_ID_LENGTH = 100
-MAX_EMAIL_LENGTH = 254
+# The trainee rules themselves (names, birth date, e-mail, lengths) and their messages are those of the service,
+# the web form and the API: `certiprev.trainings.rules`. Only what is proper to reading a file is said here.
+DEFAULT_MIN_AGE = MIN_TRAINEE_AGE
+DEFAULT_MAX_AGE = MAX_TRAINEE_AGE
+MAX_NAME_LENGTH = MAX_TEXT
+MAX_EXTERNAL_ID_LENGTH = MAX_TEXT
+MAX_EMAIL_LENGTH = MAX_EMAIL
 # An XLSX is a ZIP: refuse archives whose declared uncompressed content is absurd for a list of trainees (zip bomb).
 MAX_XLSX_UNCOMPRESSED_BYTES = 10 * 1024 * 1024
 # Reading stops after this many consecutive blank rows (padded or styled-but-empty sheet rows cost time, not data).
@@ -122,13 +126,6 @@ MSG_NO_TRAINEE = "Le fichier ne contient aucun stagiaire : seule la ligne d'en-t
 MSG_ROW_IGNORED = "Ligne ignorée : aucune valeur dans les colonnes reconnues."
 MSG_BLANK_ROWS_STOP = "Lecture arrêtée après {count} lignes vides consécutives : la suite du fichier a été ignorée."
 
-MSG_LAST_NAME_MISSING = "Nom manquant."
-MSG_LAST_NAME_TOO_LONG = "Nom trop long ({length} caractères, {limit} au maximum)."
-MSG_LAST_NAME_NO_LETTER = "Le nom doit contenir au moins une lettre : « {value} »."
-MSG_FIRST_NAMES_MISSING = "Prénom(s) manquant(s)."
-MSG_FIRST_NAMES_TOO_LONG = "Prénom(s) trop long(s) ({length} caractères, {limit} au maximum)."
-MSG_FIRST_NAMES_NO_LETTER = "Le prénom doit contenir au moins une lettre : « {value} »."
-MSG_BIRTH_DATE_MISSING = "Date de naissance manquante."
 MSG_BIRTH_DATE_UNREADABLE = (
     "Date de naissance illisible : « {value} » (formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
 )
@@ -136,15 +133,8 @@ MSG_BIRTH_DATE_TWO_DIGIT_YEAR = (
     "Date de naissance « {value} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
 )
 MSG_BIRTH_DATE_IMPOSSIBLE = "Date de naissance impossible : « {value} » n'existe pas (format attendu : JJ/MM/AAAA)."
-MSG_BIRTH_DATE_FUTURE = "Date de naissance dans le futur : {date}."
-MSG_BIRTH_DATE_TOO_OLD = "Date de naissance invraisemblable : {date} (plus de {max_age} ans)."
-MSG_BIRTH_DATE_TOO_YOUNG = "Date de naissance invraisemblable : {date} (moins de {min_age} ans à la date de l'import)."
-MSG_EMAIL_INVALID = "Adresse e-mail invalide : « {value} »."
-MSG_EMAIL_TOO_LONG = "Adresse e-mail trop longue ({length} caractères, {limit} au maximum)."
-MSG_EXTERNAL_ID_TOO_LONG = "Identifiant trop long ({length} caractères, {limit} au maximum)."
 MSG_EXTERNAL_ID_DUPLICATE = "Identifiant « {value} » déjà utilisé à la ligne {line}."
 MSG_DUPLICATE_IN_FILE = "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne {line}."
-MSG_ALREADY_REGISTERED = "Stagiaire déjà inscrit à cette session (même nom, prénom(s) et date de naissance)."
 
 # The downloadable template's header row: each field's label, required fields first.
 TEMPLATE_HEADERS = [FIELD_LABELS[key] for key in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)]

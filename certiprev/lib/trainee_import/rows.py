@@ -6,8 +6,9 @@ import re
 from collections.abc import Collection, Iterator
 
 from certiprev.lib.names import identity_key, strip_accents
+from certiprev.trainings.rules import TraineeData, duplicate_message, external_id_problem, name_problem
 
-from .cells import _LETTER, _text
+from .cells import _text
 from .fields import (
     EXCEL_MAX_ROW,
     FIELD_BIRTH_DATE,
@@ -19,22 +20,12 @@ from .fields import (
     FIELD_LAST_NAME,
     HEADER_ALIASES,
     MAX_CONSECUTIVE_BLANK_ROWS,
-    MAX_EXTERNAL_ID_LENGTH,
-    MAX_NAME_LENGTH,
-    MSG_ALREADY_REGISTERED,
     MSG_BLANK_ROWS_STOP,
     MSG_DUPLICATE_COLUMN,
     MSG_DUPLICATE_IN_FILE,
     MSG_EMPTY_FILE,
     MSG_EXTERNAL_ID_DUPLICATE,
-    MSG_EXTERNAL_ID_TOO_LONG,
-    MSG_FIRST_NAMES_MISSING,
-    MSG_FIRST_NAMES_NO_LETTER,
-    MSG_FIRST_NAMES_TOO_LONG,
     MSG_IGNORED_COLUMNS,
-    MSG_LAST_NAME_MISSING,
-    MSG_LAST_NAME_NO_LETTER,
-    MSG_LAST_NAME_TOO_LONG,
     MSG_MISSING_COLUMN,
     MSG_NO_HEADER,
     MSG_NO_TRAINEE,
@@ -164,24 +155,8 @@ def _process_row(
     seen_ids: dict[str, int],
 ) -> None:
     errors_before = len(result.errors)
-    last_name = _check_name(
-        result,
-        line,
-        FIELD_LAST_NAME,
-        _text(values.get(FIELD_LAST_NAME)),
-        MSG_LAST_NAME_MISSING,
-        MSG_LAST_NAME_TOO_LONG,
-        MSG_LAST_NAME_NO_LETTER,
-    )
-    first_names = _check_name(
-        result,
-        line,
-        FIELD_FIRST_NAMES,
-        _text(values.get(FIELD_FIRST_NAMES)),
-        MSG_FIRST_NAMES_MISSING,
-        MSG_FIRST_NAMES_TOO_LONG,
-        MSG_FIRST_NAMES_NO_LETTER,
-    )
+    last_name = _check_name(result, line, FIELD_LAST_NAME, _text(values.get(FIELD_LAST_NAME)))
+    first_names = _check_name(result, line, FIELD_FIRST_NAMES, _text(values.get(FIELD_FIRST_NAMES)))
     birth_date, problem = parse_birth_date(
         values.get(FIELD_BIRTH_DATE), today=rules.today, min_age=rules.min_age, max_age=rules.max_age
     )
@@ -193,12 +168,9 @@ def _process_row(
         if problem:
             result.error(line, FIELD_EMAIL, problem)
     external_id = _text(values.get(FIELD_EXTERNAL_ID))
-    if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
-        result.error(
-            line,
-            FIELD_EXTERNAL_ID,
-            MSG_EXTERNAL_ID_TOO_LONG.format(length=len(external_id), limit=MAX_EXTERNAL_ID_LENGTH),
-        )
+    problem = external_id_problem(external_id)
+    if problem:
+        result.error(line, FIELD_EXTERNAL_ID, problem)
     elif external_id:
         if external_id in seen_ids:
             result.error(
@@ -211,7 +183,7 @@ def _process_row(
     if last_name and first_names and birth_date:
         key = identity_key(last_name, first_names, birth_date)
         if key in rules.existing_keys:
-            result.error(line, None, MSG_ALREADY_REGISTERED)
+            result.error(line, None, duplicate_message(TraineeData(last_name, first_names, birth_date)))
         elif key in seen_keys:
             result.error(line, None, MSG_DUPLICATE_IN_FILE.format(line=seen_keys[key]))
         else:
@@ -220,15 +192,9 @@ def _process_row(
         result.rows.append(ImportedTrainee(line, last_name, first_names, birth_date, email, external_id))
 
 
-def _check_name(
-    result: ImportResult, line: int, field_name: str, value: str, missing: str, too_long: str, no_letter: str
-) -> str | None:
-    if not value:
-        result.error(line, field_name, missing)
-    elif len(value) > MAX_NAME_LENGTH:
-        result.error(line, field_name, too_long.format(length=len(value), limit=MAX_NAME_LENGTH))
-    elif not _LETTER.search(value):
-        result.error(line, field_name, no_letter.format(value=value))
-    else:
-        return value
-    return None
+def _check_name(result: ImportResult, line: int, field_name: str, value: str) -> str | None:
+    problem = name_problem(field_name, value)
+    if problem:
+        result.error(line, field_name, problem)
+        return None
+    return value

@@ -5,22 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from certiprev.lib.dates import add_months
+from certiprev.trainings.rules import MSG_BIRTH_DATE_MISSING, birth_date_problem, email_problem
 
-from .cells import _format_date, _text
+from .cells import _text
 from .fields import (
     DEFAULT_MAX_AGE,
     DEFAULT_MIN_AGE,
-    MAX_EMAIL_LENGTH,
-    MSG_BIRTH_DATE_FUTURE,
     MSG_BIRTH_DATE_IMPOSSIBLE,
-    MSG_BIRTH_DATE_MISSING,
-    MSG_BIRTH_DATE_TOO_OLD,
-    MSG_BIRTH_DATE_TOO_YOUNG,
     MSG_BIRTH_DATE_TWO_DIGIT_YEAR,
     MSG_BIRTH_DATE_UNREADABLE,
-    MSG_EMAIL_INVALID,
-    MSG_EMAIL_TOO_LONG,
 )
 
 _TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -56,39 +49,10 @@ def parse_birth_date(
             day = dt.date(int(year_part), int(month_part), int(day_part))
         except ValueError:
             return None, MSG_BIRTH_DATE_IMPOSSIBLE.format(value=text)
-    if day > today:
-        return None, MSG_BIRTH_DATE_FUTURE.format(date=_format_date(day))
-    if day < _years_before(today, max_age):
-        return None, MSG_BIRTH_DATE_TOO_OLD.format(date=_format_date(day), max_age=max_age)
-    if day > _years_before(today, min_age):
-        return None, MSG_BIRTH_DATE_TOO_YOUNG.format(date=_format_date(day), min_age=min_age)
-    return day, None
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    if day.year - years < dt.MINYEAR:
-        return dt.date.min
-    return add_months(day, -12 * years)  # 29 February → 28 February
-
-
-_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_DOMAIN_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-_TLD = re.compile(r"^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$")
+    problem = birth_date_problem(day, today=today, min_age=min_age, max_age=max_age)
+    return (None, problem) if problem else (day, None)
 
 
 def check_email(email: str) -> str | None:
-    """None when `email` looks deliverable (ASCII local part, internationalised domains allowed), else a message."""
-    if len(email) > MAX_EMAIL_LENGTH:
-        return MSG_EMAIL_TOO_LONG.format(length=len(email), limit=MAX_EMAIL_LENGTH)
-    invalid = MSG_EMAIL_INVALID.format(value=email)
-    local, at, domain = email.rpartition("@")
-    if not at or len(local) > 64 or not _EMAIL_LOCAL.match(local):
-        return invalid
-    try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        return invalid
-    labels = ascii_domain.split(".")
-    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels) or not _TLD.match(labels[-1]):
-        return invalid
-    return None
+    """None when `email` looks deliverable (the trainee rule: ASCII local part, internationalised domain), else why."""
+    return email_problem(email)
