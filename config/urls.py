@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("certiprev.api.urls")),
     path("", include("certiprev.verification.urls")),
-    path("", include("certiprev.certificates.urls")),
+    path("", include("certiprev.www.downloads.urls")),
     path("", include("certiprev.www.urls")),
 ]
 

@@ -4,12 +4,15 @@ import uuid
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_text
 from certiprev.organisations.models import Organisation
+from certiprev.trainings.enums import TRANSITIONS
 from certiprev.trainings.models import Trainee, Training
+from certiprev.trainings.policy import allowed_actions
 from certiprev.trainings.selectors import organisation_ids_of
 
 from .schemas import ErrorOut
@@ -121,7 +124,8 @@ TRAINEE_FIELDS = ("public_id", "last_name", "first_names", "birth_date", "email"
 EVENT_FIELDS = ("at", "action", "from_state", "to_state", "actor_name", "comment")
 
 
-def training_detail(training: Training) -> dict[str, Any]:
+def training_detail(training: Training, *, user) -> dict[str, Any]:
+    """The session with its trainees and events, and what `user` may do on it today (`allowed_actions`)."""
     # values_list: no model instances for rows that are only shown (the detail is the API's hottest read).
     trainees = [
         {
@@ -154,4 +158,6 @@ def training_detail(training: Training) -> dict[str, Any]:
     data = training_summary(training, trainee_count=len(trainees))
     data["trainees"] = trainees
     data["events"] = events
+    allowed = allowed_actions(user, training, timezone.localdate())
+    data["allowed_actions"] = [str(action) for action in TRANSITIONS if action in allowed]  # the table's order
     return data

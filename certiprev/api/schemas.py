@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel
 
 from certiprev.organisations.enums import OrganisationKind
-from certiprev.trainings.enums import TrainingKind, TrainingState
+from certiprev.trainings.enums import TRANSITIONS, TrainingKind, TrainingState
 
 
 class Out(BaseModel):
@@ -17,6 +17,7 @@ class Out(BaseModel):
 
 TrainingKindLiteral = Literal[tuple(TrainingKind.values)]  # type: ignore[valid-type]
 TrainingStateLiteral = Literal[tuple(TrainingState.values)]  # type: ignore[valid-type]
+TrainingActionLiteral = Literal[tuple(str(action) for action in TRANSITIONS)]  # type: ignore[valid-type]
 OrganisationKindLiteral = Literal[tuple(OrganisationKind.values)]  # type: ignore[valid-type]
 
 
@@ -184,12 +185,25 @@ class TrainingPatch(Schema):
     trainer_number: str | None = Field(None, min_length=1, max_length=20)
 
 
+# Past the rules' limits (so that the rules word the refusal), yet far from what could cost anything to check.
+HUGE_TEXT = 1000
+
+
 class TraineeIn(Schema):
-    last_name: str = Field(..., min_length=1, max_length=100)
-    first_name: str = Field(..., min_length=1, max_length=100, description="Prénom(s).")
+    """Checked by the trainee rules, as in the web form and the import: a refusal is a 422 `trainee_invalid`
+    naming the field, with the same French message. The schema's own limits only keep huge strings out."""
+
+    last_name: str = Field(
+        ..., max_length=HUGE_TEXT, description="Nom : obligatoire, une lettre au moins, 100 caractères au plus."
+    )
+    first_name: str = Field(
+        ..., max_length=HUGE_TEXT, description="Prénom(s) : obligatoire, une lettre au moins, 100 caractères au plus."
+    )
     birth_date: dt.date
-    email: str | None = Field(None, max_length=254)
-    external_id: str | None = Field(None, max_length=100)
+    email: str | None = Field(
+        None, max_length=HUGE_TEXT, description="Facultatif ; partie locale en ASCII, 254 caractères au plus."
+    )
+    external_id: str | None = Field(None, max_length=HUGE_TEXT, description="Facultatif ; 100 caractères au plus.")
 
 
 class TraineeOut(Out):
@@ -238,6 +252,11 @@ class TrainingOut(Out):
 class TrainingDetailOut(TrainingOut):
     trainees: list[TraineeOut]
     events: list[EventOut]
+    allowed_actions: list[TrainingActionLiteral] = Field(  # type: ignore[valid-type]
+        ...,
+        description="Ce que l'appelant peut faire sur la session aujourd'hui (rôles, état et délai de clôture), "
+        "exactement les boutons de la page web : `update`, `trainee_add`, `submit`, `close`, `cancel`…",
+    )
 
 
 class TrainingPageOut(Out):

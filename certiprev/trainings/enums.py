@@ -1,6 +1,8 @@
-from dataclasses import dataclass
+"""The session workflow of DESIGN §3 as data: states, actions, actors, and the one table joining them."""
 
 from django.db import models
+
+from certiprev.lib.workflow import Transition
 
 
 class TrainingKind(models.TextChoices):
@@ -37,26 +39,46 @@ class Action(models.TextChoices):
     OVERRIDE_DEADLINE = "override_deadline", "Dérogation au délai de clôture"
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    actors: frozenset[str]
+class Condition:
+    """Names of the extra conditions of the table (`Transition.when`), evaluated by `policy.condition_holds`."""
+
+    IN_TIME = "in_time"  # the closing deadline (last day + 3 months, or an administrator's extension) still runs
+    OVERDUE = "overdue"  # the closing deadline has passed
+    FINISHED = "finished"  # the session's last day has come
 
 
 S, A = TrainingState, Actor
 
-# The one transition table of DESIGN §3: which action moves which states, and who may perform it.
-TRANSITIONS: dict[str, Transition] = {
-    Action.SUBMIT: Transition(frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, frozenset({A.MEMBER})),
+# Not closed nor cancelled: the session's work is still to do (and its deadline runs).
+OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.VALIDATED})
+# The organisation may still edit the session and its trainees.
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+# The trainer has recorded presence and results.
+RESULTS_STATES = frozenset({S.VALIDATED, S.CLOSED})
+# Done as far as the trainer is concerned (the trainer's "traitées" list).
+TRAINER_DONE_STATES = frozenset({S.RETURNED, S.VALIDATED, S.CLOSED, S.CANCELLED})
+
+_EDIT = Transition(EDITABLE_STATES, None, frozenset({A.MEMBER}))
+
+# The one table of DESIGN §3: every action on an existing session, from which states, to which state (None: the
+# state stays), who may perform it, and under which condition. Creation has no source state: it is checked on the
+# organisation (`training_create`). Screens ask `policy.allowed_actions`, services check the same rows.
+TRANSITIONS: dict[str, Transition[str, str]] = {
+    Action.UPDATE: _EDIT,
+    Action.TRAINEE_ADD: _EDIT,
+    Action.TRAINEE_UPDATE: _EDIT,
+    Action.TRAINEE_REMOVE: _EDIT,
+    # An overdue session can no longer be submitted (it could not be closed), unless an extension runs.
+    Action.SUBMIT: Transition(frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, frozenset({A.MEMBER}), Condition.IN_TIME),
     Action.RETURN: Transition(frozenset({S.SUBMITTED}), S.RETURNED, frozenset({A.TRAINER})),
-    Action.VALIDATE: Transition(frozenset({S.SUBMITTED}), S.VALIDATED, frozenset({A.TRAINER})),
-    Action.CLOSE: Transition(frozenset({S.VALIDATED}), S.CLOSED, frozenset({A.MEMBER, A.ADMIN})),
-    Action.CANCEL: Transition(
-        frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.VALIDATED}), S.CANCELLED, frozenset({A.MEMBER, A.ADMIN})
-    ),
+    # Presence and results are known once the session is over: no validation before its last day.
+    Action.VALIDATE: Transition(frozenset({S.SUBMITTED}), S.VALIDATED, frozenset({A.TRAINER}), Condition.FINISHED),
+    Action.CLOSE: Transition(frozenset({S.VALIDATED}), S.CLOSED, frozenset({A.MEMBER, A.ADMIN}), Condition.IN_TIME),
+    Action.CANCEL: Transition(OPEN_STATES, S.CANCELLED, frozenset({A.MEMBER, A.ADMIN})),
+    # ADR 0001: the administrator's audited override extends the closing deadline of an overdue session.
+    Action.OVERRIDE_DEADLINE: Transition(OPEN_STATES, None, frozenset({A.ADMIN}), Condition.OVERDUE),
 }
 
-# States in which the organisation may still edit the session and its trainees.
-EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+# The order in which a user holding several roles acts (written in the event log): the most specific first.
+ROLE_PREFERENCE = (A.TRAINER, A.MEMBER, A.ADMIN)
 del S, A

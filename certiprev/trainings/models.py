@@ -7,16 +7,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from certiprev.audit.models import AppendOnlyQuerySet
-from certiprev.lib.dates import add_months
 
-from .enums import Action, TrainingKind, TrainingState
+from .enums import OPEN_STATES, Action, TrainingKind, TrainingState
+from .rules import (
+    close_deadline_for,
+    deadline_passed,
+    deadline_passed_q,
+    deadline_running_q,
+    effective_close_deadline,
+)
 
-OPEN_STATES = (TrainingState.DRAFT, TrainingState.SUBMITTED, TrainingState.RETURNED, TrainingState.VALIDATED)
-
-
-def close_deadline_for(end_date: dt.date) -> dt.date:
-    """Last day on which a session may be closed: its last day + 3 months (regulation, FORPREV v2)."""
-    return add_months(end_date, settings.CLOSE_DEADLINE_MONTHS)
+__all__ = ["OPEN_STATES", "Trainee", "Training", "TrainingEvent", "TrainingQuerySet", "close_deadline_for"]
 
 
 class TrainingQuerySet(models.QuerySet):
@@ -26,11 +27,11 @@ class TrainingQuerySet(models.QuerySet):
     def overdue(self, today: dt.date | None = None):
         """Not closed nor cancelled, past the closing deadline, and no administrator's extension running."""
         today = today or timezone.localdate()
-        return self.open().filter(close_before__lt=today).exclude(close_extended_until__gte=today)
+        return self.open().filter(deadline_passed_q(today))
 
     def not_overdue(self, today: dt.date | None = None):
         today = today or timezone.localdate()
-        return self.filter(Q(close_before__gte=today) | Q(close_extended_until__gte=today))
+        return self.filter(deadline_running_q(today))
 
 
 class Training(models.Model):
@@ -103,13 +104,11 @@ class Training(models.Model):
 
     @property
     def effective_close_deadline(self) -> dt.date:
-        if self.close_extended_until and self.close_extended_until > self.close_before:
-            return self.close_extended_until
-        return self.close_before
+        return effective_close_deadline(self.close_before, self.close_extended_until)
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.state in OPEN_STATES and today > self.effective_close_deadline
+        return self.state in OPEN_STATES and deadline_passed(self.close_before, self.close_extended_until, today)
 
 
 class Trainee(models.Model):

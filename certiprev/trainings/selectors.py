@@ -1,6 +1,9 @@
 """Permission-aware reads: every training is reached through what the caller may see."""
 
+from __future__ import annotations
+
 import uuid
+from typing import TYPE_CHECKING, Union
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -8,8 +11,17 @@ from django.http import Http404
 from .enums import Actor
 from .models import Trainee, Training
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def trainer_of(user):
+    from certiprev.accounts.models import User
+    from certiprev.trainers.models import Trainer
+
+# Whoever asks: a signed-in user, the anonymous user of a request, or nobody (a task, the system).
+AnyUser = Union["User", "AnonymousUser", None]
+
+
+def trainer_of(user: AnyUser) -> Trainer | None:
     """The Trainer linked to this user, or None (cached on the user object for the request)."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -19,7 +31,7 @@ def trainer_of(user):
         return None
 
 
-def organisation_ids_of(user) -> list[int]:
+def organisation_ids_of(user: AnyUser) -> list[int]:
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_certiprev_org_ids", None)
@@ -29,7 +41,7 @@ def organisation_ids_of(user) -> list[int]:
     return cached
 
 
-def trainings_visible_to(user, *, as_trainer: bool | None = None) -> QuerySet[Training]:
+def trainings_visible_to(user: AnyUser, *, as_trainer: bool | None = None) -> QuerySet[Training]:
     """Trainings the user may see: their organisations', those naming them as trainer, or all for an administrator.
 
     `as_trainer=True` restricts to sessions naming the user as trainer, `False` to their organisations' sessions.
@@ -49,7 +61,7 @@ def trainings_visible_to(user, *, as_trainer: bool | None = None) -> QuerySet[Tr
     return Training.objects.filter(condition)
 
 
-def _parse_uuid(value) -> uuid.UUID:
+def _parse_uuid(value: object) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -58,7 +70,7 @@ def _parse_uuid(value) -> uuid.UUID:
         raise Http404("Session introuvable.") from None
 
 
-def get_training_for_user(user, public_id, *, as_trainer: bool | None = None) -> Training:
+def get_training_for_user(user: AnyUser, public_id: object, *, as_trainer: bool | None = None) -> Training:
     """The training with this public id if the user may see it; 404 otherwise (never 403: no existence leak)."""
     queryset = trainings_visible_to(user, as_trainer=as_trainer).select_related("organisation", "scheme", "trainer")
     try:
@@ -67,14 +79,15 @@ def get_training_for_user(user, public_id, *, as_trainer: bool | None = None) ->
         raise Http404("Session introuvable.") from None
 
 
-def get_trainee_for_user(user, training: Training, public_id) -> Trainee:
+def get_trainee_for_user(user: AnyUser, training: Training, public_id: object) -> Trainee:
+    """The trainee with this public id on a training already reached through `get_training_for_user`; else 404."""
     try:
         return training.trainees.get(public_id=_parse_uuid(public_id))
     except Trainee.DoesNotExist:
         raise Http404("Stagiaire introuvable.") from None
 
 
-def roles_on(user, training: Training) -> set[str]:
+def roles_on(user: AnyUser, training: Training) -> set[str]:
     """The roles (Actor values) the user holds on this training."""
     roles: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -1,4 +1,8 @@
-"""Read-side queries of the web pages (presentation only: every list is bounded and uses a fixed query count)."""
+"""Read-side queries of the web pages (presentation only: every list is bounded and uses a fixed query count).
+
+The one web module that reads session states, and only to show them (notices, columns, dashboard groups): what a
+person may *do* comes from `certiprev.trainings.policy.allowed_actions`, never from a state.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.lib.names import identity_key
-from certiprev.trainings.enums import TrainingState
-from certiprev.trainings.models import OPEN_STATES, Trainee, Training
+from certiprev.trainings.enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, TrainingState
+from certiprev.trainings.models import Trainee, Training
+from certiprev.trainings.rules import deadline_passed_q, deadline_running_q
 
 DASHBOARD_GROUP_SIZE = 10
 MAX_NAME_MATCHES = 2000
@@ -71,13 +87,65 @@ def with_certificate(queryset: QuerySet[Trainee]) -> QuerySet[Trainee]:
 
 
 def not_overdue(today: dt.date) -> Q:
-    return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
+    return deadline_running_q(today)
 
 
 def overdue(today: dt.date) -> Q:
-    return Q(state__in=OPEN_STATES, close_before__lt=today) & (
-        Q(close_extended_until__isnull=True) | Q(close_extended_until__lt=today)
+    return Q(state__in=OPEN_STATES) & deadline_passed_q(today)
+
+
+@dataclass(frozen=True)
+class SessionDisplay:
+    """What a session page shows of the session's state. Display only: the buttons come from the policy."""
+
+    is_draft: bool
+    is_submitted: bool
+    is_returned: bool
+    is_closed: bool
+    is_cancelled: bool
+    is_open: bool  # not closed nor cancelled: its closing deadline runs
+    has_results: bool  # the trainer has recorded presence and results
+    is_overdue: bool
+    days_left: int  # until the closing deadline that applies
+
+
+def session_is_open(training: Training) -> bool:
+    """Not closed nor cancelled: its closing deadline runs, its MAC prerequisites can still be checked."""
+    return training.state in OPEN_STATES
+
+
+def session_display(training: Training, today: dt.date) -> SessionDisplay:
+    state = training.state
+    return SessionDisplay(
+        is_draft=state == TrainingState.DRAFT,
+        is_submitted=state == TrainingState.SUBMITTED,
+        is_returned=state == TrainingState.RETURNED,
+        is_closed=state == TrainingState.CLOSED,
+        is_cancelled=state == TrainingState.CANCELLED,
+        is_open=session_is_open(training),
+        has_results=state in RESULTS_STATES,
+        is_overdue=training.is_overdue(today),
+        days_left=(training.effective_close_deadline - today).days,
     )
+
+
+def with_state_display(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """Annotate `is_closed` and `has_results` for list rows (computed by the database, no query more)."""
+    return queryset.annotate(
+        is_closed=ExpressionWrapper(Q(state=TrainingState.CLOSED), output_field=BooleanField()),
+        has_results=ExpressionWrapper(Q(state__in=RESULTS_STATES), output_field=BooleanField()),
+    )
+
+
+def trainer_sessions(queryset: QuerySet[Training], *, done: bool) -> QuerySet[Training]:
+    """The trainer's sessions waiting for them (soonest last day first), or those they are done with."""
+    if done:
+        return queryset.filter(state__in=TRAINER_DONE_STATES).order_by("-end_date", "-id")
+    return queryset.filter(state=TrainingState.SUBMITTED).order_by("end_date", "id")
+
+
+def trainer_waiting_count(queryset: QuerySet[Training]) -> int:
+    return queryset.filter(state=TrainingState.SUBMITTED).count()
 
 
 @dataclass
@@ -85,6 +153,7 @@ class Group:
     key: str
     title: str
     help: str
+    status_line: str  # which line each session of the group shows: waiting, return_reason, deadline, overdue, files
     count: int = 0
     items: list[Training] = field(default_factory=list)
     state_filter: str = ""
@@ -119,35 +188,41 @@ def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOAR
             "returned",
             "Renvoyées par le formateur",
             "À corriger puis à soumettre de nouveau.",
+            "return_reason",
             state_filter=TrainingState.RETURNED,
         ),
         Group(
             "validated",
             "À clôturer",
             "Validées par le formateur : clôturez-les pour émettre les certificats.",
+            "deadline",
             state_filter=TrainingState.VALIDATED,
         ),
         Group(
             "overdue",
             "En retard",
             "Le délai de clôture est dépassé : seul un administrateur du réseau peut accorder une dérogation.",
+            "overdue",
         ),
         Group(
             "draft",
             "Brouillons",
             "À compléter (stagiaires) puis à soumettre au formateur.",
+            "deadline",
             state_filter=TrainingState.DRAFT,
         ),
         Group(
             "submitted",
             "En attente du formateur",
             "Le formateur les valide après la formation.",
+            "waiting",
             state_filter=TrainingState.SUBMITTED,
         ),
         Group(
             "closed",
             "Clôturées récemment",
             "Certificats émis : téléchargez-les avant la suppression des fichiers.",
+            "files",
             state_filter=TrainingState.CLOSED,
         ),
     ]
@@ -229,8 +304,10 @@ def history(
 
 
 def history_page_rows(queryset: QuerySet[Training], q: str) -> QuerySet[Training]:
-    queryset = with_certificate_count(
-        with_results(with_trainee_count(queryset.select_related("scheme", "trainer", "organisation")))
+    queryset = with_state_display(
+        with_certificate_count(
+            with_results(with_trainee_count(queryset.select_related("scheme", "trainer", "organisation")))
+        )
     )
     if q and _folded_words(q):
         matching = with_certificate(Trainee.objects.filter(trainee_name_condition(q))).order_by(

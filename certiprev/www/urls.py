@@ -4,8 +4,8 @@ from . import views
 from .accounts import views as accounts
 from .help import views as help_views
 from .network import views as network
-from .organisation import certificate_views as certificates
-from .organisation import views as organisation
+from .organisation.views import dashboard, duplicates, history, imports, previous_cards, session_form, session_page
+from .organisation.views import transitions as session_transitions
 from .trainer import views as trainer
 
 app_name = "www"
@@ -25,42 +25,42 @@ urlpatterns = [
     path("compte/jetons/<int:token_id>/revoquer/", accounts.account_token_revoke, name="account_token_revoke"),
     path("compte/mot-de-passe/", accounts.ChangePasswordView.as_view(), name="password_change"),
     # Training organisation
-    path("sessions/", organisation.dashboard, name="dashboard"),
-    path("sessions/nouvelle/", organisation.training_create, name="training_create"),
-    path("sessions/historique/", organisation.history, name="history"),
-    path("sessions/historique.csv", organisation.history_csv, name="history_csv"),
-    path("sessions/modele-stagiaires.xlsx", organisation.import_template, name="import_template"),
-    path("sessions/<uuid:public_id>/", organisation.training_detail, name="training_detail"),
-    path("sessions/<uuid:public_id>/modifier/", organisation.training_edit, name="training_edit"),
-    path("sessions/<uuid:public_id>/soumettre/", organisation.training_submit, name="training_submit"),
-    path("sessions/<uuid:public_id>/annuler/", organisation.training_cancel, name="training_cancel"),
-    path("sessions/<uuid:public_id>/cloturer/", organisation.training_close, name="training_close"),
-    path("sessions/<uuid:public_id>/stagiaires/ajouter/", organisation.trainee_add, name="trainee_add"),
-    path("sessions/<uuid:public_id>/stagiaires/importer/", organisation.trainee_import_view, name="trainee_import"),
+    path("sessions/", dashboard.dashboard, name="dashboard"),
+    path("sessions/nouvelle/", session_form.training_create, name="training_create"),
+    path("sessions/historique/", history.history, name="history"),
+    path("sessions/historique.csv", history.history_csv, name="history_csv"),
+    path("sessions/modele-stagiaires.xlsx", imports.import_template, name="import_template"),
+    path("sessions/<uuid:public_id>/", session_page.training_detail, name="training_detail"),
+    path("sessions/<uuid:public_id>/modifier/", session_form.training_edit, name="training_edit"),
+    path("sessions/<uuid:public_id>/soumettre/", session_transitions.training_submit, name="training_submit"),
+    path("sessions/<uuid:public_id>/annuler/", session_transitions.training_cancel, name="training_cancel"),
+    path("sessions/<uuid:public_id>/cloturer/", session_transitions.training_close, name="training_close"),
+    path("sessions/<uuid:public_id>/stagiaires/ajouter/", session_page.trainee_add, name="trainee_add"),
+    path("sessions/<uuid:public_id>/stagiaires/importer/", imports.trainee_import_view, name="trainee_import"),
     path(
         "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/modifier/",
-        organisation.trainee_edit,
+        session_page.trainee_edit,
         name="trainee_edit",
     ),
     path(
         "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/retirer/",
-        organisation.trainee_remove,
+        session_page.trainee_remove,
         name="trainee_remove",
     ),
-    # Certificates of the session (downloads: certiprev/certificates/urls.py) and MAC previous cards
+    # Certificates of the session (downloads: certiprev/www/downloads/urls.py) and MAC previous cards
     path(
         "sessions/<uuid:public_id>/certificats/<uuid:certificate_id>/demander-un-duplicata/",
-        certificates.certificate_duplicate,
+        duplicates.certificate_duplicate,
         name="training_certificate_duplicate",
     ),
     path(
         "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/ancienne-carte/",
-        certificates.trainee_old_card,
+        previous_cards.trainee_old_card,
         name="trainee_old_card",
     ),
     path(
         "sessions/<uuid:public_id>/stagiaires/preremplir/",
-        certificates.trainee_prefill,
+        previous_cards.trainee_prefill,
         name="trainee_prefill",
     ),
     # Trainer

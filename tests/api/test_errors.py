@@ -77,7 +77,7 @@ def test_huge_strings_are_refused_before_reaching_the_services(as_member, traini
     trainee = {"last_name": "A" * 100_000, "first_name": "Zoé", "birth_date": "1990-01-01"}
     body = assert_error(as_member.post(f"trainings/{training.public_id}/trainees", trainee), 422, "invalid")
     assert body["errors"] == [
-        {"field": "last_name", "location": "body", "message": "Trop long : 100 caractères au maximum."}
+        {"field": "last_name", "location": "body", "message": "Trop long : 1000 caractères au maximum."}
     ]
     assert training.trainees.count() == 0
 

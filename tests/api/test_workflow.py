@@ -7,10 +7,10 @@ import zipfile
 from django.core import mail
 
 from certiprev.lib.dates import add_months
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from certiprev.organisations.models import Membership
 from certiprev.trainings.models import Trainee, Training
 from tests.factories import _siret, today
+from tests.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 
 from .conftest import api_for, assert_error
 

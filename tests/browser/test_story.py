@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from certiprev.certificates.models import Certificate
 from certiprev.certificates.rendering import certificate_filename
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
 from tests.factories import (
@@ -21,6 +20,7 @@ from tests.factories import (
     scheme,
     today,
 )
+from tests.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 
 from .conftest import PASSWORD, check_accessibility, screenshot, sign_in
 
@@ -248,7 +248,7 @@ def test_french_errors_of_a_bad_import_and_of_an_expired_habilitation(new_page):
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("aucun stagiaire n'a été ajouté")
     expect(summary).to_contain_text("Ligne 3 : Date de naissance impossible : « 31/02/1990 » n'existe pas")
-    expect(summary).to_contain_text("Ligne 4 : Nom manquant.")
+    expect(summary).to_contain_text("Ligne 4 : Le nom est obligatoire.")
     assert training.trainees.count() == 0
     check_accessibility(page, "import en erreur")
     screenshot(page, "12-import-erreurs-390")

@@ -5,4 +5,4 @@ from django.urls import include, path
 from config.urls import urlpatterns as project_urlpatterns
 
 _included = any(getattr(pattern, "namespace", None) == "certificates" for pattern in project_urlpatterns)
-urlpatterns = [*([] if _included else [path("", include("certiprev.certificates.urls"))]), *project_urlpatterns]
+urlpatterns = [*([] if _included else [path("", include("certiprev.www.downloads.urls"))]), *project_urlpatterns]

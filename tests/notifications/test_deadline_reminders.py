@@ -36,16 +36,16 @@ def test_members_are_reminded_once_per_threshold_before_the_closing_deadline(db)
 def test_closed_cancelled_and_overdue_sessions_get_no_reminder(db):
     closed = _validated_session("a@of.fr")
     closed.state = TrainingState.CLOSED
-    closed.save()
+    closed.save(update_fields=["state"])
     cancelled = _validated_session("b@of.fr")
     cancelled.state = TrainingState.CANCELLED
-    cancelled.save()
+    cancelled.save(update_fields=["state"])
     with time_machine.travel(closed.close_before - dt.timedelta(days=3)):
         assert deadline_reminders_send() == 0
     with time_machine.travel(closed.close_before + dt.timedelta(days=3)):
         overdue = _validated_session("c@of.fr")
         overdue.end_date = overdue.start_date = dt.date.today() - dt.timedelta(days=120)
-        overdue.save()
+        overdue.save(update_fields=["start_date", "end_date"])
         assert deadline_reminders_send() == 0
     assert mail.outbox == []
 

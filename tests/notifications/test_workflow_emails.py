@@ -22,7 +22,7 @@ def submittable(organisation, trainer):
 @pytest.fixture
 def submitted(submittable):
     submittable.state = TrainingState.SUBMITTED
-    submittable.save()
+    submittable.save(update_fields=["state"])
     return submittable
 
 

@@ -9,7 +9,22 @@ from tests.factories import results_for, today
 
 
 def perform(action: str, training: Training, by):
-    """Run one transition of the table through its service, with the arguments it needs."""
+    """Run one action of the table through its service, with (valid) arguments it needs."""
+    if action == Action.UPDATE:
+        return services.training_update(by=by, training=training, place="Salle Confluence, Lyon")
+    if action == Action.TRAINEE_ADD:
+        data = services.TraineeData(last_name="Nouveau", first_names="Stagiaire", birth_date=dt.date(1990, 1, 1))
+        return services.trainee_add(by=by, training=training, data=data)
+    if action == Action.TRAINEE_UPDATE:
+        trainee = training.trainees.order_by("pk").first()
+        data = services.TraineeData(last_name="Corrigé", first_names="Stagiaire", birth_date=dt.date(1990, 1, 1))
+        return services.trainee_update(by=by, trainee=trainee, data=data)
+    if action == Action.TRAINEE_REMOVE:
+        return services.trainee_remove(by=by, trainee=training.trainees.order_by("pk").first())
+    if action == Action.OVERRIDE_DEADLINE:
+        return services.training_override_deadline(
+            by=by, training=training, reason="Formateur malade, feuilles reçues en retard.", until=days(7)
+        )
     if action == Action.SUBMIT:
         return services.training_submit(by=by, training=training)
     if action == Action.RETURN:

@@ -9,13 +9,14 @@ import threading
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 
 from certiprev.accounts.models import User
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, TrainingState
 from certiprev.trainings.models import Training
+from certiprev.trainings.services import transitions as transitions_module
 from tests.factories import MembershipFactory, results_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -125,3 +126,115 @@ def test_a_close_racing_a_cancellation_leaves_one_consistent_outcome(session_in,
     training.refresh_from_db()
     assert training.state in (TrainingState.CLOSED, TrainingState.CANCELLED)
     assert training.events.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The transition lock holds the session's row only
+
+
+class HeldTransition:
+    """Thread A submits one session through the service and stays inside its transaction, lock held, until told.
+
+    The pause is a hook in the service path (the notification, after the compare-and-swap, before the commit), so
+    what is held is exactly what the real service locks.
+    """
+
+    def __init__(self, monkeypatch, training_pk: int, user_pk: int):
+        self.holding, self.release = threading.Event(), threading.Event()
+        self.outcome = None
+        real_notify = transitions_module.notify
+
+        def notify(event):
+            if event.training_id == training_pk:
+                self.holding.set()
+                self.release.wait(timeout=10)
+            real_notify(event)
+
+        monkeypatch.setattr(transitions_module, "notify", notify)
+
+        def run():
+            try:
+                services.training_submit(
+                    by=User.objects.get(pk=user_pk), training=Training.objects.get(pk=training_pk)
+                )
+                self.outcome = "ok"
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                self.outcome = error
+            finally:
+                self.holding.set()
+                connection.close()
+
+        self.thread = threading.Thread(target=run)
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.holding.wait(timeout=10)
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.thread.join(timeout=30)
+        assert not self.thread.is_alive()
+        assert self.outcome == "ok", self.outcome
+
+
+def in_other_connection(action) -> object:
+    """Run `action()` in a thread with its own connection, where any lock wait fails after 2 s instead of hanging."""
+    outcome: list = [None]
+
+    def run():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                action()
+            outcome[0] = "ok"
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            outcome[0] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    return outcome[0]
+
+
+def test_a_transition_does_not_wait_on_a_transition_of_another_session_of_the_same_scheme(
+    monkeypatch, session_in, member
+):
+    first, second = session_in(TrainingState.DRAFT), session_in(TrainingState.DRAFT)
+    assert (first.scheme_id, first.organisation_id, first.trainer_id) == (
+        second.scheme_id,
+        second.organisation_id,
+        second.trainer_id,
+    )
+    with HeldTransition(monkeypatch, first.pk, member.pk):
+        outcome = in_other_connection(
+            lambda: services.training_submit(
+                by=User.objects.get(pk=member.pk), training=Training.objects.get(pk=second.pk)
+            )
+        )
+        assert outcome == "ok", outcome
+        assert Training.objects.get(pk=first.pk).state == TrainingState.DRAFT  # A has not committed yet
+    assert Training.objects.get(pk=second.pk).state == TrainingState.SUBMITTED
+    assert Training.objects.get(pk=first.pk).state == TrainingState.SUBMITTED
+
+
+def test_a_new_session_of_the_same_scheme_is_not_held_up_by_a_transition_in_progress(monkeypatch, session_in, member):
+    held = session_in(TrainingState.DRAFT)
+    with HeldTransition(monkeypatch, held.pk, member.pk):
+        outcome = in_other_connection(
+            lambda: Training.objects.create(
+                organisation=held.organisation,
+                scheme=held.scheme,
+                kind=held.kind,
+                start_date=held.start_date,
+                end_date=held.end_date,
+                place="Salle Saône, Lyon",
+                trainer=held.trainer,
+            )
+        )
+        assert outcome == "ok", outcome
+    assert Training.objects.filter(scheme=held.scheme).count() == 2

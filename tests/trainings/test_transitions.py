@@ -3,9 +3,10 @@
 import pytest
 
 from certiprev.lib.errors import WorkflowError
-from certiprev.trainings.enums import EDITABLE_STATES, TRANSITIONS, Action, TrainingState
+from certiprev.trainings.enums import EDITABLE_STATES, OPEN_STATES, TRANSITIONS, Action, TrainingState
+from certiprev.trainings.models import Training
 from tests.factories import MembershipFactory, TrainerFactory, UserFactory
-from tests.trainings.helpers import perform
+from tests.trainings.helpers import days, perform
 
 VERBS = {
     Action.SUBMIT: "soumettre",
@@ -13,6 +14,12 @@ VERBS = {
     Action.VALIDATE: "valider",
     Action.CLOSE: "clôturer",
     Action.CANCEL: "annuler",
+}
+EDIT_VERBS = {
+    Action.UPDATE: "modifier",
+    Action.TRAINEE_ADD: "ajouter un stagiaire",
+    Action.TRAINEE_UPDATE: "modifier un stagiaire",
+    Action.TRAINEE_REMOVE: "retirer un stagiaire",
 }
 STATE_PHRASES = {
     TrainingState.DRAFT: "à l'état de brouillon",
@@ -40,49 +47,73 @@ def de(verb: str) -> str:
     }.get(verb, f"de {verb}")
 
 
-def _actor_for(action, *, member, trainer):
-    return trainer.user if action in (Action.RETURN, Action.VALIDATE) else member
+def expected_state_refusal(action, state) -> tuple[str, str]:
+    """(code, message) of a refusal because of the session's state, spelled out for each kind of row."""
+    if action in EDIT_VERBS:
+        return "not_editable", (
+            f"Impossible {de(EDIT_VERBS[action])} : la session est {STATE_PHRASES[state]}. "
+            "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables."
+        )
+    if action == Action.OVERRIDE_DEADLINE:
+        return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
+    return "invalid_state", f"Impossible {de(VERBS[action])} une session {STATE_PHRASES[state]}."
+
+
+def _actor_for(action, *, member, trainer, network_admin):
+    if action in (Action.RETURN, Action.VALIDATE):
+        return trainer.user
+    return network_admin if action == Action.OVERRIDE_DEADLINE else member
 
 
 def test_the_transition_table_matches_the_design():
-    assert {action: (set(t.sources), t.target, set(t.actors)) for action, t in TRANSITIONS.items()} == {
-        Action.SUBMIT: ({"draft", "returned"}, "submitted", {"member"}),
-        Action.RETURN: ({"submitted"}, "returned", {"trainer"}),
-        Action.VALIDATE: ({"submitted"}, "validated", {"trainer"}),
-        Action.CLOSE: ({"validated"}, "closed", {"member", "admin"}),
-        Action.CANCEL: ({"draft", "submitted", "returned", "validated"}, "cancelled", {"member", "admin"}),
+    rows = {action: (set(t.sources), t.target, set(t.actors), t.when) for action, t in TRANSITIONS.items()}
+    editable = {"draft", "returned"}
+    open_states = {"draft", "submitted", "returned", "validated"}
+    assert rows == {
+        Action.UPDATE: (editable, None, {"member"}, None),
+        Action.TRAINEE_ADD: (editable, None, {"member"}, None),
+        Action.TRAINEE_UPDATE: (editable, None, {"member"}, None),
+        Action.TRAINEE_REMOVE: (editable, None, {"member"}, None),
+        Action.SUBMIT: ({"draft", "returned"}, "submitted", {"member"}, "in_time"),
+        Action.RETURN: ({"submitted"}, "returned", {"trainer"}, None),
+        Action.VALIDATE: ({"submitted"}, "validated", {"trainer"}, "finished"),
+        Action.CLOSE: ({"validated"}, "closed", {"member", "admin"}, "in_time"),
+        Action.CANCEL: (open_states, "cancelled", {"member", "admin"}, None),
+        Action.OVERRIDE_DEADLINE: (open_states, None, {"admin"}, "overdue"),
     }
-    assert {"draft", "returned"} == EDITABLE_STATES
+    assert editable == EDITABLE_STATES
+    assert open_states == OPEN_STATES
 
 
 @pytest.mark.parametrize(("action", "state"), FORBIDDEN, ids=[f"{a}-from-{s}" for a, s in FORBIDDEN])
-def test_a_transition_is_refused_from_every_state_the_table_does_not_allow(
-    action, state, session_in, member, trainer, db_unchanged
+def test_an_action_is_refused_from_every_state_the_table_does_not_allow(
+    action, state, session_in, member, trainer, network_admin, db_unchanged
 ):
     training = session_in(state)
     with db_unchanged(), pytest.raises(WorkflowError) as refused:
-        perform(action, training, _actor_for(action, member=member, trainer=trainer))
-    assert refused.value.code == "invalid_state"
+        perform(action, training, _actor_for(action, member=member, trainer=trainer, network_admin=network_admin))
+    assert (refused.value.code, refused.value.message) == expected_state_refusal(action, state)
     assert refused.value.status == 409
-    assert refused.value.message == f"Impossible {de(VERBS[action])} une session {STATE_PHRASES[state]}."
     training.refresh_from_db()
     assert training.state == state
 
 
 @pytest.mark.parametrize(("action", "state"), ALLOWED, ids=[f"{a}-from-{s}" for a, s in ALLOWED])
-def test_a_transition_allowed_by_the_table_moves_the_session_and_logs_it(action, state, session_in, member, trainer):
+def test_an_action_allowed_by_the_table_moves_the_session_as_the_table_says_and_logs_it(
+    action, state, session_in, member, trainer, network_admin
+):
     training = session_in(state)
-    actor = _actor_for(action, member=member, trainer=trainer)
+    if action == Action.OVERRIDE_DEADLINE:  # its condition: the closing deadline has passed
+        Training.objects.filter(pk=training.pk).update(close_before=days(-1))
+        training.refresh_from_db()
+    actor = _actor_for(action, member=member, trainer=trainer, network_admin=network_admin)
     perform(action, training, actor)
     training.refresh_from_db()
-    assert training.state == TRANSITIONS[action].target
+    target = TRANSITIONS[action].target
+    assert training.state == (target if target is not None else state)
     event = training.events.get()
-    assert (event.action, event.from_state, event.to_state, event.actor) == (
-        action,
-        state,
-        TRANSITIONS[action].target,
-        actor,
-    )
+    expected = (action, state, target, actor) if target is not None else (action, "", "", actor)
+    assert (event.action, event.from_state, event.to_state, event.actor) == expected
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -186,7 +217,6 @@ def test_a_trainer_working_for_two_organisations_acts_only_where_named(session_i
 
 
 def test_roles_are_checked_on_the_fresh_session_not_on_a_stale_copy(session_in, trainer, other_trainer, db_unchanged):
-    from certiprev.trainings.models import Training
     from tests.factories import TrainerCertificationFactory
 
     stale = session_in(TrainingState.SUBMITTED)  # as loaded by the first trainer's page

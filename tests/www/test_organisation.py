@@ -7,10 +7,10 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from certiprev.lib.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Trainee, Training
 from tests.factories import HabilitationFactory, TraineeFactory, TrainingFactory, scheme, today
+from tests.trainee_import_samples import SAMPLE_HEADERS, make_csv, make_xlsx, sample_rows
 from tests.www.conftest import make_sessions, set_state, text_of
 
 
@@ -212,7 +212,7 @@ def test_a_missing_birth_date_is_linked_from_the_error_summary(member_client, tr
         {"add-last_name": "Dupont", "add-first_names": "Zoé", "add-birth_date": ""},
     )
     html = response.content.decode()
-    assert 'href="#id_add-birth_date"' in html and "Indiquez : date de naissance." in html
+    assert 'href="#id_add-birth_date"' in html and "La date de naissance est obligatoire." in html
 
 
 # --- Import -------------------------------------------------------------------------------------------------------

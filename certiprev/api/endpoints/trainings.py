@@ -13,9 +13,10 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.lib.trainee_import import parse_trainee_file
 from certiprev.organisations.models import Organisation
 from certiprev.trainings import services
-from certiprev.trainings.enums import Actor
+from certiprev.trainings.enums import Action
 from certiprev.trainings.models import Training
-from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, roles_on, trainings_visible_to
+from certiprev.trainings.policy import acting_role_for
+from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, trainings_visible_to
 
 from ..common import acting_organisation, responses, scheme_get, trainee_out, training_detail, training_summary
 from ..errors import ApiError
@@ -108,7 +109,7 @@ def training_create(request: HttpRequest, payload: TrainingIn):
     if external_id:
         existing = _by_external_id(organisation, external_id)
         if existing is not None:
-            return Status(200, training_detail(existing))
+            return Status(200, training_detail(existing, user=user))
     try:
         training = services.training_create(
             by=user,
@@ -125,8 +126,8 @@ def training_create(request: HttpRequest, payload: TrainingIn):
         existing = _by_external_id(organisation, external_id) if exc.code == "external_id_taken" else None
         if existing is None:
             raise
-        return Status(200, training_detail(existing))  # created concurrently with the same reference
-    return Status(201, training_detail(training))
+        return Status(200, training_detail(existing, user=user))  # created concurrently with the same reference
+    return Status(201, training_detail(training, user=user))
 
 
 def _by_external_id(organisation: Organisation, external_id: str) -> Training | None:
@@ -142,7 +143,7 @@ def _by_external_id(organisation: Organisation, external_id: str) -> Training | 
 @router.get("/trainings/{id}", response=responses((200, TrainingDetailOut)), summary="Une session")
 def training_get(request: HttpRequest, id: str):
     """La session avec ses stagiaires, leurs résultats et l'historique de ses événements."""
-    return training_detail(get_training_for_user(request.user, id))
+    return training_detail(get_training_for_user(request.user, id), user=request.user)
 
 
 @router.patch("/trainings/{id}", response=responses((200, TrainingDetailOut)), summary="Modifier une session")
@@ -155,7 +156,7 @@ def training_update(request: HttpRequest, id: str, payload: TrainingPatch):
         changes["scheme"] = scheme_get(changes["scheme"])
     if changes:
         services.training_update(by=request.user, training=training, **changes)
-    return training_detail(get_training_for_user(request.user, id))
+    return training_detail(get_training_for_user(request.user, id), user=request.user)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -184,7 +185,7 @@ def trainees_import(request: HttpRequest, id: str, file: File[UploadedFile], dry
     sans rien enregistrer."""
     user = request.user
     training = get_training_for_user(user, id)
-    if Actor.MEMBER not in roles_on(user, training):
+    if acting_role_for(user, training, Action.TRAINEE_ADD) is None:  # parse nothing for someone who may not add
         raise WorkflowError("forbidden", "Seul le membre de l'organisme peut importer des stagiaires.", status=403)
     result = parse_trainee_file(
         file.read(),

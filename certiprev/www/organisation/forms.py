@@ -4,8 +4,10 @@ from django.conf import settings
 from certiprev.catalog.models import Scheme
 from certiprev.certificates.card_checks import MAX_CONTENT_CHARS, OldCardCheck, old_card_check
 from certiprev.certificates.enums import ProofSource
+from certiprev.lib.names import clean_name
 from certiprev.lib.trainee_import import ACCEPTED_FILE_TYPES
 from certiprev.organisations.models import Habilitation, Organisation
+from certiprev.trainings import rules
 from certiprev.trainings.enums import TrainingKind, TrainingState
 from certiprev.www.common import Form, date_field, today
 
@@ -87,34 +89,68 @@ class TrainingForm(Form):
         return data
 
 
+class RuleCharField(forms.CharField):
+    """Text cleaned as the trainee rules clean it (control characters dropped, spaces collapsed) before any check,
+    so that the form refuses exactly what the service refuses, with the same words."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = str(max_length)  # a typing aid only: the rule has the last word
+
+    def to_python(self, value):
+        return clean_name(super().to_python(value))
+
+
 class TraineeForm(Form):
-    last_name = forms.CharField(
+    """One trainee. Every check is `certiprev.trainings.rules`' (the API and the import use the same)."""
+
+    last_name = RuleCharField(
         label="Nom",
-        max_length=100,
-        error_messages={"required": "Indiquez le nom."},
+        max_length=rules.MAX_TEXT,
+        error_messages={"required": rules.name_missing_message("last_name")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    first_names = forms.CharField(
+    first_names = RuleCharField(
         label="Prénom(s)",
-        max_length=100,
-        error_messages={"required": "Indiquez le ou les prénoms."},
+        max_length=rules.MAX_TEXT,
+        error_messages={"required": rules.name_missing_message("first_names")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     birth_date = date_field(
         "Date de naissance", help_text="JJ/MM/AAAA : le formateur la vérifie sur une pièce d'identité."
     )
-    email = forms.EmailField(
+    email = forms.CharField(
         label="E-mail (facultatif)",
         required=False,
-        max_length=254,
-        error_messages={"invalid": "Saisissez une adresse e-mail valide."},
+        widget=forms.EmailInput(attrs={"maxlength": str(rules.MAX_EMAIL)}),
     )
 
     def __init__(self, *args, form_id: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["birth_date"].error_messages["required"] = rules.MSG_BIRTH_DATE_MISSING
         if form_id:  # inline editing: the inputs sit in table cells, outside the <form> element
             for field in self.fields.values():
                 field.widget.attrs["form"] = form_id
+
+    def _checked(self, field: str, problem: str | None):
+        if problem:
+            raise forms.ValidationError(problem)
+        return self.cleaned_data[field]
+
+    def clean_last_name(self) -> str:
+        return self._checked("last_name", rules.name_problem("last_name", self.cleaned_data["last_name"]))
+
+    def clean_first_names(self) -> str:
+        return self._checked("first_names", rules.name_problem("first_names", self.cleaned_data["first_names"]))
+
+    def clean_birth_date(self):
+        return self._checked("birth_date", rules.birth_date_problem(self.cleaned_data["birth_date"], today=today()))
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email:
+            self._checked("email", rules.email_problem(email))
+        return email
 
 
 class ImportForm(Form):

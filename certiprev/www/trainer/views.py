@@ -8,7 +8,8 @@ from django.views.decorators.http import require_http_methods
 from certiprev.certificates.selectors import trainer_certificates
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
-from certiprev.trainings.enums import TrainingState
+from certiprev.trainings.enums import Action
+from certiprev.trainings.policy import allowed_actions
 from certiprev.trainings.selectors import get_training_for_user, trainings_visible_to
 from certiprev.www import selectors
 from certiprev.www.common import paginate, roles, today, trainer_required
@@ -16,18 +17,13 @@ from certiprev.www.organisation.forms import ReasonForm
 
 from .forms import ValidationForm
 
-DONE_STATES = (TrainingState.RETURNED, TrainingState.VALIDATED, TrainingState.CLOSED, TrainingState.CANCELLED)
-
 
 @trainer_required
 def to_validate(request):
     view = "traitees" if request.GET.get("vue") == "traitees" else "a-valider"
     mine = trainings_visible_to(request.user, as_trainer=True).select_related("organisation", "scheme")
-    waiting_count = mine.filter(state=TrainingState.SUBMITTED).count()
-    if view == "a-valider":
-        queryset = mine.filter(state=TrainingState.SUBMITTED).order_by("end_date", "id")
-    else:
-        queryset = mine.filter(state__in=DONE_STATES).order_by("-end_date", "-id")
+    waiting_count = selectors.trainer_waiting_count(mine)
+    queryset = selectors.trainer_sessions(mine, done=view == "traitees")
     page = paginate(request, selectors.with_trainee_count(queryset), per_page=20)
     return render(
         request,
@@ -50,8 +46,14 @@ def _get(request, public_id):
 def validate(request, public_id):
     training = _get(request, public_id)
     trainees = list(training.trainees.all())
-    if training.state != TrainingState.SUBMITTED:
-        return render(request, "www/trainer/training_done.html", {"training": training, "trainees": trainees})
+    today_ = today()
+    allowed = allowed_actions(request.user, training, today_)
+    if not allowed & {Action.VALIDATE, Action.RETURN}:
+        return render(
+            request,
+            "www/trainer/training_done.html",
+            {"training": training, "trainees": trainees, "display": selectors.session_display(training, today_)},
+        )
     step = request.POST.get("step", "")
     initial = {}
     if request.method == "GET" and request.GET.get("tous") == "reussis":
@@ -92,7 +94,6 @@ def validate(request, public_id):
                     "absent": [t for t, present, _ok in results if not present],
                 },
             )
-    not_finished = training.end_date > today()
     return render(
         request,
         "www/trainer/validate.html",
@@ -100,7 +101,7 @@ def validate(request, public_id):
             "training": training,
             "form": form,
             "action_errors": errors,
-            "not_finished": not_finished,
+            "allowed_actions": allowed,
         },
         status=422 if (form.is_bound and (form.errors or errors)) else 200,
     )

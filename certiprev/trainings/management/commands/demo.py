@@ -19,6 +19,7 @@ from certiprev.trainers.services import trainer_certification_create, trainer_cr
 from certiprev.trainings import services as ts
 from certiprev.trainings.enums import Action, TrainingKind, TrainingState
 from certiprev.trainings.models import Training, TrainingEvent
+from certiprev.trainings.services.trainees import trainee_build
 
 DEMO_SIRET = "73282932000074"
 ADMIN_EMAIL = "admin@certiprev.demo"
@@ -245,7 +246,7 @@ class Command(BaseCommand):
         )
         for i, (last, first, born) in enumerate(PEOPLE[6:11]):
             ts_data = ts.TraineeData(last_name=last, first_names=first, birth_date=dt.date.fromisoformat(born))
-            trainee = ts._build_trainee(training, ts_data)
+            trainee = trainee_build(training, ts_data)
             trainee.present, trainee.passed = True, i != 2
             trainee.save()
         for action, from_state, to_state, who in (

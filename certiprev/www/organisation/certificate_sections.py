@@ -1,7 +1,8 @@
-"""What the session page shows of certificates: the closed session's files, and the MAC trainees' previous cards.
+"""The session page's certificate sections: the closed session's files and cards, and the MAC trainees' previous
+cards (rows, forms, and recording one with what it shows).
 
-Read-only helpers for organisation/views.py (the actions are in certificate_views.py); a fixed number of queries
-whatever the number of certificates.
+Helpers of organisation/views/session_page.py (the actions are views/duplicates.py and views/previous_cards.py); a
+fixed number of queries whatever the number of certificates.
 """
 
 from __future__ import annotations
@@ -40,10 +41,6 @@ class CertificatesSection:
     files: TrainingFilesStatus
     rows: list[CertificateRow]
     deletion_soon: bool  # the files go within CERTIFICATE_REMINDER_DAYS: highlighted
-
-    @property
-    def ready_count(self) -> int:
-        return sum(1 for row in self.rows if row.file_state == "ready" and not row.certificate.is_revoked)
 
 
 def certificates_section(training: Training, *, is_admin: bool, now: dt.datetime | None = None) -> CertificatesSection:

@@ -1,4 +1,7 @@
-"""Certificate downloads, mounted at the site root: path("", include("certiprev.certificates.urls"))."""
+"""Certificate downloads, mounted at the site root: path("", include("certiprev.www.downloads.urls")).
+
+The namespace stays `certificates` (the URL names predate the move of these views out of the certificates app).
+"""
 
 from django.urls import path
 

@@ -1,60 +1,22 @@
-"""Certificate actions of the session page: a duplicate for a lost card, a MAC trainee's previous card.
-
-Downloads (ZIP, PDF) are the certificates app's own views (certiprev/certificates/urls.py).
-"""
+"""A MAC trainee's previous card: checked on the session page and recorded as the MAC prerequisite, or read to
+prefill the "add a trainee" form."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from certiprev.certificates.selectors import get_certificate_of_training
-from certiprev.certificates.services import certificate_duplicate_request
 from certiprev.lib.errors import WorkflowError
-from certiprev.trainings.enums import EDITABLE_STATES, Actor, TrainingKind
-from certiprev.trainings.models import OPEN_STATES
+from certiprev.trainings.enums import Action, Actor, TrainingKind
 from certiprev.trainings.selectors import get_trainee_for_user, roles_on
 from certiprev.www.common import login_required
+from certiprev.www.selectors import session_is_open
 
-from .certificates import old_card_prefix, record_old_card_proof
-from .forms import OldCardForm, OldCardProofForm, TraineeForm
-from .views import get_training, render_detail
-
-
-def _session_url(training, anchor: str = "") -> str:
-    return reverse("www:training_detail", args=[training.public_id]) + (f"#{anchor}" if anchor else "")
-
-
-@login_required
-@require_POST
-def certificate_duplicate(request, public_id, certificate_id):
-    """A duplicate of a lost card: a confirmation page first, then the service (members and administrators)."""
-    training = get_training(request, public_id)
-    certificate = get_certificate_of_training(training, certificate_id)
-    if request.POST.get("confirm") != "oui":
-        return render(
-            request,
-            "www/organisation/certificate_duplicate.html",
-            {"training": training, "certificate": certificate, "file_days": settings.CERTIFICATE_FILE_DAYS},
-        )
-    holder = f"{certificate.holder_last_name.upper()} {certificate.holder_first_names}"
-    try:
-        certificate = certificate_duplicate_request(by=request.user, certificate=certificate)
-    except WorkflowError as error:
-        messages.error(request, f"Duplicata impossible pour {holder} : {error.message}")
-    else:
-        until = timezone.localtime(certificate.pdf_delete_after)
-        messages.success(
-            request,
-            f"Duplicata de la carte de {holder} émis, signé à nouveau avec le même identifiant de révocation : "
-            f"téléchargez-le ci-dessous (disponible jusqu'au {until:%d/%m/%Y à %H:%M}).",
-        )
-    return redirect(_session_url(training, f"certificat-{certificate.public_id}"))
+from ..certificate_sections import old_card_prefix, record_old_card_proof
+from ..forms import OldCardForm, OldCardProofForm, TraineeForm
+from .session_page import get_training, refused_unless_allowed, render_detail, session_url
 
 
 def _member_training(request, public_id):
@@ -76,9 +38,9 @@ def trainee_old_card(request, public_id, trainee_id):
     training = _member_training(request, public_id)
     trainee = get_trainee_for_user(request.user, training, trainee_id)
     anchor = f"carte-{trainee.public_id}"
-    if training.state not in OPEN_STATES:
+    if not session_is_open(training):
         messages.error(request, "La session est clôturée ou annulée : le prérequis ne se vérifie plus.")
-        return redirect(_session_url(training, anchor))
+        return redirect(session_url(training, anchor))
     form = OldCardForm(request.POST, request.FILES, prefix=old_card_prefix(trainee))
     error = None
     if form.is_valid():
@@ -89,7 +51,7 @@ def trainee_old_card(request, public_id, trainee_id):
             form.add_card_error(refused)
         else:
             record_old_card_proof(request, trainee, check.content, form.source)
-            return redirect(_session_url(training, anchor))
+            return redirect(session_url(training, anchor))
     return render_detail(request, training, old_card=(trainee, form), status=_form_status(form, error))
 
 
@@ -98,9 +60,14 @@ def trainee_old_card(request, public_id, trainee_id):
 def trainee_prefill(request, public_id):
     """Step 1 of "add a trainee" for a MAC: read the previous card, then show the form filled from it (no JS)."""
     training = _member_training(request, public_id)
-    if training.state not in EDITABLE_STATES:
-        messages.error(request, "Les stagiaires ne peuvent plus être modifiés dans cet état de la session.")
-        return redirect(_session_url(training))
+    refused = refused_unless_allowed(
+        request,
+        training,
+        Action.TRAINEE_ADD,
+        "Les stagiaires ne peuvent plus être modifiés dans cet état de la session.",
+    )
+    if refused is not None:
+        return refused
     form = OldCardForm(request.POST, request.FILES, prefix="prefill")
     error = None
     if form.is_valid():

@@ -1,4 +1,4 @@
-"""Build trainee-import files in memory (unit tests, browser tests, downloadable templates). No Django imports."""
+"""Build trainee-import files in memory for the tests (unit, API, web and browser). No Django imports."""
 
 from __future__ import annotations
 

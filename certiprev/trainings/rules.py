@@ -1,0 +1,212 @@
+"""Pure rules of a session and its trainees: no model, no database, the same answer wherever they are asked."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from certiprev.lib.dates import add_months, format_fr
+from certiprev.lib.errors import WorkflowError
+from certiprev.lib.names import clean_name, identity_key
+
+from .enums import TrainingKind
+
+# ---------------------------------------------------------------------------------------------------------------
+# The closing deadline (DESIGN §3, ADR 0001): the one place of the overdue rule
+
+
+def close_deadline_for(end_date: dt.date) -> dt.date:
+    """Last day on which a session may be closed: its last day + 3 months (regulation, FORPREV v2)."""
+    return add_months(end_date, settings.CLOSE_DEADLINE_MONTHS)
+
+
+def effective_close_deadline(close_before: dt.date, extended_until: dt.date | None) -> dt.date:
+    """The deadline that applies: the regulatory one, or a later administrator's extension."""
+    if extended_until and extended_until > close_before:
+        return extended_until
+    return close_before
+
+
+def deadline_passed(close_before: dt.date, extended_until: dt.date | None, today: dt.date) -> bool:
+    """Past the closing deadline and no extension running. The deadline day itself still counts (ADR 0001)."""
+    return today > effective_close_deadline(close_before, extended_until)
+
+
+def deadline_passed_q(today: dt.date) -> Q:
+    """`deadline_passed` as a query condition on Training rows (same rule, for the database)."""
+    return Q(close_before__lt=today) & (Q(close_extended_until__isnull=True) | Q(close_extended_until__lt=today))
+
+
+def deadline_running_q(today: dt.date) -> Q:
+    """The opposite of `deadline_passed_q`: the deadline day or an extension has not passed yet."""
+    return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
+
+
+def check_session_dates(
+    start: dt.date, end: dt.date, *, today: dt.date, extended_until: dt.date | None = None
+) -> None:
+    """Coherent dates, and a session that could still be closed in time (an administrator's extension counts)."""
+    if end < start:
+        raise WorkflowError(
+            "dates_incoherent",
+            f"Le dernier jour ({format_fr(end)}) ne peut pas précéder le premier jour ({format_fr(start)}).",
+            field="end_date",
+        )
+    if (end - start).days > MAX_SESSION_DAYS:
+        raise WorkflowError("dates_incoherent", "Une session ne peut pas durer plus d'un an.", field="end_date")
+    deadline = close_deadline_for(end)
+    if deadline_passed(deadline, extended_until, today):
+        raise WorkflowError(
+            "close_deadline_passed",
+            f"Cette session s'est terminée le {format_fr(end)} : le délai de clôture (le {format_fr(deadline)}) "
+            "est déjà dépassé, elle ne pourrait plus être clôturée.",
+            field="end_date",
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A session's other fields
+
+MAX_SESSION_DAYS = 366
+MAX_PLACE = 200
+
+
+def check_kind(kind: str) -> None:
+    if kind not in TrainingKind.values:
+        raise WorkflowError("kind_invalid", "Le type de session doit être « initiale » ou « MAC ».", field="kind")
+
+
+def check_place(place: str) -> str:
+    """The cleaned place, or a WorkflowError if it is empty or too long."""
+    place = clean_name(place)
+    if not place:
+        raise WorkflowError("place_required", "Indiquez le lieu de la session.", field="place")
+    if len(place) > MAX_PLACE:
+        raise WorkflowError("place_too_long", f"Le lieu ne doit pas dépasser {MAX_PLACE} caractères.", field="place")
+    return place
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Trainees
+
+MIN_TRAINEE_AGE = 14
+MAX_TRAINEE_AGE = 120
+MAX_TEXT = 100
+MAX_EMAIL = 254
+_LETTER = re.compile(r"[^\W\d_]")
+# An ASCII local part (what mail servers deliver without SMTPUTF8), an internationalised domain allowed.
+_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_DOMAIN_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$")
+
+# The one wording of each rule: the web form, the API and the import say exactly this.
+NAME_LABELS = {"last_name": "Le nom", "first_names": "Le prénom"}
+MSG_BIRTH_DATE_MISSING = "La date de naissance est obligatoire."
+MSG_BIRTH_DATE_FUTURE = "La date de naissance ne peut pas être dans le futur."
+MSG_BIRTH_DATE_TOO_YOUNG = "Le stagiaire doit avoir au moins {min_age} ans."
+MSG_BIRTH_DATE_TOO_OLD = "Cette date de naissance n'est pas plausible."
+MSG_EMAIL_INVALID = "L'adresse e-mail n'est pas valide."
+MSG_EXTERNAL_ID_TOO_LONG = "La référence externe ne doit pas dépasser {limit} caractères."
+
+
+@dataclass(frozen=True)
+class TraineeData:
+    last_name: str
+    first_names: str
+    birth_date: dt.date
+    email: str = ""
+    external_id: str = ""
+
+
+def name_missing_message(field: str) -> str:
+    return f"{NAME_LABELS[field]} est obligatoire."
+
+
+def name_problem(field: str, value: str) -> str | None:
+    """Why a last name (`field` "last_name") or first names ("first_names") is refused, or None."""
+    value = clean_name(value or "")
+    label = NAME_LABELS[field]
+    if not value:
+        return name_missing_message(field)
+    if len(value) > MAX_TEXT:
+        return f"{label} ne doit pas dépasser {MAX_TEXT} caractères."
+    if not _LETTER.search(value):
+        return f"{label} doit contenir au moins une lettre."
+    return None
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    if day.year - years < dt.MINYEAR:
+        return dt.date.min
+    return add_months(day, -12 * years)  # 29 February → 28 February
+
+
+def birth_date_problem(
+    birth: object, *, today: dt.date, min_age: int = MIN_TRAINEE_AGE, max_age: int = MAX_TRAINEE_AGE
+) -> str | None:
+    """Why a birth date is refused (none, in the future, too young or implausibly old), or None."""
+    if not isinstance(birth, dt.date):
+        return MSG_BIRTH_DATE_MISSING
+    if isinstance(birth, dt.datetime):
+        birth = birth.date()
+    if birth > today:
+        return MSG_BIRTH_DATE_FUTURE
+    if birth > years_before(today, min_age):
+        return MSG_BIRTH_DATE_TOO_YOUNG.format(min_age=min_age)
+    if birth < years_before(today, max_age):
+        return MSG_BIRTH_DATE_TOO_OLD
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """None when `email` (already stripped, not empty) looks deliverable, else the message."""
+    if len(email) > MAX_EMAIL:
+        return MSG_EMAIL_INVALID
+    local, at, domain = email.rpartition("@")
+    if not at or len(local) > 64 or not _EMAIL_LOCAL.match(local):
+        return MSG_EMAIL_INVALID
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return MSG_EMAIL_INVALID
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels) or not _TLD.match(labels[-1]):
+        return MSG_EMAIL_INVALID
+    return None
+
+
+def external_id_problem(value: str) -> str | None:
+    if len(value or "") > MAX_TEXT:
+        return MSG_EXTERNAL_ID_TOO_LONG.format(limit=MAX_TEXT)
+    return None
+
+
+def trainee_data_errors(
+    data: TraineeData, *, today: dt.date, min_age: int = MIN_TRAINEE_AGE, max_age: int = MAX_TRAINEE_AGE
+) -> list[tuple[str, str]]:
+    """(field, French message) for every problem in one trainee's data."""
+    problems = [
+        ("last_name", name_problem("last_name", data.last_name)),
+        ("first_names", name_problem("first_names", data.first_names)),
+        ("birth_date", birth_date_problem(data.birth_date, today=today, min_age=min_age, max_age=max_age)),
+    ]
+    email = (data.email or "").strip()
+    if email:
+        problems.append(("email", email_problem(email)))
+    problems.append(("external_id", external_id_problem(data.external_id)))
+    return [(field, message) for field, message in problems if message]
+
+
+def trainee_identity(data: TraineeData) -> tuple[str, str, str]:
+    """The cleaned names and the key two declarations of one person share (duplicate check)."""
+    last, first = clean_name(data.last_name), clean_name(data.first_names)
+    return last, first, identity_key(last, first, data.birth_date)
+
+
+def duplicate_message(data: TraineeData) -> str:
+    return (
+        f"{clean_name(data.last_name).upper()} {clean_name(data.first_names)}, né·e le {format_fr(data.birth_date)}, "
+        "est déjà déclaré·e sur cette session."
+    )

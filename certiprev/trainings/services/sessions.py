@@ -1,0 +1,195 @@
+"""Creating and editing a session: habilitation, trainer certification and dates checked on every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+
+from certiprev.catalog.models import Scheme
+from certiprev.lib.dates import format_fr
+from certiprev.lib.errors import WorkflowError
+from certiprev.lib.names import clean_name, clean_text
+from certiprev.organisations.models import Habilitation, Organisation
+from certiprev.trainers.models import TRAINER_NUMBER_RE, Trainer, TrainerCertification
+
+from .. import policy
+from ..enums import Action, Actor
+from ..models import Training
+from ..rules import check_kind, check_place, check_session_dates
+from ..selectors import organisation_ids_of
+from .common import event_record, lock, today
+
+if TYPE_CHECKING:
+    from certiprev.accounts.models import User
+
+
+def check_scheme(scheme: Scheme) -> None:
+    if not scheme.is_active:
+        raise WorkflowError(
+            "scheme_inactive", f"Le dispositif {scheme.code} n'est plus ouvert aux nouvelles sessions.", field="scheme"
+        )
+
+
+def check_habilitation(organisation: Organisation, scheme: Scheme, start: dt.date, end: dt.date) -> None:
+    habilitations = list(Habilitation.objects.filter(organisation=organisation, scheme=scheme))
+    if any(h.valid_from <= start and h.valid_until >= end for h in habilitations):
+        return
+    period = f"du {format_fr(start)} au {format_fr(end)}" if start != end else f"le {format_fr(start)}"
+    if not habilitations:
+        message = f"{organisation.name} n'est pas habilité pour le dispositif {scheme.code}."
+    else:
+        latest = max(habilitations, key=lambda h: h.valid_until)
+        if latest.valid_until < start:
+            message = (
+                f"L'habilitation {scheme.code} de {organisation.name} "
+                f"{'a expiré' if latest.valid_until < today() else 'expire'} le {format_fr(latest.valid_until)} : "
+                f"elle ne couvre pas la session ({period})."
+            )
+        else:
+            message = (
+                f"L'habilitation {scheme.code} de {organisation.name} (du {format_fr(latest.valid_from)} au "
+                f"{format_fr(latest.valid_until)}) ne couvre pas toute la session ({period})."
+            )
+    raise WorkflowError("habilitation_invalid", message, field="scheme")
+
+
+def trainer_find(number: str) -> Trainer:
+    """The trainer with this number, or a WorkflowError saying why not (format or unknown)."""
+    normalised = (number or "").strip().upper()
+    if not re.fullmatch(TRAINER_NUMBER_RE, normalised):
+        raise WorkflowError(
+            "trainer_number_invalid",
+            "Le numéro de formateur est fait de 3 lettres puis 5 chiffres (par exemple ABC12345).",
+            field="trainer_number",
+        )
+    try:
+        return Trainer.objects.get(number=normalised)
+    except Trainer.DoesNotExist:
+        raise WorkflowError(
+            "trainer_unknown", f"Aucun formateur ne porte le numéro {normalised}.", field="trainer_number"
+        ) from None
+
+
+def check_trainer_certification(trainer: Trainer, scheme: Scheme, start: dt.date, end: dt.date) -> None:
+    certifications = list(TrainerCertification.objects.filter(trainer=trainer, scheme=scheme))
+    if any(c.valid_from <= start and c.valid_until >= end for c in certifications):
+        return
+    if not certifications:
+        message = (
+            f"Le formateur {trainer.full_name} ({trainer.number}) n'est pas certifié pour le dispositif {scheme.code}."
+        )
+    else:
+        latest = max(certifications, key=lambda c: c.valid_until)
+        message = (
+            f"La certification {scheme.code} du formateur {trainer.full_name} ({trainer.number}), valable du "
+            f"{format_fr(latest.valid_from)} au {format_fr(latest.valid_until)}, ne couvre pas toute la session "
+            f"(du {format_fr(start)} au {format_fr(end)})."
+        )
+    raise WorkflowError("trainer_not_certified", message, field="trainer_number")
+
+
+@transaction.atomic
+def training_create(
+    *,
+    by: User | None,
+    organisation: Organisation,
+    scheme: Scheme,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    place: str,
+    trainer_number: str,
+    external_id: str = "",
+) -> Training:
+    """Create a draft session after checking habilitation, trainer certification and dates."""
+    is_member = getattr(by, "is_active", False) and organisation.pk in organisation_ids_of(by)
+    if not (is_member or getattr(by, "is_network_administrator", False)):
+        raise WorkflowError("forbidden", "Vous n'êtes pas membre de cet organisme.", status=403)
+    check_kind(kind)
+    place = check_place(place)
+    check_scheme(scheme)
+    check_session_dates(start_date, end_date, today=today())
+    check_habilitation(organisation, scheme, start_date, end_date)
+    trainer = trainer_find(trainer_number)
+    check_trainer_certification(trainer, scheme, start_date, end_date)
+    training = Training(
+        organisation=organisation,
+        scheme=scheme,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        place=place,
+        trainer=trainer,
+        external_id=clean_text(external_id)[:100],
+        created_by=by,
+    )
+    try:
+        with transaction.atomic():
+            training.save()
+    except IntegrityError:
+        raise WorkflowError(
+            "external_id_taken",
+            "Une autre session de l'organisme porte déjà cette référence externe.",
+            status=409,
+            field="external_id",
+        ) from None
+    role = Actor.MEMBER if is_member else Actor.ADMIN
+    event_record(training, by=by, role=role, action=Action.CREATE, to_state=training.state)
+    return training
+
+
+_UPDATABLE = ("scheme", "kind", "start_date", "end_date", "place", "trainer_number")
+# What training_update may write (close_before follows end_date in Training.save).
+_UPDATED_FIELDS = ("scheme", "kind", "start_date", "end_date", "close_before", "place", "trainer", "updated_at")
+
+
+@transaction.atomic
+def training_update(*, by: User | None, training: Training, **changes: Any) -> Training:
+    """Change a draft or returned session; every rule is checked again on the new values.
+
+    `changes`: any of scheme (a Scheme), kind, start_date, end_date, place, trainer_number.
+    """
+    unknown = set(changes) - set(_UPDATABLE)
+    if unknown:
+        raise ValueError(f"Unknown fields: {sorted(unknown)}")
+    lock(training)  # roles and state are checked on the fresh row, under its lock
+    role = policy.require_role(by, training, Action.UPDATE)
+    policy.require_state(training, Action.UPDATE)
+    scheme = changes.get("scheme", training.scheme)
+    kind = changes.get("kind", training.kind)
+    start, end = changes.get("start_date", training.start_date), changes.get("end_date", training.end_date)
+    place = clean_name(changes.get("place", training.place))
+    trainer = trainer_find(changes["trainer_number"]) if "trainer_number" in changes else training.trainer
+    check_kind(kind)
+    place = check_place(place)
+    if scheme.pk != training.scheme_id:
+        check_scheme(scheme)
+    check_session_dates(start, end, extended_until=training.close_extended_until, today=today())
+    check_habilitation(training.organisation, scheme, start, end)
+    check_trainer_certification(trainer, scheme, start, end)
+    before = {
+        "scheme": training.scheme.code,
+        "kind": training.kind,
+        "start_date": training.start_date.isoformat(),
+        "end_date": training.end_date.isoformat(),
+        "place": training.place,
+        "trainer": training.trainer.number,
+    }
+    training.scheme, training.kind, training.start_date, training.end_date = scheme, kind, start, end
+    training.place, training.trainer = place, trainer
+    training.save(update_fields=_UPDATED_FIELDS)
+    after = {
+        "scheme": scheme.code,
+        "kind": kind,
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "place": place,
+        "trainer": trainer.number,
+    }
+    diff = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if diff:
+        event_record(training, by=by, role=role, action=Action.UPDATE, data={"changes": diff})
+    return training

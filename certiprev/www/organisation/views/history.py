@@ -1,0 +1,128 @@
+"""The organisation's history of sessions, and its CSV export (one row per trainee, streamed)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from certiprev.trainings.models import Trainee
+from certiprev.www import selectors
+from certiprev.www.common import csv_safe, member_required, paginate, roles, today
+
+from ..forms import HistoryFilterForm
+
+
+def _history_queryset(request):
+    form = HistoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.history(
+        roles(request).organisation_ids,
+        q=filters.get("q", ""),
+        scheme=filters.get("scheme"),
+        state=filters.get("state", ""),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
+    return form, filters, queryset
+
+
+@member_required
+def history(request):
+    form, filters, queryset = _history_queryset(request)
+    page = paginate(request, selectors.history_page_rows(queryset, filters.get("q", "")))
+    return render(
+        request,
+        "www/organisation/history.html",
+        {
+            "form": form,
+            "page": page,
+            "q": filters.get("q", ""),
+            "several": len(roles(request).organisation_ids) > 1,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_HEADERS = [
+    "Session",
+    "Organisme",
+    "Dispositif",
+    "Type",
+    "Premier jour",
+    "Dernier jour",
+    "Lieu",
+    "Formateur",
+    "N° formateur",
+    "État",
+    "Nom",
+    "Prénom(s)",
+    "Date de naissance",
+    "Présence",
+    "Résultat",
+    "Certificat émis",
+    "Certificat valable jusqu'au",
+    "Certificat révoqué le",
+]
+
+
+def _date_fr(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _yes_no(value, yes: str, no: str) -> str:
+    return "" if value is None else (yes if value else no)
+
+
+@member_required
+def history_csv(request):
+    _form, _filters, queryset = _history_queryset(request)
+    trainees = (
+        selectors.with_certificate(Trainee.objects.filter(training__in=queryset.values("pk")))
+        .select_related("training__scheme", "training__trainer", "training__organisation")
+        .order_by("-training__start_date", "training_id", "last_name", "first_names", "id")
+    )
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def rows():
+        yield "\ufeff" + writer.writerow(CSV_HEADERS)
+        for trainee in trainees.iterator(chunk_size=2000):
+            training = trainee.training
+            yield writer.writerow(
+                [
+                    csv_safe(v)
+                    for v in (
+                        training.public_id,
+                        training.organisation.name,
+                        training.scheme.code,
+                        training.get_kind_display(),
+                        training.start_date.strftime("%d/%m/%Y"),
+                        training.end_date.strftime("%d/%m/%Y"),
+                        training.place,
+                        training.trainer.full_name,
+                        training.trainer.number,
+                        training.get_state_display(),
+                        trainee.last_name,
+                        trainee.first_names,
+                        trainee.birth_date.strftime("%d/%m/%Y"),
+                        _yes_no(trainee.present, "Présent·e", "Absent·e"),
+                        _yes_no(trainee.passed, "Réussi", "Échoué"),
+                        "Oui" if trainee.certificate_valid_until else "Non",
+                        _date_fr(trainee.certificate_valid_until),
+                        _date_fr(trainee.certificate_revoked_at),
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="certiprev-historique-{today():%Y-%m-%d}.csv"'
+    return response
