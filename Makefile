@@ -60,7 +60,8 @@ run: install
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # Production server: gunicorn (`certiprev serve`), persistent database connections, WhiteNoise. Configure by
-# environment (README, "Production"): DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, CACHE_URL…
+# environment (README, "Production"): DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL, and CACHE_URL
+# (redis://…): the rate limits must count in a cache shared by every process, or the server refuses to start.
 serve: install
 	$(MANAGE) migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/certiprev serve

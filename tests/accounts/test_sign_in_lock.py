@@ -76,7 +76,8 @@ def test_signing_in_to_ones_own_account_does_not_reset_the_ip_ceiling(client, me
     assert not signed_in(client) and "attendez 15 minutes" in response.content.decode()
 
 
-@override_settings(LOGIN_IP_MAX_FAILURES=3)
+# The per-address e-mail limit (its own test, tests/api/test_limits.py) raised so that only the lock is at play.
+@override_settings(LOGIN_IP_MAX_FAILURES=3, PASSWORD_RESET_PER_ADDRESS_PER_HOUR=10)
 def test_password_reset_requests_count_against_the_ip_ceiling(client, member):
     url = reverse("www:password_reset")
     for _ in range(3):

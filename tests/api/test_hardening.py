@@ -55,7 +55,7 @@ def test_the_export_runs_its_query_before_answering(as_member, training, django_
 
 
 @pytest.mark.parametrize("noise", ["\ufeff{}", "{}\x1c", "\u00a0{}"])
-def test_the_api_verifier_treats_non_ascii_whitespace_as_the_page_does(as_member, signing_keys, noise):
+def test_the_api_verifier_treats_non_ascii_whitespace_as_the_page_does(as_member, signing_key_dir, noise):
     import json
     from pathlib import Path
 

@@ -160,7 +160,12 @@ def test_a_malformed_proxy_header_setting_is_refused(tmp_path):
 
 def test_check_deploy_is_clean_with_env_example_copied_and_a_secret_key_filled_in(tmp_path):
     lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
-    filled = {"SECRET_KEY": secrets.token_urlsafe(50), "VAR_DIR": str(tmp_path)}
+    # What an operator fills in: the secret, and the shared cache the rate limits need in production (ADR 0006).
+    filled = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "VAR_DIR": str(tmp_path),
+        "CACHE_URL": PRODUCTION_ENV["CACHE_URL"],
+    }
     dotenv_file = tmp_path / ".env"
     dotenv_file.write_text(
         "\n".join(

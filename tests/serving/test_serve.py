@@ -52,6 +52,7 @@ def served(tmp_path):
         **PRODUCTION_ENV,
     }
     env.pop("CACHE_URL")
+    env["RATE_LIMIT_ALLOW_LOCAL_CACHE"] = "1"  # one process (WEB_CONCURRENCY=1): its own counters are the shared ones
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and console script
         [sys.executable, "-m", "certiprev.cli", "serve"],
         cwd=ROOT,
