@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "certiprev.organisations",
     "certiprev.trainers",
     "certiprev.trainings",
+    "certiprev.habilitations",
     "certiprev.notifications",
     "certiprev.audit",
     "certiprev.certificates",
@@ -246,3 +247,7 @@ CERTIFICATE_NETWORK_NAME = env_str("CERTIFICATE_NETWORK_NAME", "Réseau Prévent
 # derived from the root key of SIGNING_KEYS_DIR / CERTIPREV_ROOT_KEY. Set it on a host that serves the page without
 # holding the root private key; an unusable value makes the page say that keys cannot be checked.
 CERTIPREV_ROOT_PUBLIC_KEY = env_str("CERTIPREV_ROOT_PUBLIC_KEY", "")
+
+# --- Habilitation requests (certiprev.habilitations; ADR 0007) ---
+# Largest PDF attached to a request, in bytes (default 2 MB, under API_MAX_REQUEST_BYTES).
+HABILITATION_DOCUMENT_MAX_BYTES = env_int("HABILITATION_DOCUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)

@@ -11,7 +11,7 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, clean_text
 from certiprev.lib.siret import normalise_siret, siret_error
 
-from .enums import OrganisationKind, Region
+from .enums import MemberRole, OrganisationKind, Region
 from .models import Habilitation, Membership, Organisation
 
 
@@ -147,8 +147,18 @@ def user_get_or_create(*, email: str, first_name: str = "", last_name: str = "")
 
 
 @transaction.atomic
-def membership_create(*, by, organisation: Organisation, email: str, first_name: str = "", last_name: str = ""):
+def membership_create(
+    *,
+    by,
+    organisation: Organisation,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str = MemberRole.USER,
+):
     require_network_admin(by)
+    if role not in (MemberRole.CORRESPONDENT, MemberRole.USER):
+        raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
@@ -159,12 +169,14 @@ def membership_create(*, by, organisation: Organisation, email: str, first_name:
     user = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, organisation=organisation)
+            membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     except IntegrityError:
         raise WorkflowError(
             "member_exists", f"{user.email} est déjà membre de {organisation.name}.", status=409, field="email"
         ) from None
-    audit_event_record(by=by, action="membership_create", target=organisation, data={"email": user.email})
+    audit_event_record(
+        by=by, action="membership_create", target=organisation, data={"email": user.email, "role": role}
+    )
     return membership
 
 
