@@ -212,9 +212,7 @@ def _store_new_pdf(
     saved = store_file(path, pdf)
     try:
         with transaction.atomic():
-            locked = (
-                Certificate.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=certificate.pk)
-            )
+            locked = Certificate.objects.select_for_update(of=("self",)).select_related("scheme").get(pk=certificate.pk)
             old_path = locked.pdf_path
             now = timezone.now()
             locked.pdf_path, locked.pdf_generated_at, locked.pdf_purged_at = saved, now, None

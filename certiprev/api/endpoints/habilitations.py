@@ -372,9 +372,11 @@ def request_withdraw(request: HttpRequest, id: str):
 # Suspension and withdrawal of a habilitation
 
 
-def _habilitation_get(request: HttpRequest, id: str, hid: int) -> Habilitation:
+def _habilitation_get(request: HttpRequest, id: str, hid: str) -> Habilitation:
     organisation = organisation_for_user(request.user, id)
-    habilitation = organisation.habilitations.select_related("scheme", "organisation").filter(pk=hid).first()
+    if not (hid.isascii() and hid.isdigit() and len(hid) <= 18):  # no database overflow on a fuzzed id
+        raise Http404("Habilitation introuvable.")
+    habilitation = organisation.habilitations.select_related("scheme", "organisation").filter(pk=int(hid)).first()
     if habilitation is None:
         raise Http404("Habilitation introuvable.")
     return habilitation
@@ -397,7 +399,7 @@ def _habilitation_out(habilitation: Habilitation) -> dict[str, Any]:
     response=responses((200, HabilitationOut)),
     summary="Suspendre une habilitation",
 )
-def habilitation_suspend(request: HttpRequest, id: str, hid: int, payload: ReasonIn):
+def habilitation_suspend(request: HttpRequest, id: str, hid: str, payload: ReasonIn):
     """Plus aucune nouvelle session ; les sessions déjà soumises peuvent encore être validées et clôturées."""
     habilitation = _habilitation_get(request, id, hid)
     return _habilitation_out(
@@ -410,7 +412,7 @@ def habilitation_suspend(request: HttpRequest, id: str, hid: int, payload: Reaso
     response=responses((200, HabilitationOut)),
     summary="Retirer une habilitation",
 )
-def habilitation_withdraw(request: HttpRequest, id: str, hid: int, payload: ReasonIn):
+def habilitation_withdraw(request: HttpRequest, id: str, hid: str, payload: ReasonIn):
     habilitation = _habilitation_get(request, id, hid)
     return _habilitation_out(
         services.habilitation_withdraw(by=request.user, habilitation=habilitation, reason=payload.reason)
