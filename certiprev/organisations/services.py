@@ -174,9 +174,7 @@ def membership_create(
         raise WorkflowError(
             "member_exists", f"{user.email} est déjà membre de {organisation.name}.", status=409, field="email"
         ) from None
-    audit_event_record(
-        by=by, action="membership_create", target=organisation, data={"email": user.email, "role": role}
-    )
+    audit_event_record(by=by, action="membership_create", target=organisation, data={"email": user.email})
     return membership
 
 
