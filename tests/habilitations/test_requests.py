@@ -17,7 +17,14 @@ from certiprev.organisations.enums import HabilitationStatus
 from certiprev.organisations.models import Habilitation
 from certiprev.trainings import services as training_services
 from certiprev.trainings.enums import TrainingKind, TrainingState
-from tests.factories import HabilitationFactory, TrainerFactory, TrainingFactory, results_for, scheme
+from tests.factories import (
+    HabilitationFactory,
+    TraineeFactory,
+    TrainerFactory,
+    TrainingFactory,
+    results_for,
+    scheme,
+)
 
 from .conftest import PDF
 
@@ -191,7 +198,10 @@ def test_a_refusal_needs_a_reason(make_request, cnh_member):
 
 
 def test_a_suspended_habilitation_refuses_new_sessions_but_submitted_ones_are_still_validated(network_admin, trainer):
-    submitted = TrainingFactory(trainer=trainer, state=TrainingState.SUBMITTED, with_trainees=4)
+    submitted = TrainingFactory(trainer=trainer, state=TrainingState.SUBMITTED)
+    # Named here: the factory's shared name iterator stays where other modules' tests expect it.
+    for name in ("Garnier", "Faure", "Rousseau", "Blanc"):
+        TraineeFactory(training=submitted, last_name=name)
     habilitation = Habilitation.objects.get(organisation=submitted.organisation)
     with time_machine.travel(timezone.now(), tick=False):
         services.habilitation_suspend(by=network_admin, habilitation=habilitation, reason="Contrôle en cours.")
