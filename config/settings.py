@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certiprev.organisations",
     "certiprev.trainers",
     "certiprev.trainings",
+    "certiprev.habilitations",
     "certiprev.notifications",
     "certiprev.audit",
     "certiprev.certificates",
@@ -331,3 +332,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware"),
     "certiprev.certificates.middleware.PublishedListsVaryMiddleware",
 )
+# --- Habilitation requests (certiprev.habilitations; ADR 0007) ---
+# Largest PDF attached to a request, in bytes (default 2 MB, under API_MAX_REQUEST_BYTES).
+HABILITATION_DOCUMENT_MAX_BYTES = env_int("HABILITATION_DOCUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)

@@ -1,6 +1,15 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from certiprev.organisations.enums import Region
+
+
+class NetworkRole(models.TextChoices):
+    """A network role besides the national administrator (`is_network_admin`, ADR 0007)."""
+
+    INSTRUCTOR = "instructor", "instructeur d'une caisse"
+    CNH = "cnh", "membre de la CNH"
+
 
 class CertiprevUserManager(UserManager):
     """Users sign in by e-mail; the username is kept equal to the lower-cased e-mail."""
@@ -28,6 +37,15 @@ class User(AbstractUser):
         default=False,
         help_text="INRS / Carsat : gère dispositifs, organismes, habilitations et formateurs.",
     )
+    # ADR 0007: is_network_admin stays the national administrator's flag; the other network roles are here.
+    network_role = models.CharField("rôle dans le réseau", max_length=20, choices=NetworkRole.choices, blank=True)
+    caisse = models.CharField(
+        "caisse de l'instructeur",
+        max_length=30,
+        choices=Region.choices,
+        blank=True,
+        help_text="Un instructeur ne voit que les organismes dont la caisse régionale est la sienne.",
+    )
 
     objects = CertiprevUserManager()
 
@@ -48,6 +66,14 @@ class User(AbstractUser):
     def is_network_administrator(self) -> bool:
         """A network administrator, or a Django superuser (created with createsuperuser)."""
         return self.is_active and (self.is_superuser or self.is_network_admin)
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.is_active and self.network_role == NetworkRole.INSTRUCTOR and bool(self.caisse)
+
+    @property
+    def is_cnh_member(self) -> bool:
+        return self.is_active and self.network_role == NetworkRole.CNH
 
     @property
     def display_name(self) -> str:

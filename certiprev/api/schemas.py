@@ -107,6 +107,7 @@ class MemberIn(Schema):
     email: str = Field(..., min_length=3, max_length=254)
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
+    role: Literal["correspondent", "user"] = Field("user", description="correspondent (CEH) ou user (sessions).")
 
 
 class MemberOut(Out):
@@ -114,6 +115,17 @@ class MemberOut(Out):
     first_name: str
     last_name: str
     since: dt.datetime
+    role: str
+
+
+class HabilitationOut(Out):
+    id: int
+    scheme: str
+    valid_from: dt.date
+    valid_until: dt.date
+    level: int
+    status: Literal["active", "suspended", "withdrawn", "expired"]
+    status_reason: str
 
 
 class OrganisationOut(Out):
@@ -129,7 +141,7 @@ class OrganisationOut(Out):
 
 
 class OrganisationDetailOut(OrganisationOut):
-    habilitations: list[PeriodOut]
+    habilitations: list[HabilitationOut]
     members: list[MemberOut]
 
 

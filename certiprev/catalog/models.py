@@ -34,6 +34,12 @@ class Scheme(models.Model):
         "validité du certificat de formateur (mois)", validators=[MinValueValidator(1)]
     )
     is_active = models.BooleanField("ouvert aux nouvelles sessions", default=True)
+    habilitation_months = models.PositiveSmallIntegerField(
+        "durée d'une habilitation (mois)",
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text="Durée accordée par la CNH à chaque habilitation ou renouvellement (non sourcée : 5 ans).",
+    )
 
     objects = SchemeQuerySet.as_manager()
 

@@ -30,3 +30,20 @@ class Region(models.TextChoices):
     MARTINIQUE = "martinique", "CGSS Martinique"
     REUNION = "reunion", "CGSS La Réunion"
     MAYOTTE = "mayotte", "CSSM Mayotte"
+
+
+class MemberRole(models.TextChoices):
+    CORRESPONDENT = "correspondent", "correspondant (CEH)"
+    ENTITY_CORRESPONDENT = "entity_correspondent", "correspondant d'entité associée (CEA)"
+    USER = "user", "utilisateur"
+
+
+class HabilitationLevel(models.IntegerChoices):
+    ONE = 1, "niveau 1"
+    TWO = 2, "niveau 2 (peut former des formateurs)"
+
+
+class HabilitationStatus(models.TextChoices):
+    ACTIVE = "active", "active"
+    SUSPENDED = "suspended", "suspendue"
+    WITHDRAWN = "withdrawn", "retirée"

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.db import models
 from certiprev.lib.siret import normalise_siret, siret_error
 from certiprev.lib.validity import ValidityPeriod, period_coherent
 
-from .enums import OrganisationKind, Region
+from .enums import HabilitationLevel, HabilitationStatus, MemberRole, OrganisationKind, Region
 
 
 def validate_siret(value: str) -> None:
@@ -41,9 +42,39 @@ class Organisation(models.Model):
         super().clean_fields(exclude=exclude)
 
 
+class AssociatedEntity(models.Model):
+    """A branch of an organisation (entité associée): its own address and members, training under the parent's
+    habilitation."""
+
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="entities")
+    name = models.CharField("nom", max_length=200)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "entité associée"
+        verbose_name_plural = "entités associées"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
 class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=30, choices=MemberRole.choices, default=MemberRole.USER)
+    entity = models.ForeignKey(
+        AssociatedEntity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="entité associée",
+    )
     created_at = models.DateTimeField("depuis le", auto_now_add=True)
 
     class Meta:
@@ -60,6 +91,15 @@ class Habilitation(ValidityPeriod):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="habilitations")
     scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="habilitations")
+    # Added by the habilitation requests (ADR 0007): "expired" is derived from valid_until, never stored.
+    level = models.PositiveSmallIntegerField(
+        "niveau", choices=HabilitationLevel.choices, default=HabilitationLevel.ONE
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=HabilitationStatus.choices, default=HabilitationStatus.ACTIVE
+    )
+    status_reason = models.TextField("motif de la suspension ou du retrait", blank=True)
+    status_changed_on = models.DateField("suspendue ou retirée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "habilitation"
@@ -69,3 +109,9 @@ class Habilitation(ValidityPeriod):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.scheme.code} ({self.valid_from:%d/%m/%Y} → {self.valid_until:%d/%m/%Y})"
+
+    def status_on(self, day: dt.date) -> str:
+        """active, suspended, withdrawn, or expired (derived: an active habilitation past its last day)."""
+        if self.status == HabilitationStatus.ACTIVE and self.valid_until < day:
+            return "expired"
+        return self.status

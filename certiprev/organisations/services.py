@@ -16,7 +16,7 @@ from certiprev.lib.names import clean_name, clean_text
 from certiprev.lib.siret import normalise_siret, siret_error
 from certiprev.lib.validity import ValidityPeriod
 
-from .enums import OrganisationKind, Region
+from .enums import MemberRole, OrganisationKind, Region
 from .models import Habilitation, Membership, Organisation
 
 Period = TypeVar("Period", bound=ValidityPeriod)  # a habilitation or a trainer certification
@@ -173,9 +173,17 @@ def user_get_or_create(*, email: str, first_name: str = "", last_name: str = "")
 
 @transaction.atomic
 def membership_create(
-    *, by: User | None, organisation: Organisation, email: str, first_name: str = "", last_name: str = ""
+    *,
+    by: User | None,
+    organisation: Organisation,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str = MemberRole.USER,
 ) -> Membership:
     require_network_admin(by)
+    if role not in (MemberRole.CORRESPONDENT, MemberRole.USER):
+        raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
     try:
         validate_email(email)
     except ValidationError:
@@ -183,7 +191,7 @@ def membership_create(
     user = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, organisation=organisation)
+            membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     except IntegrityError:
         raise WorkflowError(
             "member_exists", f"{user.email} est déjà membre de {organisation.name}.", status=409, field="email"

@@ -41,6 +41,15 @@ class Training(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="trainings", verbose_name="organisme"
     )
+    # The associated entity that runs the session under the organisation's habilitation (none: the organisation).
+    entity = models.ForeignKey(
+        "organisations.AssociatedEntity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        verbose_name="entité associée",
+    )
     scheme = models.ForeignKey(
         "catalog.Scheme", on_delete=models.PROTECT, related_name="trainings", verbose_name="dispositif"
     )

@@ -11,6 +11,19 @@ class EventType(models.TextChoices):
     TRAINING_CANCELLED = "training.cancelled", "Session annulée"
     CERTIFICATES_READY = "certificates.ready", "Certificats disponibles"
     CERTIFICATES_EXPIRING = "certificates.expiring", "Fichiers des certificats bientôt supprimés"
+    HABILITATION_REQUEST_TRANSMITTED = "habilitation_request.transmitted", "Demande d'habilitation transmise"
+    HABILITATION_REQUEST_UNDER_REVIEW = "habilitation_request.under_review", "Demande d'habilitation en instruction"
+    HABILITATION_REQUEST_COMPLEMENTS_REQUESTED = (
+        "habilitation_request.complements_requested",
+        "Compléments demandés sur une demande d'habilitation",
+    )
+    HABILITATION_REQUEST_OPINION_GIVEN = (
+        "habilitation_request.opinion_given",
+        "Avis rendu sur une demande d'habilitation",
+    )
+    HABILITATION_REQUEST_GRANTED = "habilitation_request.granted", "Habilitation accordée"
+    HABILITATION_REQUEST_REFUSED = "habilitation_request.refused", "Habilitation refusée"
+    HABILITATION_REQUEST_WITHDRAWN = "habilitation_request.withdrawn", "Demande d'habilitation retirée"
     PING = "ping", "Test de l'adresse"
 
 

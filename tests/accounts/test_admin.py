@@ -121,6 +121,7 @@ def test_a_scheme_edited_in_the_admin_is_audited_and_its_qr_byte_is_frozen(clien
         "group_min": 4,
         "group_max": 12,
         "trainer_validity_months": 36,
+        "habilitation_months": 60,
         "is_active": "on",
     }
     response = client.post(url, data)

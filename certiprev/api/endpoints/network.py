@@ -1,6 +1,7 @@
 """Network administrators: organisations, their habilitations and members; trainers and their certifications."""
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
@@ -59,6 +60,17 @@ def _member(membership: Membership) -> dict:
         "first_name": user.first_name,
         "last_name": user.last_name,
         "since": membership.created_at,
+        "role": membership.role,
+    }
+
+
+def _habilitation(habilitation, today) -> dict:
+    return {
+        "id": habilitation.pk,
+        **_period(habilitation),
+        "level": habilitation.level,
+        "status": habilitation.status_on(today),
+        "status_reason": habilitation.status_reason,
     }
 
 
@@ -67,7 +79,7 @@ def _organisation_detail(organisation: Organisation) -> dict:
     members = organisation.memberships.select_related("user").order_by("user__email")
     return {
         **_organisation_out(organisation),
-        "habilitations": [_period(h) for h in habilitations],
+        "habilitations": [_habilitation(h, timezone.localdate()) for h in habilitations],
         "members": [_member(m) for m in members],
     }
 
@@ -139,6 +151,7 @@ def member_create(request: HttpRequest, id: str, payload: MemberIn):
         email=payload.email,
         first_name=payload.first_name,
         last_name=payload.last_name,
+        role=payload.role,
     )
     _invite(membership.user, f"Vous êtes membre de {organisation.name} sur Certiprev.")
     return Status(201, _member(membership))

@@ -12,6 +12,7 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib.dates import format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, clean_text
+from certiprev.organisations.enums import HabilitationStatus
 from certiprev.organisations.models import Habilitation, Organisation
 from certiprev.trainers.models import TRAINER_NUMBER_RE, Trainer, TrainerCertification
 
@@ -35,8 +36,19 @@ def check_scheme(scheme: Scheme) -> None:
 
 def check_habilitation(organisation: Organisation, scheme: Scheme, start: dt.date, end: dt.date) -> None:
     habilitations = list(Habilitation.objects.filter(organisation=organisation, scheme=scheme))
+    # ADR 0007: a suspended or withdrawn habilitation allows no new session (those submitted go on).
+    stopped = [h for h in habilitations if h.status != HabilitationStatus.ACTIVE]
+    habilitations = [h for h in habilitations if h.status == HabilitationStatus.ACTIVE]
     if any(h.valid_from <= start and h.valid_until >= end for h in habilitations):
         return
+    if stopped and not habilitations:
+        latest = max(stopped, key=lambda h: h.valid_until)
+        raise WorkflowError(
+            "habilitation_suspended",
+            f"L'habilitation {scheme.code} de {organisation.name} est {latest.get_status_display()} depuis le "
+            f"{format_fr(latest.status_changed_on)} : aucune nouvelle session n'est possible.",
+            field="scheme",
+        )
     period = f"du {format_fr(start)} au {format_fr(end)}" if start != end else f"le {format_fr(start)}"
     if not habilitations:
         message = f"{organisation.name} n'est pas habilité pour le dispositif {scheme.code}."
