@@ -242,7 +242,7 @@ def run(seconds: float | None = None, concurrency: int | None = None) -> dict:
         _wait_ready(port, server)
         path = f"/api/v1/trainings/{data['training']}"
         result = _load_process(env, port, path, data["token"], seconds, concurrency)
-        # Reference on the same server and machine: /healthz (answered by the first middleware, no query), a third of the time.
+        # Reference on the same server and machine: /healthz (the first middleware answers, no query), 1/3 of the time.
         reference = _load_process(env, port, "/healthz", "", max(2.0, seconds / 3), concurrency)
         result.update(
             {
