@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -29,7 +31,7 @@ class User(AbstractUser):
         help_text="INRS / Carsat : gère dispositifs, organismes, habilitations et formateurs.",
     )
 
-    objects = CertiprevUserManager()
+    objects: ClassVar[CertiprevUserManager] = CertiprevUserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

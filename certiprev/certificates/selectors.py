@@ -24,7 +24,7 @@ from .rendering import certificate_filename
 FilesState = Literal["not_closed", "pending", "failed", "ready", "none", "purged"]
 
 
-def _when(moment: dt.datetime) -> str:
+def _when(moment: dt.datetime | None) -> str:
     local = timezone.localtime(moment)
     return f"{format_fr(local.date())} à {local:%H} h {local:%M}"
 

@@ -52,7 +52,7 @@ def form_submitted(
     write: Callable[..., Any],
     done: Callable[[Any], str],
     back: Callable[[Any], HttpResponse],
-    again: Callable[[Form], HttpResponse],
+    again: Callable[[Any], HttpResponse],
     field_map: dict[str, str] | None = None,
 ) -> HttpResponse:
     """A valid form goes to its service: success → message and `back(result)`; a domain error or an invalid form

@@ -41,6 +41,7 @@ def trainers(request):
 @transaction.atomic
 def _trainer_create(*, by, **fields) -> Trainer:
     trainer = trainer_services.trainer_create(by=by, **fields)
+    assert trainer.user is not None  # trainer_create gives every trainer an account
     if not trainer.user.has_usable_password():
         invitation_send_enqueue(user=trainer.user, context_line=_trainer_line(trainer))
     return trainer
