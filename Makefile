@@ -80,13 +80,15 @@ test-pg: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/certiprev
 test-pg: install-dev
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Type checking: mypy with django-stubs over certiprev/, config/ and bench/ ([tool.mypy] in pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 bench: install-dev
 	DEBUG=1 $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info .mypy_cache

@@ -47,7 +47,7 @@ def rl_accel_in_use() -> bool:
     """True when ReportLab runs its C accelerator (the `rl_accel` package) rather than the Python fallbacks."""
     from reportlab.lib import rl_accel
 
-    return bool(rl_accel._c_funcs) and not rl_accel._py_funcs
+    return bool(rl_accel._c_funcs) and not rl_accel._py_funcs  # type: ignore[attr-defined]  # private, unstubbed
 
 
 def _content(rnd: random.Random) -> str:
@@ -66,7 +66,8 @@ def _segments(content: str) -> list[tuple[str, int]]:
 
 
 def qr_matrix_fixed_mask(content: str) -> tuple[bytearray, ...]:
-    return segno.make(_segments(content), error="m", version=8, mask=FIXED_MASK, boost_error=False).matrix
+    # segno.make takes a list of (data, mode) segments too; its annotation only names a single value.
+    return segno.make(_segments(content), error="m", version=8, mask=FIXED_MASK, boost_error=False).matrix  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -127,7 +128,8 @@ def render_card_straightforward(data: CardData, qr: str = "reportlab") -> bytes:
                 qrencoder.QR8bitByte(segments[1]),
                 qrencoder.QRNumber(segments[2]),
             ]
-        widget = QrCodeWidget(value, barLevel="M", barBorder=0, barWidth=size, barHeight=size)
+        # The widget takes a list of encoder segments too; types-reportlab only names a string.
+        widget = QrCodeWidget(value, barLevel="M", barBorder=0, barWidth=size, barHeight=size)  # type: ignore[arg-type]
         drawing = Drawing(size, size)
         drawing.add(widget)
         renderPDF.draw(drawing, c, x, top - size)
@@ -135,7 +137,7 @@ def render_card_straightforward(data: CardData, qr: str = "reportlab") -> bytes:
     def draw_segno_qr(c: Canvas, x: float, top: float, size: float) -> None:
         if segments:
             code = segno.make(
-                [
+                [  # type: ignore[arg-type]  # a list of (data, mode) segments, as above
                     (segments[0], consts.MODE_ALPHANUMERIC),
                     (segments[1], consts.MODE_BYTE),
                     (segments[2], consts.MODE_NUMERIC),

@@ -154,6 +154,7 @@ def _server_verifications_per_s(seconds: float) -> tuple[float, float]:
     from certiprev.certificates.signing_keys import active_signer
 
     certificate = Certificate.objects.select_related("scheme").first()
+    assert certificate is not None, "the bench database holds certificates"
     content = certificate_content(certificate, active_signer())
     if certificate_verify(content=content).status != "valid":
         raise AssertionError("benchmark card does not verify")

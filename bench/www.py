@@ -266,7 +266,11 @@ def _seed() -> dict:
                 if state in (TrainingState.VALIDATED, TrainingState.CLOSED)
                 else None
             )
-            closed = validated + dt.timedelta(days=rng.randint(0, 20)) if state == TrainingState.CLOSED else None
+            closed = (
+                validated + dt.timedelta(days=rng.randint(0, 20))
+                if state == TrainingState.CLOSED and validated is not None
+                else None
+            )
             trainings.append(
                 Training(
                     organisation=organisation,

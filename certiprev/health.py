@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
@@ -83,7 +84,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> HttpResponse:
     results = readiness()
     failed = [name for name, ok in results.items() if not ok]
-    body = {
+    body: dict[str, Any] = {
         "status": "unavailable" if failed else "ok",
         "checks": {name: "ok" if ok else "error" for name, ok in results.items()},
     }

@@ -1,6 +1,7 @@
 """Certiprev settings: production differs from development by environment variables only."""
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
@@ -159,7 +160,7 @@ else:
 # Certificates hold personal data: files and the folders the storage creates (certificates/…) are owner-only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -206,7 +207,7 @@ _TASK_BACKENDS = {
     # Scale-out: RQ workers on Redis (needs the optional django-tasks-rq package).
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
 }
-TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
+TASKS: dict[str, dict[str, Any]] = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
     # Workers: `python manage.py rqworker default --job-class django_tasks_rq.Job`, as many as needed, anywhere.
     INSTALLED_APPS.append("django_rq")

@@ -14,7 +14,7 @@ from config.settings import *  # noqa: E402, F403
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Argon2 stays the production hasher (asserted by a test); tests hash with MD5 only for speed.
-PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS  # noqa: F405
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS  # type: ignore[used-before-def]  # noqa: F405 (the * import)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

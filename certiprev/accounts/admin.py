@@ -41,7 +41,7 @@ def network_admin_only(request) -> bool:
     return getattr(request.user, "is_network_administrator", False)
 
 
-admin.site.has_permission = network_admin_only
+admin.site.has_permission = network_admin_only  # type: ignore[method-assign]  # the site-wide guard, set once
 admin.site.login_form = NetworkAdminAuthenticationForm
 
 

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -47,7 +49,7 @@ class User(AbstractUser):
         help_text="Un instructeur ne voit que les organismes dont la caisse régionale est la sienne.",
     )
 
-    objects = CertiprevUserManager()
+    objects: ClassVar[CertiprevUserManager] = CertiprevUserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

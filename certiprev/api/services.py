@@ -1,17 +1,24 @@
 """API tokens: creation (shown once), revocation, and the lookup behind `Authorization: Bearer`."""
 
+from __future__ import annotations
+
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from certiprev.audit.services import audit_event_record
 from certiprev.lib.errors import WorkflowError
 
 from .models import TOKEN_PREFIX, VISIBLE_CHARS, ApiToken, token_digest
+
+if TYPE_CHECKING:
+    from certiprev.accounts.models import User
 
 MAX_NAME = 100
 # last_used_at is written at most this often per token: a write per request would cost more than the request.
@@ -23,7 +30,7 @@ def max_tokens_per_user() -> int:
 
 
 @transaction.atomic
-def api_token_create(*, by, user, name: str = "") -> tuple[ApiToken, str]:
+def api_token_create(*, by: User | None, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new token for `user` (by themselves or a network administrator); returns the model and the raw token."""
     if by is not None and by.pk != user.pk and not getattr(by, "is_network_administrator", False):
         raise WorkflowError("forbidden", "Vous ne pouvez créer de jeton que pour vous-même.", status=403)
@@ -50,7 +57,7 @@ def api_token_create(*, by, user, name: str = "") -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, by, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, by: User, token: ApiToken) -> ApiToken:
     """Revoke a token: its owner or a network administrator. Revoking twice is harmless."""
     if by.pk != token.user_id and not getattr(by, "is_network_administrator", False):
         raise WorkflowError("forbidden", "Vous ne pouvez révoquer que vos propres jetons.", status=403)
@@ -81,5 +88,5 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-def api_tokens_of(user):
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

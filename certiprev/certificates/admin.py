@@ -66,7 +66,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "revoked_by",
         "revoke_link",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only; the stubs widen `fields` to fieldsets
 
     @admin.display(description="Révocation")
     def revoke_link(self, obj: Certificate) -> str:

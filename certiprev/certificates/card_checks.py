@@ -125,7 +125,7 @@ def qr_texts_from_image(data: bytes) -> list[tuple[bool, str]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+            image: Image.Image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise _refuse(
@@ -242,6 +242,7 @@ def old_card_check(
             "certificate_revoked", "Ce certificat a été révoqué : il ne peut pas servir de prérequis au MAC."
         )
     record = result.record
+    assert record is not None  # every status but "invalid" and "unknown_key" carries the record
     if record.kind == CertificateKind.TRAINER:
         raise _refuse(
             "certificate_trainer_kind",

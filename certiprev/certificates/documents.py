@@ -97,11 +97,11 @@ def organisations_document(*, today: dt.date | None = None) -> PublishedDocument
         },
     }
     for organisation_id, name in Organisation.objects.filter(pk__in=schemes_now).values_list("pk", "name"):
-        current = sorted(schemes_now[organisation_id])
+        listed = sorted(schemes_now[organisation_id])
         entries[str(organisation_id)] = {
             "name": name,
-            "habilitation": "active" if current else "expired",
-            "schemes": current,
+            "habilitation": "active" if listed else "expired",
+            "schemes": listed,
         }
     body = json.dumps(
         {"organisations": entries, "as_of": today.isoformat()},

@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.files import File
@@ -134,6 +135,7 @@ class Lease:
     def renew(self) -> None:
         """The heartbeat: push the lease forward, at most every third of its duration (one UPDATE)."""
         now = timezone.now()
+        assert self.renewed_at is not None, "renew() before take()"
         if now < self.renewed_at + self.duration() / 3:
             return
         until = now + self.duration()
@@ -149,7 +151,8 @@ def issuances_stalled(*, now: dt.datetime | None = None) -> list[tuple[int, int,
     """Sessions whose lease lapsed (their worker died): (archive id, session id, lapsed lease), to be issued again."""
     now = now or timezone.now()
     lapsed = CertificateArchive.objects.filter(lease_until__lt=now, purged_at__isnull=True).order_by("pk")
-    return list(lapsed.values_list("pk", "training_id", "lease_until"))
+    # lease_until__lt leaves out the NULL leases.
+    return cast("list[tuple[int, int, dt.datetime]]", list(lapsed.values_list("pk", "training_id", "lease_until")))
 
 
 def issuance_stalled_release(*, archive_id: int, lease_until: dt.datetime) -> bool:

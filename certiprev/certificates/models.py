@@ -1,5 +1,6 @@
 import datetime as dt
 import uuid
+from typing import cast
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from certiprev.lib.cp1 import PublicKeyEntry, b64url_decode
+from certiprev.lib.cp1.keys import KeyStatus as KeyStatusName
 
 from .enums import CertificateKind, KeyStatus, ProofSource
 
@@ -49,7 +51,7 @@ class SigningKey(models.Model):
         return PublicKeyEntry(
             kid=self.kid,
             public_key=self.public_key_bytes,
-            status=self.status,
+            status=cast(KeyStatusName, self.status),  # a KeyStatus value (the field's choices)
             not_before=self.not_before,
             not_after=self.not_after,
         )

@@ -1,12 +1,14 @@
 """A certificate record → its signed CP1 content → its card PDF and file name."""
 
 import datetime as dt
+from typing import cast
 
 from django.conf import settings
 from django.utils import timezone
 
 from certiprev.lib import cp1
 from certiprev.lib.card import CardData, render_card
+from certiprev.lib.cp1.record import Kind
 from certiprev.lib.dates import add_months
 from certiprev.lib.qr import qr_matrix
 from certiprev.lib.zipper import safe_card_filename, safe_component
@@ -17,7 +19,7 @@ from .signing_keys import KeyUnavailable, Signer
 
 NETWORK_ORGANISATION_ID = 0  # the issuer of trainer certificates in the QR code and organisations.json
 
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {
     CertificateKind.INITIAL: "Formation initiale",
     CertificateKind.MAC: "Maintien et actualisation des compétences (MAC)",
     CertificateKind.TRAINER: "Certificat de formateur",
@@ -36,7 +38,7 @@ def certificate_valid_until(last_day: dt.date, validity_months: int) -> dt.date:
 def certificate_record(certificate: Certificate, *, key_id: int) -> cp1.CP1Record:
     organisation_id = certificate.organisation_id if certificate.organisation_id else NETWORK_ORGANISATION_ID
     return cp1.CP1Record(
-        kind=certificate.kind,
+        kind=cast(Kind, certificate.kind),  # a CertificateKind value (the field's choices)
         key_id=key_id,
         scheme_code=certificate.scheme.qr_code,
         certified_on=certificate.certified_on,

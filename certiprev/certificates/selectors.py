@@ -16,7 +16,7 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.trainers.models import Trainer, TrainerCertification
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
-from certiprev.trainings.selectors import trainer_of
+from certiprev.trainings.selectors import AnyUser, trainer_of
 
 from .models import Certificate, CertificateArchive
 from .rendering import certificate_filename
@@ -24,7 +24,7 @@ from .rendering import certificate_filename
 FilesState = Literal["not_closed", "pending", "failed", "ready", "none", "purged"]
 
 
-def _when(moment: dt.datetime) -> str:
+def _when(moment: dt.datetime | None) -> str:
     local = timezone.localtime(moment)
     return f"{format_fr(local.date())} à {local:%H} h {local:%M}"
 
@@ -204,14 +204,14 @@ def certificate_pdf_open(certificate: Certificate, *, now: dt.datetime | None = 
     return _open(certificate.pdf_path), certificate_filename(certificate)
 
 
-def _uuid(value) -> uuid.UUID:
+def _uuid(value: object) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError):
         raise Http404("Certificat introuvable.") from None
 
 
-def get_certificate_of_training(training: Training, public_id) -> Certificate:
+def get_certificate_of_training(training: Training, public_id: object) -> Certificate:
     """A certificate of a training the caller may already see; 404 otherwise."""
     try:
         return Certificate.objects.select_related("scheme", "training").get(
@@ -221,7 +221,7 @@ def get_certificate_of_training(training: Training, public_id) -> Certificate:
         raise Http404("Certificat introuvable.") from None
 
 
-def get_trainer_certificate_for_user(user, public_id) -> Certificate:
+def get_trainer_certificate_for_user(user: AnyUser, public_id: object) -> Certificate:
     """One of the signed-in trainer's own trainer certificates; 404 for anyone else's."""
     trainer = trainer_of(user)
     if trainer is None:

@@ -30,7 +30,7 @@ def _published(request: HttpRequest, build: Callable[[], documents.PublishedDocu
         document = build()
     except KeyUnavailable:
         logger.exception("a published list cannot be signed")
-        response = JsonResponse(
+        response: HttpResponse = JsonResponse(
             {"detail": "La liste est momentanément indisponible.", "code": "list_unavailable"}, status=503
         )
         response["Retry-After"] = "60"

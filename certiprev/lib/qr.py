@@ -49,7 +49,13 @@ def make_qr(content: str, *, mask: int | None = FIXED_MASK) -> segno.QRCode:
     """The segno QR code of a CP1 content; mask=None lets segno evaluate the 8 masks (slower)."""
     try:
         return segno.make(
-            qr_segments(content), error=ERROR, version=VERSION, mask=mask, micro=False, boost_error=False
+            # segno.make takes a list of (data, mode) segments too; its annotation only names a single value.
+            qr_segments(content),  # type: ignore[arg-type]
+            error=ERROR,
+            version=VERSION,
+            mask=mask,
+            micro=False,
+            boost_error=False,
         )
     except segno.DataOverflowError:
         raise ValueError(

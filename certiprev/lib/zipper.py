@@ -14,7 +14,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from datetime import date
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import quote
 
 from certiprev.lib.names import strip_accents
@@ -99,7 +99,7 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def write_zip(
     items: Iterable[tuple[str, bytes]],
-    fileobj: BinaryIO,
+    fileobj: IO[bytes],
     *,
     date_time: tuple[int, int, int, int, int, int] | None = None,
 ) -> list[str]:

@@ -9,19 +9,19 @@ from django.template.loader import render_to_string
 
 from certiprev.lib.dates import format_fr
 from certiprev.trainings.enums import Action
-from certiprev.trainings.models import TrainingEvent
+from certiprev.trainings.models import Training, TrainingEvent
 
 from .models import EmailDelivery
 
 # Which events alert whom; the other events are only logged.
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Action.SUBMIT: "submitted",
     Action.VALIDATE: "validated",
     Action.RETURN: "returned",
 }
 
 
-def training_url(training, *, for_trainer: bool) -> str:
+def training_url(training: Training, *, for_trainer: bool) -> str:
     prefix = "/formateur/sessions/" if for_trainer else "/sessions/"
     return f"{settings.SITE_URL}{prefix}{training.public_id}/"
 
@@ -33,7 +33,7 @@ def recipients_for(event: TrainingEvent) -> list[tuple[str, bool]]:
         trainer = training.trainer
         if not trainer.notify_on_submission:
             return []
-        address = trainer.user.email if trainer.user_id else trainer.email
+        address = trainer.user.email if trainer.user is not None else trainer.email
         return [(address, True)] if address else []
     members = training.organisation.memberships.filter(user__is_active=True).select_related("user")
     return sorted({(m.user.email, False) for m in members if m.user.email})

@@ -92,7 +92,7 @@ def period_create(
         action=action,
         target=target,
         data={
-            "scheme": period.scheme.code,
+            "scheme": period.scheme.code,  # type: ignore[attr-defined]  # both period models have a scheme
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat(),
         },
@@ -124,7 +124,11 @@ def period_end(
         action=action,
         target=target,
         comment=reason,
-        data={"scheme": period.scheme.code, "previous_until": previous.isoformat(), "until": on.isoformat()},
+        data={
+            "scheme": period.scheme.code,  # type: ignore[attr-defined]  # both period models have a scheme
+            "previous_until": previous.isoformat(),
+            "until": on.isoformat(),
+        },
     )
     return period
 

@@ -115,7 +115,7 @@ def trainer_certification_end(
 
 @transaction.atomic
 def trainer_preferences_update(*, by: User | None, trainer: Trainer, notify_on_submission: bool) -> Trainer:
-    if not getattr(by, "is_authenticated", False) or trainer.user_id != by.pk:
+    if by is None or not by.is_authenticated or trainer.user_id != by.pk:
         raise WorkflowError("forbidden", "Vous ne pouvez modifier que vos propres préférences.", status=403)
     trainer.notify_on_submission = notify_on_submission
     trainer.save(update_fields=["notify_on_submission"])

@@ -9,14 +9,14 @@ class TraineeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Trainee
     extra = 0
     fields = ["last_name", "first_names", "birth_date", "present", "passed"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only; the stubs widen `fields` to fieldsets
 
 
 class TrainingEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TrainingEvent
     extra = 0
     fields = ["at", "actor_name", "action", "from_state", "to_state", "comment", "data"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only; the stubs widen `fields` to fieldsets
 
 
 @admin.register(Training)

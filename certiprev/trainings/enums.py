@@ -58,7 +58,7 @@ RESULTS_STATES = frozenset({S.VALIDATED, S.CLOSED})
 # Done as far as the trainer is concerned (the trainer's "traitées" list).
 TRAINER_DONE_STATES = frozenset({S.RETURNED, S.VALIDATED, S.CLOSED, S.CANCELLED})
 
-_EDIT = Transition(EDITABLE_STATES, None, frozenset({A.MEMBER}))
+_EDIT: Transition[str, str] = Transition(EDITABLE_STATES, None, frozenset({A.MEMBER}))
 
 # The one table of DESIGN §3: every action on an existing session, from which states, to which state (None: the
 # state stays), who may perform it, and under which condition. Creation has no source state: it is checked on the

@@ -20,7 +20,7 @@ from .rules import deadline_passed, effective_close_deadline
 from .selectors import AnyUser, roles_on
 
 # "Seul … peut <verb> cette session."
-_ROLE_VERBS = {
+_ROLE_VERBS: dict[str, str] = {
     Action.UPDATE: "modifier",
     Action.TRAINEE_ADD: "modifier les stagiaires de",
     Action.TRAINEE_UPDATE: "modifier les stagiaires de",
@@ -33,7 +33,7 @@ _ROLE_VERBS = {
     Action.OVERRIDE_DEADLINE: "accorder une dérogation pour",
 }
 # "Impossible de <verb> une session …" (state-changing actions) or "Impossible de <verb> : la session est …" (edits)
-STATE_VERBS = {
+STATE_VERBS: dict[str, str] = {
     Action.UPDATE: "modifier",
     Action.TRAINEE_ADD: "ajouter un stagiaire",
     Action.TRAINEE_UPDATE: "modifier un stagiaire",

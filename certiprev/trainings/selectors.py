@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Union, cast
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -26,7 +26,7 @@ def trainer_of(user: AnyUser) -> Trainer | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.trainer
+        return cast("User", user).trainer
     except Exception:  # RelatedObjectDoesNotExist
         return None
 
@@ -36,8 +36,8 @@ def organisation_ids_of(user: AnyUser) -> list[int]:
         return []
     cached = getattr(user, "_certiprev_org_ids", None)
     if cached is None:
-        cached = list(user.memberships.values_list("organisation_id", flat=True))
-        user._certiprev_org_ids = cached
+        cached = list(cast("User", user).memberships.values_list("organisation_id", flat=True))
+        user._certiprev_org_ids = cached  # type: ignore[union-attr]  # a per-request cache on the user object
     return cached
 
 
@@ -46,9 +46,9 @@ def trainings_visible_to(user: AnyUser, *, as_trainer: bool | None = None) -> Qu
 
     `as_trainer=True` restricts to sessions naming the user as trainer, `False` to their organisations' sessions.
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not cast("User", user).is_active:
         return Training.objects.none()
-    if as_trainer is None and user.is_network_administrator:
+    if as_trainer is None and cast("User", user).is_network_administrator:
         return Training.objects.all()
     trainer = trainer_of(user)
     condition = Q(pk__in=[])
@@ -90,9 +90,9 @@ def get_trainee_for_user(user: AnyUser, training: Training, public_id: object) -
 def roles_on(user: AnyUser, training: Training) -> set[str]:
     """The roles (Actor values) the user holds on this training."""
     roles: set[str] = set()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not cast("User", user).is_active:
         return roles
-    if user.is_network_administrator:
+    if cast("User", user).is_network_administrator:
         roles.add(Actor.ADMIN)
     if training.organisation_id in organisation_ids_of(user):
         roles.add(Actor.MEMBER)

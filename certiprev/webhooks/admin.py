@@ -19,7 +19,7 @@ class WebhookAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     fields = ["at", "status_code", "error", "duration_ms"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only; the stubs widen `fields` to fieldsets
 
 
 @admin.register(WebhookDelivery)

@@ -96,7 +96,7 @@ def resolve_destination(
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, OSError):
         return None, ERROR_DNS
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         return None, ERROR_DNS
     if parts.scheme == "http":
@@ -162,7 +162,7 @@ def post(
 ) -> PostResult:
     """POST once to the checked address; never raises for network or HTTP errors, never follows a redirect."""
     if destination.scheme == "https":
-        connection = _PinnedHTTPSConnection(
+        connection: http.client.HTTPConnection = _PinnedHTTPSConnection(
             destination.host,
             destination.port,
             timeout=timeout,

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
@@ -16,6 +17,12 @@ from django.utils import timezone
 
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings.selectors import organisation_ids_of, trainer_of
+
+# The mixin goes before a Django form class: the type checker sees that form's API, the runtime a plain mixin.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 PAGE_SIZE = 25
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
@@ -52,7 +59,7 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
-class AccessibleFormMixin:
+class AccessibleFormMixin(_FormBase):
     """Links each field to its error message (aria-describedby) so screen readers read them together."""
 
     error_css_class = "has-error"
@@ -111,7 +118,7 @@ def roles(request: HttpRequest) -> Roles:
     cached = getattr(request, "_certiprev_roles", None)
     if cached is None:
         cached = Roles(request.user)
-        request._certiprev_roles = cached
+        request._certiprev_roles = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import (
@@ -30,6 +31,9 @@ from certiprev.lib.names import identity_key
 from certiprev.trainings.enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, TrainingState
 from certiprev.trainings.models import Trainee, Training
 from certiprev.trainings.rules import deadline_passed_q, deadline_running_q
+
+if TYPE_CHECKING:
+    from certiprev.catalog.models import Scheme
 
 DASHBOARD_GROUP_SIZE = 10
 MAX_NAME_MATCHES = 2000
@@ -257,7 +261,7 @@ def history(
     org_ids: list[int],
     *,
     q: str = "",
-    scheme=None,
+    scheme: Scheme | None = None,
     state: str = "",
     start: dt.date | None = None,
     end: dt.date | None = None,

@@ -1,6 +1,6 @@
 """Reference data and the caller's own account: schemes, who am I, personal tokens."""
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Status
 
 from certiprev.catalog.models import Scheme
@@ -8,6 +8,7 @@ from certiprev.organisations.models import Organisation
 from certiprev.trainings.selectors import organisation_ids_of, trainer_of
 
 from ..common import organisation_ref, responses
+from ..http import ApiRequest
 from ..schemas import MeOut, SchemeOut, TokenCreatedOut, TokenIn, TokenOut
 from ..services import api_token_create, api_token_revoke, api_tokens_of
 
@@ -15,7 +16,7 @@ router = Router(tags=["Référentiel et compte"])
 
 
 @router.get("/schemes", response=responses((200, list[SchemeOut])), summary="Dispositifs de formation")
-def schemes_list(request: HttpRequest):
+def schemes_list(request: ApiRequest):
     """Les dispositifs (SST, PRAP…) et leurs règles : durées, validité, taille des groupes."""
     return list(
         Scheme.objects.active()
@@ -25,7 +26,7 @@ def schemes_list(request: HttpRequest):
 
 
 @router.get("/me", response=responses((200, MeOut)), summary="Mon compte")
-def me(request: HttpRequest):
+def me(request: ApiRequest):
     """Qui je suis pour l'API : organismes dont je suis membre, numéro de formateur, administrateur du réseau."""
     user = request.user
     trainer = trainer_of(user)
@@ -55,19 +56,19 @@ def _token_out(token) -> dict:
 
 
 @router.get("/tokens", response=responses((200, list[TokenOut])), summary="Mes jetons d'API")
-def tokens_list(request: HttpRequest):
+def tokens_list(request: ApiRequest):
     return [_token_out(t) for t in api_tokens_of(request.user)[:100]]
 
 
 @router.post("/tokens", response=responses((201, TokenCreatedOut)), summary="Créer un jeton d'API")
-def token_create(request: HttpRequest, payload: TokenIn):
+def token_create(request: ApiRequest, payload: TokenIn):
     """Un nouveau jeton pour moi : le jeton complet n'est affiché qu'une fois."""
     token, raw = api_token_create(by=request.user, user=request.user, name=payload.name)
     return Status(201, {**_token_out(token), "token": raw})
 
 
 @router.delete("/tokens/{prefix}", response=responses((204, None)), summary="Révoquer un de mes jetons")
-def token_revoke(request: HttpRequest, prefix: str):
+def token_revoke(request: ApiRequest, prefix: str):
     """Révoque le jeton qui commence par `prefix` (les 12 premiers caractères) ; il cesse aussitôt de fonctionner."""
     tokens = list(api_tokens_of(request.user).filter(prefix=prefix[:12], revoked_at__isnull=True))
     if not tokens or len(prefix) != 12:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router
@@ -25,6 +25,7 @@ from certiprev.trainings.selectors import get_training_for_user, organisation_id
 from ..auth import rate_limit_check
 from ..common import ERROR_STATUSES, responses
 from ..errors import ApiError
+from ..http import ApiRequest
 from ..schemas import CertificatesOut, VerifyIn, VerifyOut
 from .trainings import TrainingFilters, filtered_trainings
 
@@ -46,7 +47,7 @@ def _file_response(description: str, media_type: str) -> dict:
     return {"responses": {200: {"description": description, "content": content}}}
 
 
-def training_for_files(request: HttpRequest, id: str) -> Training:
+def training_for_files(request: ApiRequest, id: str) -> Training:
     """The session for its organisation's members and network administrators; 404 for anyone else."""
     user = request.user
     if user.is_network_administrator:
@@ -65,7 +66,7 @@ def _download(handle, filename: str, content_type: str) -> FileResponse:
     response=responses((200, CertificatesOut), errors=WITH_GONE),
     summary="Certificats d'une session",
 )
-def training_certificates(request: HttpRequest, id: str):
+def training_certificates(request: ApiRequest, id: str):
     """Un certificat par stagiaire reçu·e, et l'état des fichiers : date et heure exactes de leur suppression.
     Les certificats restent valables et vérifiables après la suppression des fichiers."""
     training = training_for_files(request, id)
@@ -92,7 +93,7 @@ def training_certificates(request: HttpRequest, id: str):
         "certificates": [
             {
                 "id": str(c.public_id),
-                "trainee_id": str(c.trainee.public_id) if c.trainee_id else None,
+                "trainee_id": str(c.trainee.public_id) if c.trainee is not None else None,
                 "last_name": c.holder_last_name,
                 "first_name": c.holder_first_names,
                 "birth_date": c.holder_birth_date,
@@ -114,7 +115,7 @@ def training_certificates(request: HttpRequest, id: str):
     summary="Archive ZIP des certificats",
     url_name="certificates_zip",
 )
-def training_certificates_zip(request: HttpRequest, id: str):
+def training_certificates_zip(request: ApiRequest, id: str):
     """Les PDF de la session dans une archive ; 410 une fois les fichiers supprimés (fin de la conservation)."""
     handle, filename = certificate_selectors.training_zip_open(training_for_files(request, id))
     return _download(handle, filename, "application/zip")
@@ -127,7 +128,7 @@ def training_certificates_zip(request: HttpRequest, id: str):
     summary="PDF d'un certificat",
     url_name="certificate_pdf",
 )
-def certificate_pdf(request: HttpRequest, id: str, certificate_id: str):
+def certificate_pdf(request: ApiRequest, id: str, certificate_id: str):
     training = training_for_files(request, id)
     certificate = certificate_selectors.get_certificate_of_training(training, certificate_id)
     handle, filename = certificate_selectors.certificate_pdf_open(certificate)
@@ -135,7 +136,7 @@ def certificate_pdf(request: HttpRequest, id: str, certificate_id: str):
 
 
 @router.post("/verify", response=responses((200, VerifyOut)), summary="Vérifier un certificat (QR code)")
-def verify(request: HttpRequest, payload: VerifyIn):
+def verify(request: ApiRequest, payload: VerifyIn):
     """Vérifie le contenu d'un QR code CP1 (ou son adresse) : signature, validité, révocation. Débit limité."""
     rate_limit_check(key=f"verify:{request.api_token.pk}", limit=getattr(settings, "API_VERIFY_RATE_LIMIT", 60))
     report = verification_report(content=payload.qr)  # trimmed of ASCII whitespace only, as the page (CP1 §2)
@@ -157,9 +158,10 @@ def verify(request: HttpRequest, payload: VerifyIn):
     if fields is None:  # invalid or unknown key: nothing of the content is shown as certified
         return result
     organisation = report["organisation"] or {}
+    organisation_id = organisation.get("id")
     public_id = (
-        Organisation.objects.filter(pk=organisation.get("id")).values_list("public_id", flat=True).first()
-        if organisation.get("id") is not None
+        Organisation.objects.filter(pk=organisation_id).values_list("public_id", flat=True).first()
+        if organisation_id is not None
         else None
     )
     result.update(
@@ -229,7 +231,7 @@ TRAINING_COLUMNS = [
 
 @router.get("/exports/trainings.csv", response=responses(), openapi_extra=CSV_RESPONSE,
             summary="Export CSV des sessions")  # fmt: skip
-def export_trainings(request: HttpRequest, filters: Query[TrainingFilters]):
+def export_trainings(request: ApiRequest, filters: Query[TrainingFilters]):
     """Toutes les sessions visibles (mêmes filtres que la liste, sans pagination), ouvrables dans un tableur."""
     queryset = (
         filtered_trainings(request.user, filters)
@@ -270,7 +272,7 @@ CERTIFICATE_COLUMNS = [
 
 @router.get("/exports/certificates.csv", response=responses(), openapi_extra=CSV_RESPONSE,
             summary="Export CSV des certificats")  # fmt: skip
-def export_certificates(request: HttpRequest):
+def export_certificates(request: ApiRequest):
     """Les certificats délivrés par mes organismes (tous pour un administrateur du réseau), les plus récents
     d'abord : titulaire, dispositif, dates, session d'origine."""
     user = request.user

@@ -1,6 +1,6 @@
 """Network administrators: organisations, their habilitations and members; trainers and their certifications."""
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
@@ -14,6 +14,7 @@ from certiprev.trainers.models import Trainer
 from certiprev.trainings.selectors import organisation_ids_of
 
 from ..common import organisation_for_user, parse_uuid, responses, scheme_get
+from ..http import ApiRequest
 from ..pagination import Page, paginate
 from ..schemas import (
     CertificationIn,
@@ -84,7 +85,7 @@ def _organisation_detail(organisation: Organisation) -> dict:
     }
 
 
-def _admin_organisation(request: HttpRequest, id: str) -> Organisation:
+def _admin_organisation(request: ApiRequest, id: str) -> Organisation:
     require_network_admin(request.user)
     organisation = Organisation.objects.filter(public_id=parse_uuid(id, "Organisme introuvable.")).first()
     if organisation is None:
@@ -102,7 +103,7 @@ class OrganisationPageOut(Page):
 
 
 @router.get("/organisations", response=responses((200, OrganisationPageOut)), summary="Organismes")
-def organisations_list(request: HttpRequest, query: Query[PageQuery]):
+def organisations_list(request: ApiRequest, query: Query[PageQuery]):
     """Mes organismes ; tous pour un administrateur du réseau."""
     user = request.user
     queryset = Organisation.objects.order_by("name", "id")
@@ -112,13 +113,13 @@ def organisations_list(request: HttpRequest, query: Query[PageQuery]):
 
 
 @router.post("/organisations", response=responses((201, OrganisationDetailOut)), summary="Créer un organisme")
-def organisation_create(request: HttpRequest, payload: OrganisationIn):
+def organisation_create(request: ApiRequest, payload: OrganisationIn):
     organisation = organisation_services.organisation_create(by=request.user, **payload.dict())
     return Status(201, _organisation_detail(organisation))
 
 
 @router.get("/organisations/{id}", response=responses((200, OrganisationDetailOut)), summary="Un organisme")
-def organisation_get(request: HttpRequest, id: str):
+def organisation_get(request: ApiRequest, id: str):
     return _organisation_detail(organisation_for_user(request.user, id))
 
 
@@ -127,7 +128,7 @@ def organisation_get(request: HttpRequest, id: str):
     response=responses((201, PeriodOut)),
     summary="Habiliter un organisme à un dispositif",
 )
-def habilitation_create(request: HttpRequest, id: str, payload: HabilitationIn):
+def habilitation_create(request: ApiRequest, id: str, payload: HabilitationIn):
     organisation = _admin_organisation(request, id)
     habilitation = organisation_services.habilitation_create(
         by=request.user,
@@ -142,7 +143,7 @@ def habilitation_create(request: HttpRequest, id: str, payload: HabilitationIn):
 @router.post(
     "/organisations/{id}/members", response=responses((201, MemberOut)), summary="Ajouter un membre (et l'inviter)"
 )
-def member_create(request: HttpRequest, id: str, payload: MemberIn):
+def member_create(request: ApiRequest, id: str, payload: MemberIn):
     """Crée le compte s'il n'existe pas et envoie l'invitation par e-mail."""
     organisation = _admin_organisation(request, id)
     membership = organisation_services.membership_create(
@@ -158,7 +159,7 @@ def member_create(request: HttpRequest, id: str, payload: MemberIn):
 
 
 @router.delete("/organisations/{id}/members/{email}", response=responses((204, None)), summary="Retirer un membre")
-def member_remove(request: HttpRequest, id: str, email: str):
+def member_remove(request: ApiRequest, id: str, email: str):
     """Le membre perd aussitôt l'accès aux sessions de l'organisme (ses jetons n'y donnent plus accès)."""
     organisation = _admin_organisation(request, id)
     membership = (
@@ -191,7 +192,7 @@ def _trainer_get(number: str) -> Trainer:
 
 
 @router.post("/trainers", response=responses((201, TrainerOut)), summary="Créer un formateur (et l'inviter)")
-def trainer_create(request: HttpRequest, payload: TrainerIn):
+def trainer_create(request: ApiRequest, payload: TrainerIn):
     """Crée le formateur et son compte ; le numéro est généré s'il n'est pas fourni."""
     trainer = trainer_services.trainer_create(
         by=request.user,
@@ -205,7 +206,7 @@ def trainer_create(request: HttpRequest, payload: TrainerIn):
 
 
 @router.get("/trainers/{number}", response=responses((200, TrainerOut)), summary="Un formateur")
-def trainer_get(request: HttpRequest, number: str):
+def trainer_get(request: ApiRequest, number: str):
     """Un formateur et ses certifications, par son numéro (pour vérifier avant de créer une session)."""
     trainer = _trainer_get(number)
     user = request.user
@@ -217,7 +218,7 @@ def trainer_get(request: HttpRequest, number: str):
     response=responses((201, PeriodOut)),
     summary="Certifier un formateur pour un dispositif",
 )
-def certification_create(request: HttpRequest, number: str, payload: CertificationIn):
+def certification_create(request: ApiRequest, number: str, payload: CertificationIn):
     require_network_admin(request.user)
     certification = trainer_services.trainer_certification_create(
         by=request.user,

@@ -5,7 +5,6 @@ from typing import Literal
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
@@ -20,6 +19,7 @@ from certiprev.trainings.selectors import get_trainee_for_user, get_training_for
 
 from ..common import acting_organisation, responses, scheme_get, trainee_out, training_detail, training_summary
 from ..errors import ApiError
+from ..http import ApiRequest
 from ..pagination import Page, paginate
 from ..schemas import (
     DeadlineOverrideIn,
@@ -84,7 +84,7 @@ def filtered_trainings(user, filters: TrainingFilters) -> QuerySet[Training]:
 
 
 @router.get("/trainings", response=responses((200, TrainingPageOut)), summary="Sessions (paginées)")
-def trainings_list(request: HttpRequest, filters: Query[TrainingFilters]):
+def trainings_list(request: ApiRequest, filters: Query[TrainingFilters]):
     """Les sessions que je peux voir, les plus récentes d'abord."""
     queryset = filtered_trainings(request.user, filters)
     count = queryset.count()
@@ -101,7 +101,7 @@ def trainings_list(request: HttpRequest, filters: Query[TrainingFilters]):
 @router.post(
     "/trainings", response=responses((200, TrainingDetailOut), (201, TrainingDetailOut)), summary="Créer une session"
 )
-def training_create(request: HttpRequest, payload: TrainingIn):
+def training_create(request: ApiRequest, payload: TrainingIn):
     """Crée une session en brouillon. Avec un `external_id` déjà connu : 200 et la session existante."""
     user = request.user
     organisation = acting_organisation(user, payload.organisation)
@@ -141,13 +141,13 @@ def _by_external_id(organisation: Organisation, external_id: str) -> Training | 
 
 
 @router.get("/trainings/{id}", response=responses((200, TrainingDetailOut)), summary="Une session")
-def training_get(request: HttpRequest, id: str):
+def training_get(request: ApiRequest, id: str):
     """La session avec ses stagiaires, leurs résultats et l'historique de ses événements."""
     return training_detail(get_training_for_user(request.user, id), user=request.user)
 
 
 @router.patch("/trainings/{id}", response=responses((200, TrainingDetailOut)), summary="Modifier une session")
-def training_update(request: HttpRequest, id: str, payload: TrainingPatch):
+def training_update(request: ApiRequest, id: str, payload: TrainingPatch):
     """Seuls les champs envoyés changent ; toutes les règles sont vérifiées à nouveau (brouillon ou renvoyée)."""
     training = get_training_for_user(request.user, id)
     changes = payload.dict(exclude_unset=True)
@@ -178,7 +178,7 @@ def _trainee_data(payload: TraineeIn) -> services.TraineeData:
     response=responses((200, ImportOut)),
     summary="Importer des stagiaires (CSV ou XLSX)",
 )
-def trainees_import(request: HttpRequest, id: str, file: File[UploadedFile], dry_run: Form[bool] = False):
+def trainees_import(request: ApiRequest, id: str, file: File[UploadedFile], dry_run: Form[bool] = False):
     """Fichier CSV (`;` ou `,`, UTF-8 ou Windows-1252) ou XLSX, colonnes Nom, Prénom(s), Date de naissance,
     E-mail, Identifiant (en français ou en anglais, dans n'importe quel ordre). Tout ou rien : à la moindre erreur
     (422, `import_invalid`, avec ligne, champ et message), aucun stagiaire n'est ajouté. `dry_run` vérifie tout
@@ -249,7 +249,7 @@ def _import_refused(errors: list[dict], warnings: list[dict]) -> None:
 
 
 @router.post("/trainings/{id}/trainees", response=responses((201, TraineeOut)), summary="Ajouter un stagiaire")
-def trainee_add(request: HttpRequest, id: str, payload: TraineeIn):
+def trainee_add(request: ApiRequest, id: str, payload: TraineeIn):
     training = get_training_for_user(request.user, id)
     trainee = services.trainee_add(by=request.user, training=training, data=_trainee_data(payload))
     return Status(201, trainee_out(trainee))
@@ -258,7 +258,7 @@ def trainee_add(request: HttpRequest, id: str, payload: TraineeIn):
 @router.put(
     "/trainings/{id}/trainees/{trainee_id}", response=responses((200, TraineeOut)), summary="Modifier un stagiaire"
 )
-def trainee_update(request: HttpRequest, id: str, trainee_id: str, payload: TraineeIn):
+def trainee_update(request: ApiRequest, id: str, trainee_id: str, payload: TraineeIn):
     training = get_training_for_user(request.user, id)
     trainee = get_trainee_for_user(request.user, training, trainee_id)
     trainee = services.trainee_update(by=request.user, trainee=trainee, data=_trainee_data(payload))
@@ -268,7 +268,7 @@ def trainee_update(request: HttpRequest, id: str, trainee_id: str, payload: Trai
 @router.delete(
     "/trainings/{id}/trainees/{trainee_id}", response=responses((204, None)), summary="Retirer un stagiaire"
 )
-def trainee_remove(request: HttpRequest, id: str, trainee_id: str):
+def trainee_remove(request: ApiRequest, id: str, trainee_id: str):
     training = get_training_for_user(request.user, id)
     trainee = get_trainee_for_user(request.user, training, trainee_id)
     services.trainee_remove(by=request.user, trainee=trainee)
@@ -280,14 +280,14 @@ def trainee_remove(request: HttpRequest, id: str, trainee_id: str):
 
 
 @router.post("/trainings/{id}/submit", response=responses((200, TrainingOut)), summary="Soumettre au formateur")
-def training_submit(request: HttpRequest, id: str):
+def training_submit(request: ApiRequest, id: str):
     """Vérifie à nouveau habilitation, certification du formateur, dates et nombre de stagiaires."""
     training = services.training_submit(by=request.user, training=get_training_for_user(request.user, id))
     return training_summary(training)
 
 
 @router.post("/trainings/{id}/return", response=responses((200, TrainingOut)), summary="Renvoyer à l'organisme")
-def training_return(request: HttpRequest, id: str, payload: ReasonIn):
+def training_return(request: ApiRequest, id: str, payload: ReasonIn):
     """Le formateur de la session la renvoie à l'organisme avec un motif."""
     training = services.training_return(
         by=request.user, training=get_training_for_user(request.user, id), reason=payload.reason
@@ -296,7 +296,7 @@ def training_return(request: HttpRequest, id: str, payload: ReasonIn):
 
 
 @router.post("/trainings/{id}/validate", response=responses((200, TrainingOut)), summary="Valider (formateur)")
-def training_validate(request: HttpRequest, id: str, payload: ValidateIn):
+def training_validate(request: ApiRequest, id: str, payload: ValidateIn):
     """Pour chaque stagiaire, exactement une fois : présent (identité vérifiée) puis réussi. Absent ⇒ non réussi."""
     results = [services.TraineeResult(r.trainee_id, present=r.present, passed=r.passed) for r in payload.results]
     training = services.training_validate(
@@ -306,14 +306,14 @@ def training_validate(request: HttpRequest, id: str, payload: ValidateIn):
 
 
 @router.post("/trainings/{id}/close", response=responses((200, TrainingOut)), summary="Clôturer")
-def training_close(request: HttpRequest, id: str):
+def training_close(request: ApiRequest, id: str):
     """Clôture une session validée (au plus tard 3 mois après son dernier jour) ; les certificats sont émis."""
     training = services.training_close(by=request.user, training=get_training_for_user(request.user, id))
     return training_summary(training)
 
 
 @router.post("/trainings/{id}/cancel", response=responses((200, TrainingOut)), summary="Annuler")
-def training_cancel(request: HttpRequest, id: str, payload: ReasonIn):
+def training_cancel(request: ApiRequest, id: str, payload: ReasonIn):
     training = services.training_cancel(
         by=request.user, training=get_training_for_user(request.user, id), reason=payload.reason
     )
@@ -325,7 +325,7 @@ def training_cancel(request: HttpRequest, id: str, payload: ReasonIn):
     response=responses((200, TrainingOut)),
     summary="Prolonger le délai de clôture (administrateur du réseau)",
 )
-def training_override_deadline(request: HttpRequest, id: str, payload: DeadlineOverrideIn):
+def training_override_deadline(request: ApiRequest, id: str, payload: DeadlineOverrideIn):
     training = services.training_override_deadline(
         by=request.user,
         training=get_training_for_user(request.user, id),

@@ -1,6 +1,5 @@
 """Webhook endpoints of an organisation and their delivery log."""
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from certiprev.webhooks import services
@@ -8,6 +7,7 @@ from certiprev.webhooks.models import WebhookDelivery, WebhookEndpoint
 from certiprev.webhooks.selectors import get_webhook_endpoint_for_user, webhook_endpoints_visible_to
 
 from ..common import acting_organisation, organisation_ref, responses
+from ..http import ApiRequest
 from ..schemas import WebhookCreatedOut, WebhookDeliveryOut, WebhookIn, WebhookOut
 
 router = Router(tags=["Webhooks"])
@@ -50,7 +50,7 @@ def _delivery_out(delivery: WebhookDelivery) -> dict:
 
 
 @router.get("/webhooks", response=responses((200, list[WebhookOut])), summary="Mes adresses de webhook")
-def webhooks_list(request: HttpRequest):
+def webhooks_list(request: ApiRequest):
     return [_endpoint_out(e) for e in webhook_endpoints_visible_to(request.user).order_by("created_at", "id")[:200]]
 
 
@@ -60,7 +60,7 @@ def webhooks_list(request: HttpRequest):
     summary="Déclarer une adresse de webhook",
     description=DESCRIPTION,
 )
-def webhook_create(request: HttpRequest, payload: WebhookIn):
+def webhook_create(request: ApiRequest, payload: WebhookIn):
     organisation = acting_organisation(request.user, payload.organisation)
     endpoint = services.webhook_endpoint_create(
         by=request.user,
@@ -73,12 +73,12 @@ def webhook_create(request: HttpRequest, payload: WebhookIn):
 
 
 @router.get("/webhooks/{id}", response=responses((200, WebhookOut)), summary="Une adresse de webhook")
-def webhook_get(request: HttpRequest, id: str):
+def webhook_get(request: ApiRequest, id: str):
     return _endpoint_out(get_webhook_endpoint_for_user(request.user, id))
 
 
 @router.delete("/webhooks/{id}", response=responses((204, None)), summary="Supprimer une adresse de webhook")
-def webhook_delete(request: HttpRequest, id: str):
+def webhook_delete(request: ApiRequest, id: str):
     services.webhook_endpoint_delete(by=request.user, endpoint=get_webhook_endpoint_for_user(request.user, id))
     return Status(204, None)
 
@@ -86,7 +86,7 @@ def webhook_delete(request: HttpRequest, id: str):
 @router.post(
     "/webhooks/{id}/secret", response=responses((200, WebhookCreatedOut)), summary="Changer le secret de signature"
 )
-def webhook_secret_rotate(request: HttpRequest, id: str):
+def webhook_secret_rotate(request: ApiRequest, id: str):
     endpoint = services.webhook_secret_rotate(
         by=request.user, endpoint=get_webhook_endpoint_for_user(request.user, id)
     )
@@ -96,7 +96,7 @@ def webhook_secret_rotate(request: HttpRequest, id: str):
 @router.post(
     "/webhooks/{id}/ping", response=responses((202, WebhookDeliveryOut)), summary="Envoyer un événement de test"
 )
-def webhook_ping(request: HttpRequest, id: str):
+def webhook_ping(request: ApiRequest, id: str):
     delivery = services.webhook_ping(by=request.user, endpoint=get_webhook_endpoint_for_user(request.user, id))
     delivery.refresh_from_db()
     return Status(202, _delivery_out(delivery))
@@ -109,7 +109,7 @@ class DeliveryQuery(Schema):
 @router.get(
     "/webhooks/{id}/deliveries", response=responses((200, list[WebhookDeliveryOut])), summary="Journal des livraisons"
 )
-def webhook_deliveries(request: HttpRequest, id: str, query: Query[DeliveryQuery]):
+def webhook_deliveries(request: ApiRequest, id: str, query: Query[DeliveryQuery]):
     """Les livraisons de cette adresse, les plus récentes d'abord (50 par page), avec chaque tentative."""
     endpoint = get_webhook_endpoint_for_user(request.user, id)
     offset = (query.page - 1) * 50

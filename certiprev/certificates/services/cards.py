@@ -123,7 +123,7 @@ def certificate_duplicate_request(*, by: User | None, certificate: Certificate) 
     _check_signable(certificate, signer, "un duplicata")
     number = certificate.duplicate_count + 1
     pdf = certificate_pdf(certificate, signer)
-    training_id = certificate.training.public_id if certificate.training_id else "sans-session"
+    training_id = certificate.training.public_id if certificate.training is not None else "sans-session"
     return _store_new_pdf(
         certificate,
         path=f"certificats/{training_id}/{certificate.public_id}-duplicata-{number}.pdf",
@@ -166,7 +166,7 @@ def trainer_revocation_id(k_rev: bytes, certification: TrainerCertification, tra
 def trainer_certificate_issue(*, by: User | None, trainer: Trainer, scheme: Scheme) -> Certificate:
     """ "Mes certificats": the trainer's own certificate for a scheme they are certified in today, freshly signed,
     in the same CP1 format (kind "trainer"); the PDF is kept CERTIFICATE_FILE_DAYS days."""
-    if not (getattr(by, "is_authenticated", False) and by.is_active and trainer.user_id == by.pk):
+    if not (by is not None and by.is_authenticated and by.is_active and trainer.user_id == by.pk):
         raise WorkflowError(
             "forbidden", "Seul le formateur lui-même peut éditer son certificat de formateur.", status=403
         )

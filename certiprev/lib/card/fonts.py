@@ -131,7 +131,8 @@ def load_fonts(prefix: str, with_fallback: bool = True) -> FontSet:
     bold = TaggedTTFont(f"{prefix}-Bold", str(_VERA_DIR / "VeraBd.ttf"), asciiReadable=0)
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
-    fallback_name, fallback_chars = None, frozenset()
+    fallback_name: str | None = None
+    fallback_chars: frozenset[int] = frozenset()
     path = _fallback_path() if with_fallback else None
     if path is not None:
         fallback = TaggedTTFont(f"{prefix}-Fallback", str(path), asciiReadable=0)

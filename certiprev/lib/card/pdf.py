@@ -19,7 +19,9 @@ def pdf_date(moment: datetime) -> str:
     """A PDF date string (ISO 32000-1 §7.9.4), `D:AAAAMMJJHHmmSS+HH'mm'`; a naive datetime is taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    offset = int(moment.utcoffset().total_seconds()) // 60
+    utc_offset = moment.utcoffset()
+    assert utc_offset is not None  # an aware datetime (tzinfo set above)
+    offset = int(utc_offset.total_seconds()) // 60
     sign = "-" if offset < 0 else "+"
     return f"D:{moment:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02d}'{abs(offset) % 60:02d}'"
 
@@ -48,7 +50,7 @@ def render_page(data: CardData, fit: Fitter, draw_qr: QrDrawer) -> bytes:
         pagesize=(CARD_WIDTH, CARD_HEIGHT),
         pageCompression=1,
         invariant=1,
-        initialFontName=fit.fonts.regular,
+        initialFontName=fit.fonts.regular,  # type: ignore[arg-type]  # a font name; types-reportlab says float
         initialFontSize=7,
     )
     c.setViewerPreference("PrintScaling", "None")

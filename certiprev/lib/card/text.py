@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -150,5 +151,5 @@ class Fitter:
 
 
 @lru_cache(maxsize=4096)
-def _fit_cached(fonts: FontSet, text: str, options: tuple[tuple[str, object], ...]) -> Block:
+def _fit_cached(fonts: FontSet, text: str, options: tuple[tuple[str, Any], ...]) -> Block:
     return Fitter(fonts).fit_uncached(text, **dict(options))

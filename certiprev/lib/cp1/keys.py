@@ -196,9 +196,10 @@ class PublicKeyEntry:
                 raise ValueError('a key must have "kty": "OKP" and "crv": "Ed25519"')
             not_before, not_after = jwk.get("not_before"), jwk.get("not_after")
             return cls(
-                kid=jwk.get("kid"),
-                public_key=b64url_decode(jwk.get("x")),
-                status=jwk.get("status"),
+                # Members of any JSON type: checked by b64url_decode and __post_init__ (ValueError, TypeError).
+                kid=jwk.get("kid"),  # type: ignore[arg-type]
+                public_key=b64url_decode(jwk.get("x")),  # type: ignore[arg-type]
+                status=jwk.get("status"),  # type: ignore[arg-type]
                 not_before=None if not_before is None else _parse_date(not_before),
                 not_after=None if not_after is None else _parse_date(not_after),
             )
@@ -270,7 +271,7 @@ def verify_document(document: dict[str, Any] | str | bytes, root_public_key: Ed2
     if not isinstance(document, dict):
         raise KeyListError("the document must be a JSON object")
     try:
-        signature = b64url_decode(document.get("signature"))
+        signature = b64url_decode(document.get("signature"))  # type: ignore[arg-type]  # any JSON: checked there
         signed_bytes = canonical_json({key: value for key, value in document.items() if key != "signature"})
         _public_key_object(root_public_key).verify(signature, signed_bytes)
     except (ValueError, TypeError, RecursionError, InvalidSignature):

@@ -105,7 +105,7 @@ def pack_text(text: str) -> bytes:
 
 def unpack_text(data: bytes) -> str:
     """Inverse of pack_text; trailing spaces (padding) are removed."""
-    chars = []
+    chars: list[str] = []
     pairs = len(data) - len(data) % 2
     for i in range(0, pairs, 2):
         value = (data[i] << 8) | data[i + 1]

@@ -13,6 +13,7 @@ def template_xlsx() -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has its one sheet
     sheet.title = "Stagiaires"
     sheet.append(TEMPLATE_HEADERS)
     buffer = io.BytesIO()

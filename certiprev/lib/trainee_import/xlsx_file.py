@@ -61,7 +61,7 @@ def _parse_zip(result: ImportResult, data: bytes, rules: _Rules) -> None:
                 result.error(None, FIELD_FILE, MSG_NO_SHEET)
                 return
             active = workbook.active
-            sheet = active if any(active is candidate for candidate in sheets) else sheets[0]
+            sheet = next((candidate for candidate in sheets if candidate is active), sheets[0])
             if len(sheets) > 1:
                 result.warn(None, FIELD_FILE, MSG_SEVERAL_SHEETS.format(count=len(sheets), sheet=sheet.title))
             sheet.reset_dimensions()  # some generators write a wrong <dimension>: read what is really there

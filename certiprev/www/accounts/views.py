@@ -20,13 +20,13 @@ from .forms import ApiTokenForm, ChangePasswordForm, NewPasswordForm, Preference
 
 
 class SignInView(auth_views.LoginView):
-    form_class = SignInForm
+    form_class = SignInForm  # type: ignore[assignment]  # a form with the same fields and get_user()
     template_name = "www/accounts/login.html"
     redirect_authenticated_user = True
 
 
 class SignOutView(auth_views.LogoutView):
-    next_page = reverse_lazy("www:login")
+    next_page = reverse_lazy("www:login")  # type: ignore[assignment]  # a lazy URL: Django resolves it
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

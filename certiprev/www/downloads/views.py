@@ -5,9 +5,11 @@ Interface code over the certificates app's selectors and services; the URL names
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from certiprev.accounts.http import AuthenticatedRequest
 from certiprev.catalog.models import Scheme
 from certiprev.certificates import selectors, services
 from certiprev.lib.errors import WorkflowError
@@ -49,7 +51,7 @@ def _download(handle, filename: str, content_type: str) -> FileResponse:
     return response
 
 
-def _training_for_files(request: HttpRequest, public_id) -> Training:
+def _training_for_files(request: AuthenticatedRequest, public_id) -> Training:
     """The session if the user is a member of its organisation or a network administrator; 404 for anyone else
     (the session's trainer included: the certificates are the organisation's to hand out)."""
     user = request.user
@@ -64,7 +66,7 @@ def _session_url(training: Training) -> str:
 
 @login_required
 @require_safe
-def training_zip(request: HttpRequest, public_id) -> HttpResponse:
+def training_zip(request: AuthenticatedRequest, public_id) -> HttpResponseBase:
     training = _training_for_files(request, public_id)
     try:
         handle, filename = selectors.training_zip_open(training)
@@ -75,7 +77,7 @@ def training_zip(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_safe
-def certificate_pdf(request: HttpRequest, public_id, certificate_id) -> HttpResponse:
+def certificate_pdf(request: AuthenticatedRequest, public_id, certificate_id) -> HttpResponseBase:
     training = _training_for_files(request, public_id)
     certificate = selectors.get_certificate_of_training(training, certificate_id)
     try:
@@ -87,7 +89,7 @@ def certificate_pdf(request: HttpRequest, public_id, certificate_id) -> HttpResp
 
 @login_required
 @require_POST
-def certificate_duplicate(request: HttpRequest, public_id, certificate_id) -> HttpResponse:
+def certificate_duplicate(request: AuthenticatedRequest, public_id, certificate_id) -> HttpResponseBase:
     training = _training_for_files(request, public_id)
     certificate = selectors.get_certificate_of_training(training, certificate_id)
     try:
@@ -99,7 +101,7 @@ def certificate_duplicate(request: HttpRequest, public_id, certificate_id) -> Ht
 
 @login_required
 @require_safe
-def trainer_certificate_pdf(request: HttpRequest, certificate_id) -> HttpResponse:
+def trainer_certificate_pdf(request: AuthenticatedRequest, certificate_id) -> HttpResponseBase:
     certificate = selectors.get_trainer_certificate_for_user(request.user, certificate_id)
     try:
         handle, filename = selectors.certificate_pdf_open(certificate)
@@ -110,7 +112,7 @@ def trainer_certificate_pdf(request: HttpRequest, certificate_id) -> HttpRespons
 
 @login_required
 @require_POST
-def trainer_certificate_issue(request: HttpRequest, scheme_code: str) -> HttpResponse:
+def trainer_certificate_issue(request: AuthenticatedRequest, scheme_code: str) -> HttpResponseBase:
     trainer = trainer_of(request.user)
     if trainer is None:
         return _error_page(

@@ -113,7 +113,7 @@ def compute(today: dt.date | None = None) -> Statistics:
     for row in rows:
         totals[codes[row["training__scheme_id"]]] = [row["total"], row["present_n"], row["passed_n"]]
     certificates = {code: values for code, values in certificates.items() if any(values)}
-    pass_rates = sorted((code, *values) for code, values in totals.items())
+    pass_rates = sorted((code, total, present, passed) for code, (total, present, passed) in totals.items())
     state_counts = dict(Training.objects.values("state").annotate(n=Count("pk")).order_by().values_list("state", "n"))
     states = [(label, state_counts.get(value, 0)) for value, label in TrainingState.choices]
     # Sessions waiting for their trainer now, by how long they have waited.

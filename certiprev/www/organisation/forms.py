@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 
@@ -66,7 +68,9 @@ class TrainingForm(Form):
     def __init__(self, *args, organisations, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = list(organisations)
-        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
         if len(organisations) == 1 or editing:
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = organisations[0].pk if organisations else None
@@ -76,7 +80,9 @@ class TrainingForm(Form):
         scheme_ids = Habilitation.objects.filter(organisation__in=organisations, valid_until__gte=today()).values(
             "scheme_id"
         )
-        self.fields["scheme"].queryset = Scheme.objects.active().filter(pk__in=scheme_ids)
+        cast(forms.ModelChoiceField, self.fields["scheme"]).queryset = Scheme.objects.active().filter(
+            pk__in=scheme_ids
+        )
 
     def clean_trainer_number(self) -> str:
         return self.cleaned_data["trainer_number"].strip().upper().replace(" ", "")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.html import format_html
 
+from certiprev.trainings.models import Trainee
 from certiprev.www.common import Form
 
 PRESENCE_CHOICES = [("oui", "Présent·e"), ("non", "Absent·e")]
@@ -40,7 +41,7 @@ class ValidationForm(Form):
         """(trainee, presence bound field, result bound field) for the template."""
         return [(t, self[f"present-{t.public_id}"], self[f"passed-{t.public_id}"]) for t in self.trainees]
 
-    def results(self) -> list[tuple[object, bool, bool]]:
+    def results(self) -> list[tuple[Trainee, bool, bool]]:
         data = self.cleaned_data
         return [
             (

@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from certiprev.accounts.http import AuthenticatedRequest
 from certiprev.certificates.selectors import trainer_certificates
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
@@ -43,7 +45,7 @@ def _get(request, public_id):
 
 @trainer_required
 @require_http_methods(["GET", "POST"])
-def validate(request, public_id):
+def validate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     training = _get(request, public_id)
     trainees = list(training.trainees.all())
     today_ = today()

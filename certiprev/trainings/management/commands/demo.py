@@ -54,7 +54,7 @@ def mail_destination() -> str:
     """Where the demo's e-mails went, in words (EMAIL_URL)."""
     backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
     if backend == "filebased":
-        path = Path(settings.EMAIL_FILE_PATH)
+        path = Path(settings.EMAIL_FILE_PATH)  # type: ignore[misc]  # set from EMAIL_URL when file-based
         with contextlib.suppress(ValueError):
             path = path.relative_to(Path.cwd())
         return f"écrits dans {path}/ (un fichier par envoi)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -17,6 +18,9 @@ from certiprev.www.common import admin_required, today
 
 from ..forms import OrganisationForm, PeriodForm, PersonForm
 from .pages import form_submitted, invitation_sent_again, period_end_page, related_count, searched_list
+
+if TYPE_CHECKING:
+    from certiprev.accounts.models import User
 
 
 def _member_line(organisation: Organisation) -> str:
@@ -120,7 +124,7 @@ def habilitation_end(request, pk):
 
 
 @transaction.atomic
-def _membership_create(*, by, organisation: Organisation, **fields) -> Membership:
+def _membership_create(*, by: User | None, organisation: Organisation, **fields: Any) -> Membership:
     membership = org_services.membership_create(by=by, organisation=organisation, **fields)
     if not membership.user.has_usable_password():
         invitation_send_enqueue(user=membership.user, context_line=_member_line(organisation))

@@ -17,14 +17,20 @@ from certiprev.accounts.models import User
 from certiprev.accounts.tasks import invitation_send_enqueue
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.validity import ValidityPeriod
-from certiprev.www.common import paginate, today
+from certiprev.www.common import AccessibleFormMixin, paginate, today
 
 from ..forms import EndForm, SearchForm
 
 
 def related_count(model: type[Model], field: str):
     """The number of `model` rows pointing at each row (a subquery: no GROUP BY over the listed rows)."""
-    sub = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    sub = (
+        model._default_manager.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
@@ -41,12 +47,12 @@ def searched_list(
 
 def form_submitted(
     request: HttpRequest,
-    form: Form,
+    form: AccessibleFormMixin,
     *,
     write: Callable[..., Any],
     done: Callable[[Any], str],
     back: Callable[[Any], HttpResponse],
-    again: Callable[[Form], HttpResponse],
+    again: Callable[[Any], HttpResponse],
     field_map: dict[str, str] | None = None,
 ) -> HttpResponse:
     """A valid form goes to its service: success → message and `back(result)`; a domain error or an invalid form

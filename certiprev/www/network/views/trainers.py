@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db import transaction
@@ -17,6 +18,9 @@ from certiprev.www.common import admin_required, today
 
 from ..forms import ExtendForm, PeriodForm, TrainerForm
 from .pages import form_submitted, invitation_sent_again, period_end_page, related_count, searched_list
+
+if TYPE_CHECKING:
+    from certiprev.accounts.models import User
 
 
 def _trainer_line(trainer: Trainer) -> str:
@@ -39,8 +43,9 @@ def trainers(request):
 
 
 @transaction.atomic
-def _trainer_create(*, by, **fields) -> Trainer:
+def _trainer_create(*, by: User | None, **fields: Any) -> Trainer:
     trainer = trainer_services.trainer_create(by=by, **fields)
+    assert trainer.user is not None  # trainer_create gives every trainer an account
     if not trainer.user.has_usable_password():
         invitation_send_enqueue(user=trainer.user, context_line=_trainer_line(trainer))
     return trainer
