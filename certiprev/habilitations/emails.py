@@ -14,7 +14,7 @@ from .selectors import waiting_on
 
 S = RequestState
 # Per target state: who is told, and the sentence they read.
-MESSAGES = {
+MESSAGES: dict[str, tuple[str, str]] = {
     S.TRANSMITTED: ("caisse", "Une demande d'habilitation vous a été transmise : elle attend son instruction."),
     S.UNDER_REVIEW: ("organisation", "Votre demande d'habilitation est en cours d'instruction par votre caisse."),
     S.COMPLEMENTS_REQUESTED: (

@@ -53,7 +53,7 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.COMPLEMENTS_REQUESTED})
 FINAL_STATES = frozenset({S.GRANTED, S.REFUSED, S.WITHDRAWN})
 
 _NETWORK = frozenset({A.INSTRUCTOR, A.ADMIN})
-_EDIT = Transition(EDITABLE_STATES, None, frozenset({A.CORRESPONDENT}))
+_EDIT: Transition[str, str] = Transition(EDITABLE_STATES, None, frozenset({A.CORRESPONDENT}))
 
 # The one table of DESIGN §9. Creation has no source state: it is checked on the organisation
 # (`habilitation_request_create`). After complements the organisation transmits again (ADR 0007), and the
@@ -74,7 +74,7 @@ TRANSITIONS: dict[str, Transition[str, str]] = {
 ROLE_PREFERENCE = (A.CORRESPONDENT, A.INSTRUCTOR, A.CNH, A.ADMIN)
 
 # Who holds the request in each open state (`waiting_on`): the organisation, its caisse, or the CNH.
-HOLDER = {
+HOLDER: dict[str, str] = {
     S.DRAFT: "organisation",
     S.COMPLEMENTS_REQUESTED: "organisation",
     S.TRANSMITTED: "caisse",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from certiprev.accounts.models import User
 
 # "Seul … peut <verb> cette demande."
-VERBS = {
+VERBS: dict[str, str] = {
     Action.EDIT: "modifier",
     Action.DOCUMENT_ADD: "joindre un document à",
     Action.TRANSMIT: "transmettre",

@@ -2,10 +2,11 @@
 
 from typing import Any, Literal
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from certiprev.api.http import ApiRequest
 from certiprev.habilitations import policy, services
 from certiprev.habilitations.enums import RequestKind, RequestState
 from certiprev.habilitations.models import HabilitationRequest, RequestDocument
@@ -197,13 +198,13 @@ def _detail(user, request: HabilitationRequest) -> dict[str, Any]:
 
 
 @router.get("/caisses", response=responses((200, list[CaisseOut])), summary="Caisses régionales")
-def caisses_list(request: HttpRequest):
+def caisses_list(request: ApiRequest):
     """Les codes des caisses (Carsat, Cramif, CGSS) : la caisse d'un organisme est sa « region »."""
     return [{"code": code, "name": name} for code, name in Region.choices]
 
 
 @router.post("/network/staff", response=responses((201, StaffOut)), summary="Ajouter un membre du réseau")
-def staff_create(request: HttpRequest, payload: StaffIn):
+def staff_create(request: ApiRequest, payload: StaffIn):
     """Administrateur national, instructeur d'une caisse (avec `caisse`) ou membre de la CNH ; réservé aux
     administrateurs nationaux. Le compte est créé s'il n'existe pas."""
     user = services.network_staff_create(
@@ -234,7 +235,7 @@ def staff_create(request: HttpRequest, payload: StaffIn):
 @router.post(
     "/habilitation-requests", response=responses((201, RequestDetailOut)), summary="Créer une demande d'habilitation"
 )
-def request_create(request: HttpRequest, payload: RequestIn):
+def request_create(request: ApiRequest, payload: RequestIn):
     """Un brouillon, avec la liste `missing` de ce qui manque pour le transmettre. Deux demandes en cours pour un
     même dispositif sont refusées (409) ; des demandes parallèles sur des dispositifs différents sont possibles."""
     user = request.user
@@ -257,7 +258,7 @@ def request_create(request: HttpRequest, payload: RequestIn):
 
 
 @router.get("/habilitation-requests", response=responses((200, RequestPageOut)), summary="Demandes d'habilitation")
-def requests_list(request: HttpRequest, query: Query[RequestQuery]):
+def requests_list(request: ApiRequest, query: Query[RequestQuery]):
     """Celles que vous pouvez voir : votre organisme (correspondant), votre caisse (instructeur), toutes (CNH,
     administrateurs). Filtres `state`, `kind`."""
     queryset = (
@@ -276,7 +277,7 @@ def requests_list(request: HttpRequest, query: Query[RequestQuery]):
 @router.get(
     "/habilitation-requests/{id}", response=responses((200, RequestDetailOut)), summary="Une demande d'habilitation"
 )
-def request_get(request: HttpRequest, id: str):
+def request_get(request: ApiRequest, id: str):
     return _detail(request.user, get_request_for_user(request.user, id))
 
 
@@ -285,7 +286,7 @@ def request_get(request: HttpRequest, id: str):
     response=responses((201, DocumentOut)),
     summary="Joindre un document (PDF)",
 )
-def document_add(request: HttpRequest, id: str, file: File[UploadedFile], label: Form[str]):
+def document_add(request: ApiRequest, id: str, file: File[UploadedFile], label: Form[str]):
     """PDF uniquement (vérifié sur son contenu), taille limitée (`HABILITATION_DOCUMENT_MAX_BYTES`)."""
     target = get_request_for_user(request.user, id)
     limit = services.max_document_bytes()
@@ -301,7 +302,7 @@ def document_add(request: HttpRequest, id: str, file: File[UploadedFile], label:
     response=responses((200, None)),
     summary="Télécharger un document",
 )
-def document_get(request: HttpRequest, id: str, doc_id: str):
+def document_get(request: ApiRequest, id: str, doc_id: str):
     document = get_document_for_user(request.user, id, doc_id)
     response = FileResponse(
         document.file.open("rb"),
@@ -313,7 +314,7 @@ def document_get(request: HttpRequest, id: str, doc_id: str):
     return response
 
 
-def _move(request: HttpRequest, id: str, service, **kwargs) -> dict[str, Any]:
+def _move(request: ApiRequest, id: str, service, **kwargs) -> dict[str, Any]:
     target = get_request_for_user(request.user, id)
     service(by=request.user, request=target, **kwargs)
     return _detail(request.user, target)
@@ -322,7 +323,7 @@ def _move(request: HttpRequest, id: str, service, **kwargs) -> dict[str, Any]:
 @router.post(
     "/habilitation-requests/{id}/transmit", response=responses((200, RequestDetailOut)), summary="Transmettre"
 )
-def request_transmit(request: HttpRequest, id: str):
+def request_transmit(request: ApiRequest, id: str):
     """À la caisse ; 422 `request_incomplete` avec, dans `errors`, chaque élément manquant (`field`, `message`)."""
     return _move(request, id, services.habilitation_request_transmit)
 
@@ -330,7 +331,7 @@ def request_transmit(request: HttpRequest, id: str):
 @router.post(
     "/habilitation-requests/{id}/review", response=responses((200, RequestDetailOut)), summary="Prendre en charge"
 )
-def request_review(request: HttpRequest, id: str):
+def request_review(request: ApiRequest, id: str):
     """L'instructeur de la caisse de l'organisme prend la demande transmise en instruction."""
     return _move(request, id, services.habilitation_request_review)
 
@@ -340,14 +341,14 @@ def request_review(request: HttpRequest, id: str):
     response=responses((200, RequestDetailOut)),
     summary="Demander des compléments",
 )
-def request_complements(request: HttpRequest, id: str, payload: MessageIn):
+def request_complements(request: ApiRequest, id: str, payload: MessageIn):
     return _move(request, id, services.habilitation_request_complements, message=payload.message)
 
 
 @router.post(
     "/habilitation-requests/{id}/opinion", response=responses((200, RequestDetailOut)), summary="Avis de la caisse"
 )
-def request_opinion(request: HttpRequest, id: str, payload: OpinionIn):
+def request_opinion(request: ApiRequest, id: str, payload: OpinionIn):
     return _move(
         request, id, services.habilitation_request_opinion, favourable=payload.favourable, reason=payload.reason
     )
@@ -356,7 +357,7 @@ def request_opinion(request: HttpRequest, id: str, payload: OpinionIn):
 @router.post(
     "/habilitation-requests/{id}/decision", response=responses((200, RequestDetailOut)), summary="Décision de la CNH"
 )
-def request_decision(request: HttpRequest, id: str, payload: DecisionIn):
+def request_decision(request: ApiRequest, id: str, payload: DecisionIn):
     """Accordée : l'habilitation est créée ou prolongée pour la durée du dispositif. Refusée : motif obligatoire."""
     return _move(request, id, services.habilitation_request_decide, granted=payload.granted, reason=payload.reason)
 
@@ -364,7 +365,7 @@ def request_decision(request: HttpRequest, id: str, payload: DecisionIn):
 @router.post(
     "/habilitation-requests/{id}/withdraw", response=responses((200, RequestDetailOut)), summary="Retirer la demande"
 )
-def request_withdraw(request: HttpRequest, id: str):
+def request_withdraw(request: ApiRequest, id: str):
     return _move(request, id, services.habilitation_request_withdraw)
 
 
@@ -372,7 +373,7 @@ def request_withdraw(request: HttpRequest, id: str):
 # Suspension and withdrawal of a habilitation
 
 
-def _habilitation_get(request: HttpRequest, id: str, hid: str) -> Habilitation:
+def _habilitation_get(request: ApiRequest, id: str, hid: str) -> Habilitation:
     organisation = organisation_for_user(request.user, id)
     if not (hid.isascii() and hid.isdigit() and len(hid) <= 18):  # no database overflow on a fuzzed id
         raise Http404("Habilitation introuvable.")
@@ -399,7 +400,7 @@ def _habilitation_out(habilitation: Habilitation) -> dict[str, Any]:
     response=responses((200, HabilitationOut)),
     summary="Suspendre une habilitation",
 )
-def habilitation_suspend(request: HttpRequest, id: str, hid: str, payload: ReasonIn):
+def habilitation_suspend(request: ApiRequest, id: str, hid: str, payload: ReasonIn):
     """Plus aucune nouvelle session ; les sessions déjà soumises peuvent encore être validées et clôturées."""
     habilitation = _habilitation_get(request, id, hid)
     return _habilitation_out(
@@ -412,7 +413,7 @@ def habilitation_suspend(request: HttpRequest, id: str, hid: str, payload: Reaso
     response=responses((200, HabilitationOut)),
     summary="Retirer une habilitation",
 )
-def habilitation_withdraw(request: HttpRequest, id: str, hid: str, payload: ReasonIn):
+def habilitation_withdraw(request: ApiRequest, id: str, hid: str, payload: ReasonIn):
     habilitation = _habilitation_get(request, id, hid)
     return _habilitation_out(
         services.habilitation_withdraw(by=request.user, habilitation=habilitation, reason=payload.reason)

@@ -50,11 +50,12 @@ def trainers_find(numbers: Sequence[str]) -> list[Trainer]:
 
 def _check_no_open_request(organisation: Organisation, schemes: Sequence[Scheme], *, exclude: int | None) -> None:
     """Parallel requests on different schemes are allowed; two open requests for one scheme are not."""
-    clashes = (
-        HabilitationRequest.objects.filter(organisation=organisation, state__in=OPEN_STATES, schemes__in=schemes)
-        .exclude(pk=exclude)
-        .values_list("schemes__code", flat=True)
+    open_requests = HabilitationRequest.objects.filter(
+        organisation=organisation, state__in=OPEN_STATES, schemes__in=schemes
     )
+    if exclude is not None:
+        open_requests = open_requests.exclude(pk=exclude)
+    clashes = open_requests.values_list("schemes__code", flat=True)
     taken = sorted({code for code in clashes if code in {s.code for s in schemes}})
     if taken:
         raise WorkflowError(
