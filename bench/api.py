@@ -67,8 +67,8 @@ def seed() -> dict[str, str]:
 
     from django.utils import timezone
 
+    from certiprev.accounts.api_tokens import api_token_create
     from certiprev.accounts.models import User
-    from certiprev.api.services import api_token_create
     from certiprev.catalog.models import Scheme
     from certiprev.organisations.models import Habilitation, Membership, Organisation
     from certiprev.trainers.models import Trainer, TrainerCertification

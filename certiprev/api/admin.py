@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 
+from certiprev.accounts.api_tokens import api_token_revoke
 from certiprev.audit.admin_mixins import ReadOnlyAdminMixin
 
 from .models import ApiToken
-from .services import api_token_revoke
 
 
 @admin.register(ApiToken)

@@ -1,40 +1,13 @@
 """Bearer-token authentication with a per-token rate limit, and a per-IP limit on calls without a valid token."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from .errors import RateLimited
+from certiprev.accounts.api_tokens import api_token_authenticate
+from certiprev.lib.rate_limits import rate_limit_check
+
 from .models import ApiToken
-from .services import api_token_authenticate
-
-WINDOW_SECONDS = 60
-
-
-def rate_limit_check(*, key: str, limit: int, window: int = WINDOW_SECONDS, what: str = "requests") -> None:
-    """Fixed-window counter in Django's cache; raises RateLimited past `limit` requests in the current window.
-
-    The counter lives in the default cache: per process with the default LocMemCache (so with N web processes a
-    token gets up to N × limit), shared by all processes with a shared cache (CACHE_URL=redis://…).
-    """
-    if limit <= 0:
-        return
-    now = time.time()
-    window_index = int(now // window)
-    cache_key = f"api-rate:{key}:{window_index}"
-    if cache.add(cache_key, 1, timeout=window + 5):
-        return
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(cache_key, 1, timeout=window + 5)
-        return
-    if count > limit:
-        retry_after = max(1, int((window_index + 1) * window - now) + 1)
-        raise RateLimited(retry_after=retry_after, limit=limit, what=what)
 
 
 class TokenAuth(HttpBearer):

@@ -19,18 +19,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from certiprev.lib.errors import WorkflowError
+from certiprev.lib.rate_limits import RateLimited
 
 logger = logging.getLogger("certiprev.api")
 
 DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: int, limit: int, what: str = "requests"):
-        super().__init__(f"rate limited for {retry_after}s")
-        self.retry_after = retry_after
-        self.limit = limit
-        self.what = what
 
 
 class ApiError(Exception):

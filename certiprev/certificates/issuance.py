@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from certiprev.lib import cp1
 from certiprev.lib.zipper import write_zip
-from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
+from certiprev.trainings.selectors import session_is_closed
 from certiprev.webhooks.services import training_payload, webhook_event_emit
 
 from .models import Certificate, CertificateArchive
@@ -55,7 +55,7 @@ def trainee_revocation_id(k_rev: bytes, training_public_id: uuid.UUID, trainee_p
 def certificates_issue(*, training_id: int) -> IssueReport:
     """Create the missing certificate records of a closed session, then its missing files."""
     training = Training.objects.select_related("scheme", "organisation", "trainer").filter(pk=training_id).first()
-    if training is None or training.state != TrainingState.CLOSED:
+    if training is None or not session_is_closed(training):
         return IssueReport(skipped="not_closed")
     report = IssueReport(created=_records_create(training))
     archive, _ = CertificateArchive.objects.get_or_create(training=training)

@@ -14,9 +14,8 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib.dates import format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainers.models import Trainer, TrainerCertification
-from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
-from certiprev.trainings.selectors import AnyUser, trainer_of
+from certiprev.trainings.selectors import AnyUser, session_is_closed, trainer_of
 
 from .models import Certificate, CertificateArchive
 from .rendering import certificate_filename
@@ -70,7 +69,7 @@ def _is_gone(delete_after: dt.datetime | None, purged_at: dt.datetime | None, no
 
 def training_files_status(training: Training, *, now: dt.datetime | None = None) -> TrainingFilesStatus:
     now = now or timezone.now()
-    if training.state != TrainingState.CLOSED:
+    if not session_is_closed(training):
         return TrainingFilesStatus(
             "not_closed", 0, None, None, None, 0, "Les certificats seront générés à la clôture de la session."
         )

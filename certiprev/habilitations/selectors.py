@@ -14,7 +14,7 @@ from certiprev.organisations.enums import HabilitationStatus, MemberRole, Region
 from certiprev.organisations.models import Habilitation, Organisation
 from certiprev.trainers.models import TrainerCertification
 
-from .enums import HOLDER, Actor
+from .enums import EDITABLE_STATES, HOLDER, Actor
 from .models import HabilitationRequest, RequestDocument
 from .rules import TrainerFacts, missing_items
 
@@ -146,6 +146,16 @@ def habilitated_scheme_codes(organisation: Organisation, day: dt.date) -> frozen
         .valid_on(day)
         .values_list("scheme__code", flat=True)
     )
+
+
+def requests_in_state(queryset: QuerySet[HabilitationRequest], state: str) -> QuerySet[HabilitationRequest]:
+    """The requests in the state a caller chose in a list filter; all if none chosen."""
+    return queryset.filter(state=state) if state else queryset
+
+
+def request_missing_while_editable(request: HabilitationRequest) -> list[dict[str, str]]:
+    """What is missing while the organisation may still transmit the request; nothing once it has left its hands."""
+    return request_missing(request) if request.state in EDITABLE_STATES else []
 
 
 def request_missing(request: HabilitationRequest, day: dt.date | None = None) -> list[dict[str, str]]:

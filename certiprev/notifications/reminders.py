@@ -8,24 +8,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from certiprev.lib.dates import format_fr
-from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
+from certiprev.trainings.selectors import session_display
 
 from .models import DeadlineReminder
 from .services import training_url
 
 # Days before the deadline at which the organisation is reminded; the largest threshold reached is sent once.
 THRESHOLDS = (15, 7, 1)
-# Sessions that still need the organisation (or the trainer, then the organisation) before closing.
-REMINDED_STATES = (TrainingState.VALIDATED, TrainingState.SUBMITTED, TrainingState.RETURNED, TrainingState.DRAFT)
 
 
 def deadline_reminders_send(*, today: dt.date | None = None) -> int:
     """Remind the members of each organisation whose open sessions are near their closing deadline."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=max(THRESHOLDS))
+    # Open sessions: they still need the organisation (or the trainer, then the organisation) before closing.
     candidates = (
-        Training.objects.filter(state__in=REMINDED_STATES, close_before__lte=horizon, close_before__gte=today)
+        Training.objects.open()
+        .filter(close_before__lte=horizon, close_before__gte=today)
         .exclude(close_extended_until__gt=horizon)
         .select_related("organisation", "scheme", "trainer")
         .prefetch_related("deadline_reminders", "organisation__memberships__user")
@@ -42,18 +42,19 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> int:
         try:
             with transaction.atomic():
                 DeadlineReminder.objects.create(training=training, days_before=threshold)
-                sent += _send(training, days_left)
+                sent += _send(training, days_left, today)
         except IntegrityError:  # another run got there first
             continue
     return sent
 
 
-def _send(training: Training, days_left: int) -> int:
+def _send(training: Training, days_left: int, today: dt.date) -> int:
     recipients = sorted({m.user.email for m in training.organisation.memberships.all() if m.user.is_active})
     if not recipients:
         return 0
     context = {
         "training": training,
+        "display": session_display(training, today),
         "days_left": days_left,
         "close_before": format_fr(training.effective_close_deadline),
         "start": format_fr(training.start_date),

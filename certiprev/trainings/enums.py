@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     CLOSE = "close", "Clôture"
     CANCEL = "cancel", "Annulation"
     OVERRIDE_DEADLINE = "override_deadline", "Dérogation au délai de clôture"
+    MAC_CHECK = "mac_check", "Vérification de l'ancienne carte (MAC)"
 
 
 class Condition:
@@ -45,6 +46,7 @@ class Condition:
     IN_TIME = "in_time"  # the closing deadline (last day + 3 months, or an administrator's extension) still runs
     OVERDUE = "overdue"  # the closing deadline has passed
     FINISHED = "finished"  # the session's last day has come
+    MAC = "mac"  # a MAC session: its trainees prove the prerequisite with their previous card
 
 
 S, A = TrainingState, Actor
@@ -77,6 +79,9 @@ TRANSITIONS: dict[str, Transition[str, str]] = {
     Action.CANCEL: Transition(OPEN_STATES, S.CANCELLED, frozenset({A.MEMBER, A.ADMIN})),
     # ADR 0001: the administrator's audited override extends the closing deadline of an overdue session.
     Action.OVERRIDE_DEADLINE: Transition(OPEN_STATES, None, frozenset({A.ADMIN}), Condition.OVERDUE),
+    # DESIGN §2: a MAC trainee's previous card is checked (and recorded as the prerequisite) while the session is
+    # open, whatever its step: it moves nothing and logs an audit event, not a session event.
+    Action.MAC_CHECK: Transition(OPEN_STATES, None, frozenset({A.MEMBER}), Condition.MAC),
 }
 
 # The order in which a user holding several roles acts (written in the event log): the most specific first.

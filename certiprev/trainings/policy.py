@@ -14,7 +14,7 @@ from certiprev.lib.dates import format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.workflow import acting_role, actions_allowed
 
-from .enums import EDITABLE_STATES, ROLE_PREFERENCE, TRANSITIONS, Action, Actor, Condition, TrainingState
+from .enums import EDITABLE_STATES, ROLE_PREFERENCE, TRANSITIONS, Action, Actor, Condition, TrainingKind, TrainingState
 from .models import Training
 from .rules import deadline_passed, effective_close_deadline
 from .selectors import AnyUser, roles_on
@@ -31,6 +31,7 @@ _ROLE_VERBS: dict[str, str] = {
     Action.CLOSE: "clôturer",
     Action.CANCEL: "annuler",
     Action.OVERRIDE_DEADLINE: "accorder une dérogation pour",
+    Action.MAC_CHECK: "vérifier les anciennes cartes des stagiaires de",
 }
 # "Impossible de <verb> une session …" (state-changing actions) or "Impossible de <verb> : la session est …" (edits)
 STATE_VERBS: dict[str, str] = {
@@ -78,6 +79,8 @@ def condition_holds(training: Training, when: str | None, today: dt.date) -> boo
         return deadline_passed(training.close_before, training.close_extended_until, today)
     if when == Condition.FINISHED:
         return training.end_date <= today
+    if when == Condition.MAC:
+        return training.kind == TrainingKind.MAC
     raise ValueError(f"Unknown condition: {when}")
 
 
@@ -124,6 +127,10 @@ def state_refusal(training: Training, action: str, *, verb: str | None = None) -
     phrase = STATE_PHRASES[TrainingState(training.state)]
     if action == Action.OVERRIDE_DEADLINE:
         return WorkflowError("invalid_state", f"Aucune dérogation possible : la session est {phrase}.", status=409)
+    if action == Action.MAC_CHECK:
+        return WorkflowError(
+            "invalid_state", f"La session est {phrase} : le prérequis ne se vérifie plus.", status=409
+        )
     verb = verb or STATE_VERBS[action]
     if TRANSITIONS[action].sources == EDITABLE_STATES and not TRANSITIONS[action].moves:
         return WorkflowError(
@@ -165,6 +172,8 @@ def condition_refusal(training: Training, action: str) -> WorkflowError:
             "de son dernier jour.",
             status=409,
         )
+    if action == Action.MAC_CHECK:
+        return WorkflowError("not_a_mac", "Le prérequis se prouve pour une session de MAC uniquement.")
     if action == Action.OVERRIDE_DEADLINE:
         return WorkflowError(
             "not_overdue",

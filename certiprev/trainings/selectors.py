@@ -1,15 +1,19 @@
-"""Permission-aware reads: every training is reached through what the caller may see."""
+"""Reads: permission-aware getters (every training is reached through what the caller may see), and the states as
+the screens show them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
-from .enums import Actor
+from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingState
 from .models import Trainee, Training
+from .rules import deadline_passed_q, deadline_running_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -100,3 +104,104 @@ def roles_on(user: AnyUser, training: Training) -> set[str]:
     if trainer is not None and trainer.pk == training.trainer_id:
         roles.add(Actor.TRAINER)
     return roles
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# States as the screens show them: notices, columns, lists and counts. Display only — what a person may *do* comes
+# from `policy.allowed_actions`. The one place outside the table and the services that reads a session's state.
+
+
+@dataclass(frozen=True)
+class SessionDisplay:
+    """What a session page shows of the session's state. Display only: the buttons come from the policy."""
+
+    is_draft: bool
+    is_submitted: bool
+    is_returned: bool
+    is_validated: bool
+    is_closed: bool
+    is_cancelled: bool
+    is_open: bool  # not closed nor cancelled: its closing deadline runs
+    has_results: bool  # the trainer has recorded presence and results
+    is_overdue: bool
+    days_left: int  # until the closing deadline that applies
+
+
+def session_is_open(training: Training) -> bool:
+    """Not closed nor cancelled: its closing deadline runs, its MAC prerequisites can still be checked."""
+    return training.state in OPEN_STATES
+
+
+def session_is_closed(training: Training) -> bool:
+    """Closed: its certificates are issued (or being issued)."""
+    return training.state == TrainingState.CLOSED
+
+
+def session_display(training: Training, today: dt.date) -> SessionDisplay:
+    state = training.state
+    return SessionDisplay(
+        is_draft=state == TrainingState.DRAFT,
+        is_submitted=state == TrainingState.SUBMITTED,
+        is_returned=state == TrainingState.RETURNED,
+        is_validated=state == TrainingState.VALIDATED,
+        is_closed=state == TrainingState.CLOSED,
+        is_cancelled=state == TrainingState.CANCELLED,
+        is_open=session_is_open(training),
+        has_results=state in RESULTS_STATES,
+        is_overdue=training.is_overdue(today),
+        days_left=(training.effective_close_deadline - today).days,
+    )
+
+
+def with_state_display(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """Annotate `is_closed` and `has_results` for list rows (computed by the database, no query more)."""
+    return queryset.annotate(
+        is_closed=ExpressionWrapper(Q(state=TrainingState.CLOSED), output_field=BooleanField()),
+        has_results=ExpressionWrapper(Q(state__in=RESULTS_STATES), output_field=BooleanField()),
+    )
+
+
+def in_state(queryset: QuerySet[Training], state: str) -> QuerySet[Training]:
+    """The sessions in the state a person chose in a list filter (history page, API list); all if none chosen."""
+    return queryset.filter(state=state) if state else queryset
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Not closed nor cancelled, past the closing deadline, and no administrator's extension running."""
+    return Q(state__in=OPEN_STATES) & deadline_passed_q(today)
+
+
+def waiting_for_trainer_q() -> Q:
+    """Submitted: waiting for the trainer's validation (or return)."""
+    return Q(state=TrainingState.SUBMITTED)
+
+
+def closed_q(prefix: str = "") -> Q:
+    """Closed sessions; `prefix` ("training__") from a related model."""
+    return Q(**{f"{prefix}state": TrainingState.CLOSED})
+
+
+def trainer_sessions(queryset: QuerySet[Training], *, done: bool) -> QuerySet[Training]:
+    """The trainer's sessions waiting for them (soonest last day first), or those they are done with."""
+    if done:
+        return queryset.filter(state__in=TRAINER_DONE_STATES).order_by("-end_date", "-id")
+    return queryset.filter(waiting_for_trainer_q()).order_by("end_date", "id")
+
+
+def trainer_waiting_count(queryset: QuerySet[Training]) -> int:
+    return queryset.filter(waiting_for_trainer_q()).count()
+
+
+def dashboard_conditions(today: dt.date, *, closed_since: dt.datetime) -> dict[str, tuple[Q, str]]:
+    """The organisation dashboard's groups by what needs doing: key → (condition, the state its "see all" link
+    filters the history on, "" for none). Open sessions past their deadline go to "overdue" only."""
+    running = deadline_running_q(today)
+    S = TrainingState
+    return {
+        "draft": (Q(state=S.DRAFT) & running, S.DRAFT),
+        "submitted": (Q(state=S.SUBMITTED) & running, S.SUBMITTED),
+        "returned": (Q(state=S.RETURNED) & running, S.RETURNED),
+        "validated": (Q(state=S.VALIDATED) & running, S.VALIDATED),
+        "overdue": (overdue_q(today), ""),
+        "closed": (Q(state=S.CLOSED, closed_at__gte=closed_since), S.CLOSED),
+    }

@@ -1,7 +1,7 @@
 """Read-side queries of the web pages (presentation only: every list is bounded and uses a fixed query count).
 
-The one web module that reads session states, and only to show them (notices, columns, dashboard groups): what a
-person may *do* comes from `certiprev.trainings.policy.allowed_actions`, never from a state.
+No state is read here: which sessions are in which group or column comes from `certiprev.trainings.selectors`, what
+a person may *do* from `certiprev.trainings.policy.allowed_actions`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Count,
-    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -28,9 +26,8 @@ from django.utils import timezone
 
 from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.lib.names import identity_key
-from certiprev.trainings.enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, TrainingState
 from certiprev.trainings.models import Trainee, Training
-from certiprev.trainings.rules import deadline_passed_q, deadline_running_q
+from certiprev.trainings.selectors import dashboard_conditions, in_state, with_state_display
 
 if TYPE_CHECKING:
     from certiprev.catalog.models import Scheme
@@ -90,68 +87,6 @@ def with_certificate(queryset: QuerySet[Trainee]) -> QuerySet[Trainee]:
     )
 
 
-def not_overdue(today: dt.date) -> Q:
-    return deadline_running_q(today)
-
-
-def overdue(today: dt.date) -> Q:
-    return Q(state__in=OPEN_STATES) & deadline_passed_q(today)
-
-
-@dataclass(frozen=True)
-class SessionDisplay:
-    """What a session page shows of the session's state. Display only: the buttons come from the policy."""
-
-    is_draft: bool
-    is_submitted: bool
-    is_returned: bool
-    is_closed: bool
-    is_cancelled: bool
-    is_open: bool  # not closed nor cancelled: its closing deadline runs
-    has_results: bool  # the trainer has recorded presence and results
-    is_overdue: bool
-    days_left: int  # until the closing deadline that applies
-
-
-def session_is_open(training: Training) -> bool:
-    """Not closed nor cancelled: its closing deadline runs, its MAC prerequisites can still be checked."""
-    return training.state in OPEN_STATES
-
-
-def session_display(training: Training, today: dt.date) -> SessionDisplay:
-    state = training.state
-    return SessionDisplay(
-        is_draft=state == TrainingState.DRAFT,
-        is_submitted=state == TrainingState.SUBMITTED,
-        is_returned=state == TrainingState.RETURNED,
-        is_closed=state == TrainingState.CLOSED,
-        is_cancelled=state == TrainingState.CANCELLED,
-        is_open=session_is_open(training),
-        has_results=state in RESULTS_STATES,
-        is_overdue=training.is_overdue(today),
-        days_left=(training.effective_close_deadline - today).days,
-    )
-
-
-def with_state_display(queryset: QuerySet[Training]) -> QuerySet[Training]:
-    """Annotate `is_closed` and `has_results` for list rows (computed by the database, no query more)."""
-    return queryset.annotate(
-        is_closed=ExpressionWrapper(Q(state=TrainingState.CLOSED), output_field=BooleanField()),
-        has_results=ExpressionWrapper(Q(state__in=RESULTS_STATES), output_field=BooleanField()),
-    )
-
-
-def trainer_sessions(queryset: QuerySet[Training], *, done: bool) -> QuerySet[Training]:
-    """The trainer's sessions waiting for them (soonest last day first), or those they are done with."""
-    if done:
-        return queryset.filter(state__in=TRAINER_DONE_STATES).order_by("-end_date", "-id")
-    return queryset.filter(state=TrainingState.SUBMITTED).order_by("end_date", "id")
-
-
-def trainer_waiting_count(queryset: QuerySet[Training]) -> int:
-    return queryset.filter(state=TrainingState.SUBMITTED).count()
-
-
 @dataclass
 class Group:
     key: str
@@ -170,15 +105,8 @@ def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOAR
     files_since = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=settings.CERTIFICATE_FILE_DAYS), dt.time.min)
     )
-    ok = not_overdue(today)
-    conditions = {
-        "draft": Q(state=TrainingState.DRAFT) & ok,
-        "submitted": Q(state=TrainingState.SUBMITTED) & ok,
-        "returned": Q(state=TrainingState.RETURNED) & ok,
-        "validated": Q(state=TrainingState.VALIDATED) & ok,
-        "overdue": overdue(today),
-        "closed": Q(state=TrainingState.CLOSED, closed_at__gte=files_since),
-    }
+    by_key = dashboard_conditions(today, closed_since=files_since)
+    conditions = {key: condition for key, (condition, _state) in by_key.items()}
     orderings = {
         "draft": ["start_date", "id"],
         "submitted": ["submitted_at", "id"],
@@ -193,14 +121,12 @@ def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOAR
             "Renvoyées par le formateur",
             "À corriger puis à soumettre de nouveau.",
             "return_reason",
-            state_filter=TrainingState.RETURNED,
         ),
         Group(
             "validated",
             "À clôturer",
             "Validées par le formateur : clôturez-les pour émettre les certificats.",
             "deadline",
-            state_filter=TrainingState.VALIDATED,
         ),
         Group(
             "overdue",
@@ -213,23 +139,22 @@ def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOAR
             "Brouillons",
             "À compléter (stagiaires) puis à soumettre au formateur.",
             "deadline",
-            state_filter=TrainingState.DRAFT,
         ),
         Group(
             "submitted",
             "En attente du formateur",
             "Le formateur les valide après la formation.",
             "waiting",
-            state_filter=TrainingState.SUBMITTED,
         ),
         Group(
             "closed",
             "Clôturées récemment",
             "Certificats émis : téléchargez-les avant la suppression des fichiers.",
             "files",
-            state_filter=TrainingState.CLOSED,
         ),
     ]
+    for group in groups:
+        group.state_filter = by_key[group.key][1]
     counts = base.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
     listed = with_trainee_count(base.select_related("scheme", "trainer", "organisation"))
     # Closed sessions: the exact deletion time of their files, once generated (else the expected date is shown).
@@ -262,15 +187,14 @@ def history(
     *,
     q: str = "",
     scheme: Scheme | None = None,
-    state: str = "",
+    state_filter: str = "",
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> QuerySet[Training]:
-    queryset = Training.objects.filter(organisation_id__in=org_ids)
+    queryset: QuerySet[Training] = Training.objects.filter(organisation_id__in=org_ids)
     if scheme is not None:
         queryset = queryset.filter(scheme=scheme)
-    if state:
-        queryset = queryset.filter(state=state)
+    queryset = in_state(queryset, state_filter)
     if start:
         queryset = queryset.filter(start_date__gte=start)
     if end:

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from certiprev.api.services import api_token_create
+from certiprev.accounts.api_tokens import api_token_create
 
 
 @pytest.fixture(autouse=True)

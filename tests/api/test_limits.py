@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
+from certiprev.accounts.api_tokens import api_token_create
 from certiprev.api.checks import SharedRateLimitCacheRequired
 from certiprev.api.models import ApiToken
-from certiprev.api.services import api_token_create
 
 from .conftest import Api, assert_error
 
@@ -58,7 +58,7 @@ def test_a_user_has_at_most_n_live_tokens_through_the_api(ceiling, member, as_me
 
 def test_revoking_a_token_makes_room_for_a_new_one(ceiling, member):
     tokens = [api_token_create(by=member, user=member)[0] for _ in range(ceiling)]
-    from certiprev.api.services import api_token_revoke
+    from certiprev.accounts.api_tokens import api_token_revoke
 
     api_token_revoke(by=member, token=tokens[0])
     assert api_token_create(by=member, user=member)[0].revoked_at is None

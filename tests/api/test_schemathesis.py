@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from certiprev.api.services import api_token_create
+from certiprev.accounts.api_tokens import api_token_create
 from certiprev.trainings import services
 from certiprev.webhooks.services import webhook_endpoint_create
 from tests.factories import TrainingFactory, results_for, today

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
+from certiprev.accounts.api_tokens import api_token_revoke
 from certiprev.api.models import ApiToken
-from certiprev.api.services import api_token_revoke
 from certiprev.organisations.models import Membership
 from certiprev.trainings.models import Training
 from certiprev.webhooks.models import WebhookEndpoint

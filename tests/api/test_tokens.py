@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from certiprev.accounts.api_tokens import api_token_create
 from certiprev.api.models import ApiToken, token_digest
-from certiprev.api.services import api_token_create
 
 from .conftest import Api, assert_error
 

@@ -351,6 +351,18 @@ def test_only_the_organisation_records_a_proof_and_only_for_a_mac(
     assert not MacProof.objects.exists()
 
 
+@pytest.mark.parametrize("state", [TrainingState.CLOSED, TrainingState.CANCELLED])
+def test_no_proof_is_recorded_once_the_mac_session_is_closed_or_cancelled(card, member, mac_trainee, state):
+    _, content = card
+    mac_trainee.training.state = state
+    mac_trainee.training.save(update_fields=["state"])
+    with pytest.raises(WorkflowError) as error:
+        mac_proof_record(by=member, trainee=mac_trainee, content=content)
+    assert (error.value.code, error.value.status) == ("invalid_state", 409)
+    assert "le prérequis ne se vérifie plus" in error.value.message
+    assert not MacProof.objects.exists()
+
+
 def test_the_verify_command_refuses_lists_signed_by_another_root(card, client, tmp_path):
     _, content = card
     (tmp_path / "keys.json").write_bytes(client.get("/.well-known/certiprev/keys.json").content)

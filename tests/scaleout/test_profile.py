@@ -40,7 +40,7 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-from certiprev.api.services import api_token_create
+from certiprev.accounts.api_tokens import api_token_create
 from certiprev.certificates import signing_keys as keys
 from certiprev.certificates.services import signing_key_rotate
 from tests.factories import HabilitationFactory, MembershipFactory, TrainerCertificationFactory, TrainerFactory, scheme

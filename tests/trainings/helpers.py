@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from certiprev.certificates.services import mac_proof_record
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action
 from certiprev.trainings.models import Trainee, Training, TrainingEvent
@@ -35,6 +36,11 @@ def perform(action: str, training: Training, by):
         return services.training_close(by=by, training=training)
     if action == Action.CANCEL:
         return services.training_cancel(by=by, training=training, reason="Report à la demande du client.")
+    if action == Action.MAC_CHECK:
+        # Refused before the card is read on anything but an open MAC session; the card itself is tested in
+        # tests/certificates/test_verification.py.
+        trainee = training.trainees.order_by("pk").first()
+        return mac_proof_record(by=by, trainee=trainee, content="HTTPS://VERIFIER.EXEMPLE/V#0")
     raise AssertionError(action)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from certiprev.lib.errors import WorkflowError
-from certiprev.trainings.enums import Action, TrainingState
+from certiprev.trainings.enums import Action, TrainingKind, TrainingState
 from certiprev.trainings.models import Training
 from certiprev.trainings.policy import allowed_actions, can
 from tests.factories import today
@@ -89,6 +89,20 @@ def test_a_running_extension_gives_back_submission_and_closing(session_in, membe
     assert allowed_actions(member, training, days(6)) == {A.CANCEL}
 
 
+@pytest.mark.parametrize("state", list(TrainingState))
+def test_members_may_check_previous_cards_of_an_open_mac_session_only(
+    state, session_in, member, trainer, network_admin
+):
+    mac = session_in(state, kind=TrainingKind.MAC)
+    initial = session_in(state)
+    expected = state not in (S.CLOSED, S.CANCELLED)
+    assert (A.MAC_CHECK in allowed_actions(member, mac, today())) is expected
+    assert (A.MAC_CHECK in allowed_actions(member, _overdue(mac), today())) is expected
+    assert not can(member, initial, A.MAC_CHECK, today())
+    assert not can(trainer.user, mac, A.MAC_CHECK, today())
+    assert not can(network_admin, mac, A.MAC_CHECK, today())
+
+
 def test_the_trainer_is_not_offered_validation_before_the_last_day(session_in, trainer):
     training = session_in(S.SUBMITTED, start_date=days(-1), end_date=days(2))
     assert allowed_actions(trainer.user, training, today()) == {A.RETURN}
@@ -117,6 +131,7 @@ POLICY_REFUSALS = {
     "close_deadline_passed",
     "not_overdue",
     "not_finished",
+    "not_a_mac",
 }
 AGREEMENT = [
     (persona, state, action, overdue)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
+from certiprev.accounts.api_tokens import api_token_create
 from certiprev.api.models import ApiToken, token_digest
-from certiprev.api.services import api_token_create
 
 
 def test_a_member_creates_an_api_token_shown_once_and_stored_hashed(member_client, member):

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from certiprev.api.services import api_token_create
+from certiprev.accounts.api_tokens import api_token_create
 
 
 def test_a_nul_character_in_the_query_string_is_refused_with_400_in_the_web_interface(member_client):

@@ -3,6 +3,7 @@
 from django.http import Http404
 from ninja import Router, Status
 
+from certiprev.accounts.api_tokens import api_token_create, api_token_revoke, api_tokens_of
 from certiprev.catalog.models import Scheme
 from certiprev.organisations.models import Organisation
 from certiprev.trainings.selectors import organisation_ids_of, trainer_of
@@ -10,7 +11,6 @@ from certiprev.trainings.selectors import organisation_ids_of, trainer_of
 from ..common import organisation_ref, responses
 from ..http import ApiRequest
 from ..schemas import MeOut, SchemeOut, TokenCreatedOut, TokenIn, TokenOut
-from ..services import api_token_create, api_token_revoke, api_tokens_of
 
 router = Router(tags=["Référentiel et compte"])
 

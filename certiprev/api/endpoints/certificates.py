@@ -18,11 +18,11 @@ from ninja import Query, Router
 from certiprev.certificates import selectors as certificate_selectors
 from certiprev.certificates.card_checks import verification_report
 from certiprev.certificates.models import Certificate
+from certiprev.lib.rate_limits import rate_limit_check
 from certiprev.organisations.models import Organisation
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, organisation_ids_of
 
-from ..auth import rate_limit_check
 from ..common import ERROR_STATUSES, responses
 from ..errors import ApiError
 from ..http import ApiRequest

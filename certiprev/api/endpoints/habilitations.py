@@ -13,7 +13,8 @@ from certiprev.habilitations.models import HabilitationRequest, RequestDocument
 from certiprev.habilitations.selectors import (
     get_document_for_user,
     get_request_for_user,
-    request_missing,
+    request_missing_while_editable,
+    requests_in_state,
     requests_visible_to,
     waiting_on,
     waiting_phrase,
@@ -184,7 +185,7 @@ def _detail(user, request: HabilitationRequest) -> dict[str, Any]:
             }
             for e in request.events.all()
         ],
-        "missing": request_missing(request) if request.state in ("draft", "complements_requested") else [],
+        "missing": request_missing_while_editable(request),
         "allowed_actions": sorted(policy.allowed_actions(user, request)),
         "complements_message": request.complements_message,
         "opinion_favourable": request.opinion_favourable,
@@ -267,8 +268,7 @@ def requests_list(request: ApiRequest, query: Query[RequestQuery]):
         .prefetch_related("schemes")
         .order_by("-created_at", "-id")
     )
-    if query.state:
-        queryset = queryset.filter(state=query.state)
+    queryset = requests_in_state(queryset, query.state or "")
     if query.kind:
         queryset = queryset.filter(kind=query.kind)
     return paginate(request, queryset, page=query.page, page_size=query.page_size, present=_summary)

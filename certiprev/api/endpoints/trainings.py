@@ -15,7 +15,7 @@ from certiprev.trainings import services
 from certiprev.trainings.enums import Action
 from certiprev.trainings.models import Training
 from certiprev.trainings.policy import acting_role_for
-from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, trainings_visible_to
+from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, in_state, trainings_visible_to
 
 from ..common import acting_organisation, responses, scheme_get, trainee_out, training_detail, training_summary
 from ..errors import ApiError
@@ -61,8 +61,7 @@ class TrainingPageOut(Page):
 def filtered_trainings(user, filters: TrainingFilters) -> QuerySet[Training]:
     as_trainer = {"trainer": True, "organisation": False}.get(filters.as_ or "")
     queryset = trainings_visible_to(user, as_trainer=as_trainer)
-    if filters.state:
-        queryset = queryset.filter(state=filters.state)
+    queryset = in_state(queryset, filters.state or "")
     if filters.scheme:
         queryset = queryset.filter(scheme__code=filters.scheme.strip().upper())
     if filters.updated_since:

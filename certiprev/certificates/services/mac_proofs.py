@@ -6,9 +6,9 @@ from django.utils import timezone
 from certiprev.accounts.models import User
 from certiprev.audit.services import audit_event_record
 from certiprev.lib.errors import WorkflowError
-from certiprev.trainings.enums import TrainingKind
+from certiprev.trainings.enums import Action
 from certiprev.trainings.models import Trainee
-from certiprev.trainings.selectors import organisation_ids_of
+from certiprev.trainings.policy import acting_role_for, require_condition, require_state
 
 from ..card_checks import old_card_check
 from ..enums import ProofSource
@@ -22,11 +22,11 @@ def mac_proof_record(
     """Record on a MAC trainee the proof given by their previous card (verified again here, never trusted from the
     client): scheme, dates, key id, revocation id — not the image. Returns the stored proof."""
     training = trainee.training
-    is_member = getattr(by, "is_active", False) and training.organisation_id in organisation_ids_of(by)
-    if not is_member:
+    # The table's row `mac_check`: a member, an open session, a MAC.
+    if acting_role_for(by, training, Action.MAC_CHECK) is None:
         raise WorkflowError("forbidden", "Seul un membre de l'organisme peut enregistrer ce prérequis.", status=403)
-    if training.kind != TrainingKind.MAC:
-        raise WorkflowError("not_a_mac", "Le prérequis se prouve pour une session de MAC uniquement.")
+    require_state(training, Action.MAC_CHECK)
+    require_condition(training, Action.MAC_CHECK, timezone.localdate())
     if source not in ProofSource.values:
         raise WorkflowError("source_invalid", "Preuve inconnue.")
     check = old_card_check(content=content, scheme=training.scheme, today=training.start_date)

@@ -8,11 +8,10 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from certiprev.accounts import throttle
+from certiprev.accounts.api_tokens import api_token_create, api_token_revoke, api_tokens_of
 from certiprev.accounts.tokens import invitation_token_generator
-from certiprev.api.auth import rate_limit_check
-from certiprev.api.errors import RateLimited
-from certiprev.api.services import api_token_create, api_token_revoke, api_tokens_of
 from certiprev.lib.errors import WorkflowError
+from certiprev.lib.rate_limits import RateLimited, rate_limit_check
 from certiprev.trainers.services import trainer_preferences_update
 from certiprev.www.common import login_required, roles
 

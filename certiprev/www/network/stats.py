@@ -15,6 +15,7 @@ from certiprev.certificates.models import Certificate
 from certiprev.lib.dates import add_months
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Trainee, Training
+from certiprev.trainings.selectors import closed_q, waiting_for_trainer_q
 
 MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 WAIT_BUCKETS = [
@@ -101,7 +102,7 @@ def compute(today: dt.date | None = None) -> Statistics:
     # Pass rate, from the trainees of the sessions closed in the last 12 months.
     totals: dict[str, list[int]] = {}
     rows = (
-        Trainee.objects.filter(training__state=TrainingState.CLOSED, training__closed_at__gte=since)
+        Trainee.objects.filter(closed_q(prefix="training__"), training__closed_at__gte=since)
         .values("training__scheme_id")
         .annotate(
             total=Count("pk"),
@@ -124,7 +125,7 @@ def compute(today: dt.date | None = None) -> Statistics:
         if high is not None:
             condition &= Q(submitted_at__gt=now - dt.timedelta(days=high + 1))
         buckets[f"bucket_{i}"] = Count("pk", filter=condition)
-    waiting = Training.objects.filter(state=TrainingState.SUBMITTED).aggregate(**buckets)
+    waiting = Training.objects.filter(waiting_for_trainer_q()).aggregate(**buckets)
     waiting_now = [(label, waiting[f"bucket_{i}"]) for i, (_l, _h, label) in enumerate(WAIT_BUCKETS)]
     # Mean time from submission to validation, by month of validation.
     delays = {

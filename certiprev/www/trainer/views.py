@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from certiprev.accounts.http import AuthenticatedRequest
 from certiprev.certificates.selectors import trainer_certificates
 from certiprev.lib.errors import WorkflowError
+from certiprev.trainings import selectors as trainings_selectors
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action
 from certiprev.trainings.policy import allowed_actions
@@ -24,8 +25,8 @@ from .forms import ValidationForm
 def to_validate(request):
     view = "traitees" if request.GET.get("vue") == "traitees" else "a-valider"
     mine = trainings_visible_to(request.user, as_trainer=True).select_related("organisation", "scheme")
-    waiting_count = selectors.trainer_waiting_count(mine)
-    queryset = selectors.trainer_sessions(mine, done=view == "traitees")
+    waiting_count = trainings_selectors.trainer_waiting_count(mine)
+    queryset = trainings_selectors.trainer_sessions(mine, done=view == "traitees")
     page = paginate(request, selectors.with_trainee_count(queryset), per_page=20)
     return render(
         request,
@@ -54,7 +55,11 @@ def validate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
         return render(
             request,
             "www/trainer/training_done.html",
-            {"training": training, "trainees": trainees, "display": selectors.session_display(training, today_)},
+            {
+                "training": training,
+                "trainees": trainees,
+                "display": trainings_selectors.session_display(training, today_),
+            },
         )
     step = request.POST.get("step", "")
     initial = {}

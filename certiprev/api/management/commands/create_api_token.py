@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from certiprev.api.services import api_token_create
+from certiprev.accounts.api_tokens import api_token_create
 from certiprev.lib.errors import WorkflowError
 
 

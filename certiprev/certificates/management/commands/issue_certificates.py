@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from certiprev.certificates.issuance import certificates_issue
-from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
+from certiprev.trainings.selectors import closed_q
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        trainings = Training.objects.filter(state=TrainingState.CLOSED)
+        trainings = Training.objects.filter(closed_q())
         if options["pending"]:
             trainings = trainings.filter(
                 Q(certificate_archive__isnull=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -12,11 +12,9 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Organisation
 from certiprev.scheduler.models import ScheduledJob
 from certiprev.trainers.models import Trainer
-from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
-from certiprev.trainings.selectors import get_training_for_user
+from certiprev.trainings.selectors import get_training_for_user, overdue_q, waiting_for_trainer_q
 from certiprev.trainings.services import training_override_deadline
-from certiprev.www import selectors
 from certiprev.www.common import admin_required, paginate, today
 from certiprev.www.organisation.views import csv_response
 
@@ -29,8 +27,8 @@ from ..forms import OverrideForm
 def home(request):
     today_ = today()
     counts = Training.objects.aggregate(
-        overdue=Count("pk", filter=selectors.overdue(today_)),
-        waiting=Count("pk", filter=Q(state=TrainingState.SUBMITTED)),
+        overdue=Count("pk", filter=overdue_q(today_)),
+        waiting=Count("pk", filter=waiting_for_trainer_q()),
     )
     return render(
         request,
@@ -52,7 +50,7 @@ def schemes(request):
 @admin_required
 def overdue_sessions(request):
     queryset = (
-        Training.objects.filter(selectors.overdue(today()))
+        Training.objects.filter(overdue_q(today()))
         .select_related("organisation", "scheme", "trainer")
         .order_by("close_before", "id")
     )

@@ -23,7 +23,7 @@ def _history_queryset(request):
         roles(request).organisation_ids,
         q=filters.get("q", ""),
         scheme=filters.get("scheme"),
-        state=filters.get("state", ""),
+        state_filter=filters.get("state", ""),
         start=filters.get("start"),
         end=filters.get("end"),
     )

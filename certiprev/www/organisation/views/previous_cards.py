@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings.enums import Action, Actor, TrainingKind
+from certiprev.trainings.policy import can
 from certiprev.trainings.selectors import get_trainee_for_user, roles_on
-from certiprev.www.common import login_required
-from certiprev.www.selectors import session_is_open
+from certiprev.www.common import login_required, today
 
 from ..certificate_sections import old_card_prefix, record_old_card_proof
 from ..forms import OldCardForm, OldCardProofForm, TraineeForm
@@ -38,7 +38,7 @@ def trainee_old_card(request, public_id, trainee_id):
     training = _member_training(request, public_id)
     trainee = get_trainee_for_user(request.user, training, trainee_id)
     anchor = f"carte-{trainee.public_id}"
-    if not session_is_open(training):
+    if not can(request.user, training, Action.MAC_CHECK, today()):
         messages.error(request, "La session est clôturée ou annulée : le prérequis ne se vérifie plus.")
         return redirect(session_url(training, anchor))
     form = OldCardForm(request.POST, request.FILES, prefix=old_card_prefix(trainee))

@@ -13,9 +13,8 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, Actor, TrainingKind
 from certiprev.trainings.policy import acting_role_for, allowed_actions
-from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, roles_on
+from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, roles_on, session_display
 from certiprev.www.common import login_required, roles, today
-from certiprev.www.selectors import session_display
 
 from ..certificate_sections import certificates_section, mac_rows, record_old_card_proof
 from ..forms import OldCardForm, OldCardProofForm, TraineeForm
@@ -85,8 +84,8 @@ def render_detail(
         summary_form = old_card[1]
     elif prefill_form is not None:
         summary_form = prefill_form
-    # Checking a previous card is not a move of the session: members may do it while the session is open.
-    can_check_cards = is_mac and is_member and display.is_open
+    # Checking a previous card moves nothing: the table lets members do it while a MAC session is open.
+    can_check_cards = Action.MAC_CHECK in allowed
     context = {
         "training": training,
         "trainees": trainees,

@@ -1,4 +1,6 @@
-"""API tokens: creation (shown once), revocation, and the lookup behind `Authorization: Bearer`."""
+"""API tokens of a user: creation (shown once), revocation, the per-user cap, and the lookup behind
+`Authorization: Bearer`. Domain services called by the account page, the API and the admin; the model stays in the
+`api` app (its owner since the first migration)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from certiprev.api.models import TOKEN_PREFIX, VISIBLE_CHARS, ApiToken, token_digest
 from certiprev.audit.services import audit_event_record
 from certiprev.lib.errors import WorkflowError
-
-from .models import TOKEN_PREFIX, VISIBLE_CHARS, ApiToken, token_digest
 
 if TYPE_CHECKING:
     from certiprev.accounts.models import User
