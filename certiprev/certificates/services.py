@@ -78,7 +78,7 @@ def _rotate(*, by, reason: str, compromise: SigningKey | None = None) -> Signing
                 if compromise is not None and old.pk == compromise.pk:
                     old.status = KeyStatus.COMPROMISED
                     old.compromised_at, old.compromised_reason = now, reason
-                old.save()
+                old.save(update_fields=["status", "not_after", "updated_at", "compromised_at", "compromised_reason"])
                 audit_event_record(
                     by=by,
                     action=f"signing_key_{old.status}",
