@@ -31,3 +31,7 @@ SECURE_HSTS_SECONDS = 0
 SIGNING_KEYS_DIR = VAR_DIR / "no-keys-in-tests"  # noqa: F405
 # One test process with the in-memory cache: the per-process rate-limit counter is what the tests want.
 RATE_LIMIT_ALLOW_LOCAL_CACHE = True
+# An unknown variable in our own templates fails the test (tests/guards.py; `{% if %}` and `|default` still allowed).
+from tests.guards import UnknownTemplateVariable  # noqa: E402
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnknownTemplateVariable()  # noqa: F405

@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 
 from tests.factories import (
     MembershipFactory,
@@ -9,6 +10,7 @@ from tests.factories import (
     TrainingFactory,
     UserFactory,
 )
+from tests.guards import randomly_ordered_pairs
 
 
 def pytest_collection_modifyitems(config, items):
@@ -17,6 +19,14 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unordered_queries_randomly_ordered():
+    """A query without ORDER BY comes back in random order (tests/guards.py)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(SQLCompiler, "_order_by_pairs", randomly_ordered_pairs(SQLCompiler._order_by_pairs))
+        yield
 
 
 @pytest.fixture(autouse=True)

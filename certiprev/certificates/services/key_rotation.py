@@ -42,7 +42,7 @@ def _rotate(*, by: User | None, reason: str, compromise: SigningKey | None = Non
                 if compromise is not None and old.pk == compromise.pk:
                     old.status = KeyStatus.COMPROMISED
                     old.compromised_at, old.compromised_reason = now, reason
-                old.save()
+                old.save(update_fields=["status", "not_after", "updated_at", "compromised_at", "compromised_reason"])
                 audit_event_record(
                     by=by,
                     action=f"signing_key_{old.status}",
