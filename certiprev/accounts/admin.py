@@ -48,13 +48,22 @@ admin.site.login_form = NetworkAdminAuthenticationForm
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_network_admin", "is_active", "last_login"]
-    list_filter = ["is_network_admin", "is_active", "is_superuser"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_network_admin",
+        "network_role",
+        "caisse",
+        "is_active",
+        "last_login",
+    ]
+    list_filter = ["is_network_admin", "network_role", "caisse", "is_active", "is_superuser"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name"]}),
-        ("Rôle", {"fields": ["is_active", "is_network_admin", "is_staff", "is_superuser"]}),
+        ("Rôle", {"fields": ["is_active", "is_network_admin", "network_role", "caisse", "is_staff", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

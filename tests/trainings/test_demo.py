@@ -4,7 +4,11 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from certiprev.accounts.models import User
+from certiprev.accounts.models import NetworkRole, User
+from certiprev.habilitations.enums import RequestState
+from certiprev.habilitations.models import HabilitationRequest, RequestDocument, RequestEvent
+from certiprev.habilitations.selectors import request_missing
+from certiprev.organisations.enums import MemberRole, Region
 from certiprev.organisations.models import Habilitation, Membership, Organisation
 from certiprev.trainers.models import Trainer, TrainerCertification
 from certiprev.trainings.enums import TrainingState
@@ -22,6 +26,9 @@ def _counts() -> dict:
         Training,
         Trainee,
         TrainingEvent,
+        HabilitationRequest,
+        RequestDocument,
+        RequestEvent,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -50,6 +57,36 @@ def test_the_demo_has_the_people_the_issue_asks_for(demo):
     assert Trainer.objects.count() == 2
     assert all(trainer.certifications.exists() and trainer.user for trainer in Trainer.objects.all())
     assert Trainee.objects.filter(last_name="Lefèvre", first_names="Zoé").exists()  # accents kept
+
+
+def test_the_demo_has_a_habilitation_request_in_every_state(demo):
+    assert sorted(HabilitationRequest.objects.values_list("state", flat=True)) == sorted(RequestState.values)
+    for request in HabilitationRequest.objects.all():
+        # Built through the services: every step has its event, from creation to the current state.
+        assert request.events.first().action == "create"
+        assert request.events.exclude(to_state="").last().to_state == request.state
+    draft = HabilitationRequest.objects.get(state=RequestState.DRAFT)
+    assert request_missing(draft)  # the draft shows what it still misses
+    granted = HabilitationRequest.objects.get(state=RequestState.GRANTED)
+    assert granted.events.filter(action="grant", actor__email="luc.bernard@cnh.demo").exists()
+    assert RequestDocument.objects.filter(request=granted).count() == 2
+
+
+def test_the_demo_has_an_instructor_per_demo_caisse_a_cnh_member_and_correspondents(demo):
+    caisses = set(Organisation.objects.values_list("region", flat=True))
+    instructors = User.objects.filter(network_role=NetworkRole.INSTRUCTOR)
+    assert (
+        set(instructors.values_list("caisse", flat=True)) == caisses == {Region.RHONE_ALPES, Region.PAYS_DE_LA_LOIRE}
+    )
+    assert User.objects.get(network_role=NetworkRole.CNH).is_cnh_member
+    correspondents = Membership.objects.filter(role=MemberRole.CORRESPONDENT)
+    assert set(correspondents.values_list("user__email", flat=True)) == {
+        "claire.martin@secours-rhone.demo",
+        "sophie.leroux@atlantique-prevention.demo",
+    }
+    for user in [*instructors, User.objects.get(email="luc.bernard@cnh.demo")]:
+        assert user.email in demo
+        assert authenticate(request=None, username=user.email, password="certiprev-demo")
 
 
 def test_every_demo_session_follows_the_rules_it_was_loaded_through(demo):

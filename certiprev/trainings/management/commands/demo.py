@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import io
 import os
 from pathlib import Path
 
@@ -10,9 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from certiprev.catalog.models import Scheme
-from certiprev.organisations.enums import OrganisationKind, Region
+from certiprev.habilitations import services as hs
+from certiprev.habilitations.enums import RequestKind
+from certiprev.organisations.enums import MemberRole, OrganisationKind, Region
 from certiprev.organisations.models import Organisation
 from certiprev.organisations.services import habilitation_create, membership_create, organisation_create
 from certiprev.trainers.services import trainer_certification_create, trainer_create
@@ -23,6 +28,12 @@ from certiprev.trainings.services.trainees import trainee_build
 
 DEMO_SIRET = "73282932000074"
 ADMIN_EMAIL = "admin@certiprev.demo"
+# The network's staff of the demo: an instructor for each demo organisation's caisse, and a CNH member.
+INSTRUCTORS = [
+    ("paul.girard@carsat-rhone-alpes.demo", "Paul", "Girard", Region.RHONE_ALPES),
+    ("nadia.benali@carsat-pdl.demo", "Nadia", "Benali", Region.PAYS_DE_LA_LOIRE),
+]
+CNH_EMAIL = "luc.bernard@cnh.demo"
 PEOPLE = [
     ("Lefèvre", "Zoé", "1991-03-14"),
     ("N'Diaye", "Aïssatou", "1988-11-02"),
@@ -43,11 +54,28 @@ def logins(password: str) -> str:
     return (
         f"\nComptes de démonstration (mot de passe : {password}) :\n"
         f"  administrateur du réseau : {ADMIN_EMAIL}\n"
-        "  membres de l'organisme   : claire.martin@secours-rhone.demo, jerome.dubois@secours-rhone.demo\n"
-        "  autre organisme          : sophie.leroux@atlantique-prevention.demo\n"
+        f"  instructeurs des caisses : {INSTRUCTORS[0][0]} (Rhône-Alpes), {INSTRUCTORS[1][0]} (Pays de la Loire)\n"
+        f"  membre de la CNH         : {CNH_EMAIL}\n"
+        "  membres de l'organisme   : claire.martin@secours-rhone.demo (correspondante),"
+        " jerome.dubois@secours-rhone.demo\n"
+        "  autre organisme          : sophie.leroux@atlantique-prevention.demo (correspondante)\n"
         "  formateurs               : helene.lefevre@formateurs.demo (ABC12345),"
         " francois.nguyen@formateurs.demo (NGU20481)\n"
     )
+
+
+def demo_pdf(title: str, organisation: str) -> bytes:
+    """A one-page PDF standing for a request's document."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setTitle(title)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(72, 760, title)
+    page.setFont("Helvetica", 11)
+    page.drawString(72, 736, organisation)
+    page.drawString(72, 716, "Document de démonstration Certiprev.")
+    page.save()
+    return buffer.getvalue()
 
 
 def mail_destination() -> str:
@@ -144,11 +172,11 @@ class Command(BaseCommand):
             habilitation_create(by=admin, organisation=rhone, scheme=scheme, valid_from=year_ago, valid_until=later)
         habilitation_create(by=admin, organisation=atlantique, scheme=sst, valid_from=year_ago, valid_until=later)
         members = []
-        for email, first, last in (
-            ("claire.martin@secours-rhone.demo", "Claire", "Martin"),
-            ("jerome.dubois@secours-rhone.demo", "Jérôme", "Dubois"),
+        for email, first, last, role in (
+            ("claire.martin@secours-rhone.demo", "Claire", "Martin", MemberRole.CORRESPONDENT),
+            ("jerome.dubois@secours-rhone.demo", "Jérôme", "Dubois", MemberRole.USER),
         ):
-            membership_create(by=admin, organisation=rhone, email=email, first_name=first, last_name=last)
+            membership_create(by=admin, organisation=rhone, email=email, first_name=first, last_name=last, role=role)
             members.append(self._user(email, first, last, password))
         membership_create(
             by=admin,
@@ -156,8 +184,9 @@ class Command(BaseCommand):
             email="sophie.leroux@atlantique-prevention.demo",
             first_name="Sophie",
             last_name="Le Roux",
+            role=MemberRole.CORRESPONDENT,
         )
-        self._user("sophie.leroux@atlantique-prevention.demo", "Sophie", "Le Roux", password)
+        sophie = self._user("sophie.leroux@atlantique-prevention.demo", "Sophie", "Le Roux", password)
 
         helene = trainer_create(
             by=admin,
@@ -228,6 +257,86 @@ class Command(BaseCommand):
         ts.training_close(by=claire, training=closed)
         ts.training_cancel(by=claire, training=session(30, people=4), reason="Entreprise cliente : report en 2027.")
         self._overdue(rhone, sst, helene, claire, today)
+        self._habilitation_requests(admin, password, rhone, claire, atlantique, sophie)
+
+    def _habilitation_requests(self, admin, password, rhone, claire, atlantique, sophie):
+        """A habilitation request in every state, each moved by the person who acts at that step (DESIGN §9).
+
+        Open requests of one organisation never share a scheme (the services refuse it): each has its own.
+        """
+        staff = {}
+        for email, first, last, caisse in INSTRUCTORS:
+            hs.network_staff_create(
+                by=admin, email=email, first_name=first, last_name=last, role="instructor", caisse=caisse
+            )
+            staff[caisse] = self._user(email, first, last, password)
+        hs.network_staff_create(by=admin, email=CNH_EMAIL, first_name="Luc", last_name="Bernard", role="cnh")
+        cnh = self._user(CNH_EMAIL, "Luc", "Bernard", password)
+        rhone_instructor, pdl_instructor = staff[Region.RHONE_ALPES], staff[Region.PAYS_DE_LA_LOIRE]
+
+        def request(by, organisation, kind, codes, *, trainers=("ABC12345", "NGU20481"), documents=True):
+            created = hs.habilitation_request_create(
+                by=by,
+                organisation=organisation,
+                kind=kind,
+                schemes=list(Scheme.objects.filter(code__in=codes)),
+                trainer_numbers=list(trainers),
+            )
+            if documents:
+                for label in ("Extrait Kbis", "Programme et moyens pédagogiques"):
+                    hs.habilitation_request_document_add(
+                        by=by,
+                        request=created,
+                        label=label,
+                        content=demo_pdf(label, organisation.name),
+                        filename=f"{label}.pdf",
+                    )
+            return created
+
+        def up_to_review(by, organisation, kind, codes, instructor):
+            under_review = request(by, organisation, kind, codes)
+            hs.habilitation_request_transmit(by=by, request=under_review)
+            hs.habilitation_request_review(by=instructor, request=under_review)
+            return under_review
+
+        def up_to_opinion(by, organisation, kind, codes, instructor, favourable=True):
+            reviewed = up_to_review(by, organisation, kind, codes, instructor)
+            hs.habilitation_request_opinion(
+                by=instructor,
+                request=reviewed,
+                favourable=favourable,
+                reason="Dossier complet, formateurs certifiés, moyens pédagogiques adaptés."
+                if favourable
+                else "Les locaux décrits ne permettent pas les mises en situation de niveau 2.",
+            )
+            return reviewed
+
+        # Draft: a new scheme whose trainers are not yet certified — its missing items are shown.
+        request(claire, rhone, RequestKind.NEW_SCHEME, ["APS_ASD"], trainers=("ABC12345",), documents=False)
+        # Withdrawn by the organisation before transmitting it.
+        hs.habilitation_request_withdraw(by=claire, request=request(claire, rhone, RequestKind.NEW_SCHEME, ["CATEC"]))
+        # Under review by the Carsat Rhône-Alpes.
+        up_to_review(claire, rhone, RequestKind.RENEWAL, ["PRAP_IBC"], rhone_instructor)
+        # Granted: the SST habilitation is extended by the scheme's duration.
+        granted = up_to_opinion(claire, rhone, RequestKind.RENEWAL, ["SST"], rhone_instructor)
+        hs.habilitation_request_decide(by=cnh, request=granted, granted=True, reason="Renouvellement accordé.")
+        # Refused: level 2 on SST, unfavourable opinion then the CNH's refusal.
+        refused = up_to_opinion(claire, rhone, RequestKind.LEVEL2, ["SST"], rhone_instructor, favourable=False)
+        hs.habilitation_request_decide(
+            by=cnh, request=refused, granted=False, reason="Avis défavorable de la caisse : locaux inadaptés."
+        )
+        # Opinion given, awaiting the CNH: level 2 on SST again, after the refusal.
+        up_to_opinion(claire, rhone, RequestKind.LEVEL2, ["SST"], rhone_instructor)
+        # Atlantique Prévention Santé, instructed by the Carsat Pays de la Loire.
+        hs.habilitation_request_transmit(
+            by=sophie, request=request(sophie, atlantique, RequestKind.NEW_SCHEME, ["PRAP_IBC"])
+        )
+        complements = up_to_review(sophie, atlantique, RequestKind.RENEWAL, ["SST"], pdl_instructor)
+        hs.habilitation_request_complements(
+            by=pdl_instructor,
+            request=complements,
+            message="Joignez l'attestation d'assurance responsabilité civile de l'année en cours.",
+        )
 
     def _overdue(self, organisation, scheme, trainer, member, today):
         """A validated session whose closing deadline passed: the services refuse to create such a session today,
