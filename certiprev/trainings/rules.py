@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
+from certiprev.lib.card import undrawable_message
 from certiprev.lib.dates import add_months, format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, identity_key
@@ -169,7 +170,7 @@ def name_problem(field: str, value: str) -> str | None:
         return f"{label} ne doit pas dépasser {MAX_TEXT} caractères."
     if not _LETTER.search(value):
         return f"{label} doit contenir au moins une lettre."
-    return None
+    return undrawable_message(label, value)  # printed on the signed card: an emoji would print as "?"
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
