@@ -1,6 +1,9 @@
-"""Request hygiene (NUL characters refused at the door) and the Content-Security-Policy of every page."""
+"""Request hygiene (NUL characters refused at the door, bodies larger than their view accepts refused before they
+are read) and the Content-Security-Policy of every page."""
 
+import functools
 import secrets
+from collections.abc import Callable
 
 from django.http import HttpResponseBadRequest, JsonResponse
 
@@ -27,6 +30,53 @@ class RejectNullCharactersMiddleware:
                 )
             return HttpResponseBadRequest("Requête invalide : elle contient un caractère nul (%00).".encode())
         return self.get_response(request)
+
+
+def request_content_length(request) -> int:
+    """The announced body size; Django reads no body without a valid Content-Length, so 0 then."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def limit_request_size(max_bytes: int, refuse: Callable) -> Callable:
+    """Decorate a view whose request body may not exceed `max_bytes`: `refuse(request, length, *args, **kwargs)`
+    answers instead. `RequestSizeLimitMiddleware` applies it before the CSRF check, which reads `request.POST` and so
+    would first stream a whole upload to disk; the view applies it again if the middleware is missing."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            length = request_content_length(request)
+            if length > max_bytes:
+                return refuse(request, length, *args, **kwargs)
+            return view(request, *args, **kwargs)
+
+        # Carried up through outer decorators (functools.wraps copies __dict__).
+        wrapper.max_request_bytes = max_bytes  # type: ignore[attr-defined]
+        wrapper.refuse_too_large = refuse  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a body larger than its view declares (`limit_request_size`) from its Content-Length, unread.
+
+    A lying Content-Length cannot help: Django never reads past it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = getattr(view_func, "max_request_bytes", None)
+        if limit is not None and request_content_length(request) > limit:
+            return view_func.refuse_too_large(request, request_content_length(request), *view_args, **view_kwargs)
+        return None
 
 
 class _Nonce:

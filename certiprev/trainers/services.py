@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from certiprev.accounts.models import User
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
+from certiprev.lib.card import undrawable_message
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name
 from certiprev.organisations.services import period_create, period_end, require_network_admin, user_get_or_create
@@ -24,6 +25,10 @@ def trainer_create(*, by: User | None, first_name: str, last_name: str, email: s
     first_name, last_name = clean_name(first_name), clean_name(last_name)
     if not first_name or not last_name:
         raise WorkflowError("name_required", "Indiquez le nom et le prénom du formateur.", field="last_name")
+    for field, label, value in (("last_name", "Le nom", last_name), ("first_name", "Le prénom", first_name)):
+        problem = undrawable_message(label, value)  # the trainer's name is printed on the cards
+        if problem:
+            raise WorkflowError("name_undrawable", problem, field=field)
     try:
         validate_email(email or "")
     except ValidationError:

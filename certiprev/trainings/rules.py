@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
+from certiprev.lib.card import undrawable_message
 from certiprev.lib.dates import add_months, format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, identity_key
@@ -44,10 +45,45 @@ def deadline_running_q(today: dt.date) -> Q:
     return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
 
 
+# A session's days lie within this horizon around today: nobody plans a session more than 5 years ahead, and a
+# session more than 10 years old (the records' retention) is no longer closed. Beyond it a date is a typo
+# (9999 for 2025), and the date arithmetic (closing deadline, validity end) would leave the calendar.
+SESSION_YEARS_AHEAD = 5
+SESSION_YEARS_BACK = 10
+SESSION_DATE_LABELS = {"start_date": "Le premier jour", "end_date": "Le dernier jour"}
+
+
+def session_date_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The earliest and the latest day a session may have."""
+    return years_before(today, SESSION_YEARS_BACK), add_months(today, 12 * SESSION_YEARS_AHEAD)
+
+
+def session_date_problem(field: str, day: dt.date, *, today: dt.date) -> str | None:
+    """Why a session's first (`field` "start_date") or last day ("end_date") is refused as implausible, or None."""
+    earliest, latest = session_date_bounds(today)
+    label = SESSION_DATE_LABELS[field]
+    if day > latest:
+        return (
+            f"{label} ({format_fr(day)}) est trop loin : une session a lieu au plus tard le {format_fr(latest)} "
+            f"({SESSION_YEARS_AHEAD} ans à partir d'aujourd'hui)."
+        )
+    if day < earliest:
+        return (
+            f"{label} ({format_fr(day)}) est trop ancien : une session a lieu au plus tôt le {format_fr(earliest)} "
+            f"({SESSION_YEARS_BACK} ans avant aujourd'hui)."
+        )
+    return None
+
+
 def check_session_dates(
     start: dt.date, end: dt.date, *, today: dt.date, extended_until: dt.date | None = None
 ) -> None:
-    """Coherent dates, and a session that could still be closed in time (an administrator's extension counts)."""
+    """Plausible and coherent dates, and a session that could still be closed in time (an administrator's extension
+    counts)."""
+    for field, day in (("start_date", start), ("end_date", end)):
+        problem = session_date_problem(field, day, today=today)
+        if problem:
+            raise WorkflowError("dates_out_of_range", problem, field=field)
     if end < start:
         raise WorkflowError(
             "dates_incoherent",
@@ -134,7 +170,7 @@ def name_problem(field: str, value: str) -> str | None:
         return f"{label} ne doit pas dépasser {MAX_TEXT} caractères."
     if not _LETTER.search(value):
         return f"{label} doit contenir au moins une lettre."
-    return None
+    return undrawable_message(label, value)  # printed on the signed card: an emoji would print as "?"
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

@@ -102,3 +102,14 @@ def test_the_certificates_export_lists_the_organisations_certificates(as_member,
     assert len(lines) == 5
     other = b"".join(as_other_member.get("exports/certificates.csv").streaming_content).decode()
     assert len(other.lstrip("\ufeff").splitlines()) == 1
+
+
+def test_a_single_card_download_has_an_ascii_file_name_besides_the_exact_one(as_member, closed):
+    certificate = Certificate.objects.filter(training=closed).order_by("id").first()
+    Certificate.objects.filter(pk=certificate.pk).update(holder_last_name="Lefèvre", holder_first_names="Zoé")
+    response = as_member.get(f"trainings/{closed.public_id}/certificates/{certificate.public_id}.pdf")
+    assert response.status_code == 200
+    day = certificate.certified_on.isoformat()
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"LEFEVRE_Zoe_SST_{day}.pdf\"; filename*=UTF-8''LEF%C3%88VRE_Zo%C3%A9_SST_{day}.pdf"
+    )

@@ -65,3 +65,42 @@ def test_the_api_verifier_treats_non_ascii_whitespace_as_the_page_does(as_member
     assert clean["reason"] != "malformed"  # a real CP1 content (signed by test keys this server does not know)
     noisy = as_member.post("verify", {"qr": noise.format(content)}).json()
     assert (noisy["status"], noisy["reason"]) == ("invalid", "malformed")
+
+
+# --- Item 8: dates near year 9999 -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def session_rules(organisation, trainer):
+    from tests.factories import HabilitationFactory, TrainerCertificationFactory
+
+    HabilitationFactory(organisation=organisation)
+    TrainerCertificationFactory(trainer=trainer)
+
+
+FAR_DATES = [
+    pytest.param({"start_date": "9999-10-01", "end_date": "9999-10-02"}, "start_date", "au plus tard", id="9999"),
+    pytest.param({"start_date": "9999-12-31", "end_date": "9999-12-31"}, "start_date", "au plus tard", id="date-max"),
+    pytest.param({"end_date": "9999-10-01"}, "end_date", "au plus tard", id="end-only"),
+    pytest.param({"start_date": "0001-01-01", "end_date": "0001-01-02"}, "start_date", "au plus tôt", id="year-one"),
+]
+
+
+@pytest.mark.parametrize(("dates", "field", "words"), FAR_DATES)
+def test_a_session_dated_past_the_horizon_is_refused_on_create(as_member, session_rules, dates, field, words):
+    from certiprev.trainings.models import Training
+    from tests.api.test_rules import creation
+
+    body = assert_error(as_member.post("trainings", creation(**dates)), 422, "dates_out_of_range")
+    assert words in body["detail"]
+    assert body["errors"] == [{"field": field, "message": body["detail"]}]
+    assert not Training.objects.exists()
+
+
+@pytest.mark.parametrize(("dates", "field", "words"), FAR_DATES)
+def test_a_session_dated_past_the_horizon_is_refused_on_patch(as_member, session_rules, training, dates, field, words):
+    before = (training.start_date, training.end_date)
+    body = assert_error(as_member.patch(f"trainings/{training.public_id}", dates), 422, "dates_out_of_range")
+    assert words in body["detail"] and body["errors"][0]["field"] == field
+    training.refresh_from_db()
+    assert (training.start_date, training.end_date) == before

@@ -33,3 +33,13 @@ def test_add_months_keeps_the_day_and_clamps_to_the_end_of_the_month(day, months
 def test_format_fr_is_day_month_year():
     assert format_fr(dt.date(2025, 3, 9)) == "09/03/2025"
     assert format_fr(None) == ""
+
+
+@pytest.mark.parametrize(("day", "months"), [(dt.date.max, 1), (dt.date(9999, 10, 1), 3), (dt.date.min, -1)])
+def test_add_months_outside_the_calendar_is_a_value_error(day, months):
+    with pytest.raises(ValueError, match="outside the calendar"):
+        add_months(day, months)
+
+
+def test_format_fr_writes_four_digit_years():
+    assert format_fr(dt.date(1, 1, 2)) == "02/01/0001"

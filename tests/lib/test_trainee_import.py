@@ -820,10 +820,10 @@ def test_pdf_images_and_web_pages_are_refused():
     )
 
 
-def test_a_csv_with_a_gigantic_cell_is_reported_as_malformed():
+def test_a_csv_with_a_gigantic_quoted_cell_is_reported_as_such():
     data = make_csv([DUPONT], HEADERS, encoding="utf-8") + b'Martin;"' + b"x" * 200_000 + b'";01/01/1980\r\n'
 
-    assert file_error(parse(data)) == "Le fichier CSV est mal formé (vers la ligne 3) : il ne peut pas être lu."
+    assert file_error(parse(data)).startswith("Le fichier CSV contient, à la ligne 3, une cellule de plus de 131 072")
 
 
 def test_an_unexpected_internal_failure_becomes_an_error_instead_of_an_exception(monkeypatch):
@@ -870,3 +870,47 @@ def test_sample_rows_are_valid_distinct_trainees_in_every_format():
     ):
         assert result.ok, result.errors[:3]
         assert len({row.identity_key for row in result.rows}) == 300
+
+
+# --- Misleading messages (issue 12, item 12) ----------------------------------------------------------------------
+
+
+def test_a_huge_cell_is_named_as_such_with_its_line_and_the_limit():
+    data = make_csv([DUPONT, ["Martin", "x" * 1_500_000, "03/11/1985"]], HEADERS)
+    assert file_error(parse(data)) == (
+        "Le fichier CSV contient, à la ligne 3, une cellule de plus de 131 072 caractères : ce n'est pas une liste "
+        "de stagiaires (vérifiez le séparateur et les guillemets), elle n'a pas été lue."
+    )
+
+
+def test_a_formula_without_a_computed_value_is_named_instead_of_a_missing_name():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    sheet.append(DUPONT)
+    sheet.append(['=UPPER("martin")', "Élodie", "03/11/1985"])  # openpyxl writes no cached value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = parse(buffer.getvalue(), "stagiaires.xlsx")
+    assert not result.ok
+    assert issues(result.errors) == [
+        (
+            3,
+            "file",
+            "La cellule A3 contient une formule dont la valeur n'a pas été calculée ni enregistrée : dans Excel, "
+            "copiez les colonnes puis « Collage spécial › Valeurs », enregistrez et déposez le fichier à nouveau.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_detected_and_read(encoding):
+    text = "Nom;Prénom(s);Date de naissance\r\nDupont;Jean-Luc;12/05/1990\r\nMartin;Élodie;03/11/1985\r\n"
+    result = parse(text.encode(encoding))
+    assert result.ok, issues(result.errors)
+    assert [(row.last_name, row.first_names) for row in result.rows] == [("Dupont", "Jean-Luc"), ("Martin", "Élodie")]
+
+
+def test_utf16_without_a_bom_that_does_not_decode_says_so():
+    data = "Nom;Prénom(s)\r\n".encode("utf-16-le") + b"A\xdc"  # a lone low surrogate
+    assert "UTF-16 sans marque d'ordre des octets" in file_error(parse(data))

@@ -232,3 +232,26 @@ def test_only_network_admins_extend_a_certification(network_admin, member, train
         trainer_certification_extend(by=member, certification=certification, valid_until=dt.date(2030, 12, 31))
     assert refused.value.code == "forbidden"
     assert TrainerCertification.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("names", "field", "message"),
+    [
+        (
+            {"first_name": "Hélène 🎉"},
+            "first_name",
+            "Le prénom contient « 🎉 » (U+1F389), un caractère que la carte ne peut pas imprimer.",
+        ),
+        (
+            {"last_name": "李"},
+            "last_name",
+            "Le nom contient « 李 » (U+674E), un caractère que la carte ne peut pas imprimer.",
+        ),
+    ],
+)
+def test_a_trainer_name_the_card_cannot_print_is_refused(network_admin, names, field, message):
+    fields = {"first_name": "Hélène", "last_name": "Lefèvre", "email": "h@exemple.fr", **names}
+    with pytest.raises(WorkflowError) as refused:
+        trainer_create(by=network_admin, **fields)
+    assert (refused.value.code, refused.value.field, refused.value.message) == ("name_undrawable", field, message)
+    assert not Trainer.objects.filter(email="h@exemple.fr").exists()

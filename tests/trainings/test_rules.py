@@ -63,6 +63,20 @@ CASES = [
         ("refused", "first_names", "Le prénom ne doit pas dépasser 100 caractères."),
     ),
     ("control-characters", {"last_name": "Du\x0cpont", "first_names": "Je\x0can"}, ("accepted", "Dupont", "Jean")),
+    (
+        "emoji",
+        {"first_names": "Jean 😀"},
+        (
+            "refused",
+            "first_names",
+            "Le prénom contient « 😀 » (U+1F600), un caractère que la carte ne peut pas imprimer.",
+        ),
+    ),
+    (
+        "cjk-last-name",
+        {"last_name": "Dupont王"},
+        ("refused", "last_name", "Le nom contient « 王 » (U+738B), un caractère que la carte ne peut pas imprimer."),
+    ),
     ("spaces-collapsed", {"last_name": "  Du   pont "}, ("accepted", "Du pont", "Jean")),
     ("missing-last-name", {"last_name": ""}, ("refused", "last_name", "Le nom est obligatoire.")),
     ("missing-first-names", {"first_names": "   "}, ("refused", "first_names", "Le prénom est obligatoire.")),

@@ -19,6 +19,7 @@ from certiprev.certificates import selectors as certificate_selectors
 from certiprev.certificates.card_checks import verification_report
 from certiprev.certificates.models import Certificate
 from certiprev.lib.rate_limits import rate_limit_check
+from certiprev.lib.zipper import attachment_disposition
 from certiprev.organisations.models import Organisation
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, organisation_ids_of
@@ -57,6 +58,7 @@ def training_for_files(request: ApiRequest, id: str) -> Training:
 
 def _download(handle, filename: str, content_type: str) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(filename)  # Django sends no ASCII fallback
     response["Cache-Control"] = "private, no-store"  # personal data: never in a shared cache
     return response
 

@@ -136,6 +136,7 @@ __all__ = [
     "parse_birth_date",
     "parse_trainee_file",
     "template_xlsx",
+    "too_big_message",
 ]
 
 logger = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ def _parse(result: ImportResult, data: bytes, filename: str, content_type: str, 
         result.error(None, FIELD_FILE, MSG_EMPTY_FILE)
         return
     if len(data) > rules.max_bytes:
-        result.error(None, FIELD_FILE, MSG_TOO_BIG.format(size=_size_fr(len(data)), limit=_size_fr(rules.max_bytes)))
+        result.error(None, FIELD_FILE, too_big_message(len(data), rules.max_bytes))
         return
     try:
         if data.startswith(_ZIP_SIGNATURES):
@@ -209,6 +210,11 @@ def _parse(result: ImportResult, data: bytes, filename: str, content_type: str, 
             _parse_csv(result, data, rules)
     except _Stop:
         result.rows.clear()
+
+
+def too_big_message(size: int, limit: int = DEFAULT_MAX_BYTES) -> str:
+    """The refusal of a file (or an upload request) of `size` bytes, with the real limit."""
+    return MSG_TOO_BIG.format(size=_size_fr(size), limit=_size_fr(limit))
 
 
 def _size_fr(size: int) -> str:

@@ -113,6 +113,18 @@ MSG_XLSX_TOO_BIG = "Le contenu du fichier Excel est anormalement volumineux une 
 MSG_NO_SHEET = "Le classeur Excel ne contient aucune feuille de calcul."
 MSG_EMPTY_SHEET = "La feuille « {sheet} » du classeur est vide."
 MSG_SEVERAL_SHEETS = "Le classeur contient {count} feuilles : seule la feuille « {sheet} » a été lue."
+MSG_CSV_CELL_TOO_LONG = (
+    "Le fichier CSV contient, à la ligne {line}, une cellule de plus de {limit} caractères : ce n'est pas une liste "
+    "de stagiaires (vérifiez le séparateur et les guillemets), elle n'a pas été lue."
+)
+MSG_UTF16_UNREADABLE = (
+    "Ce fichier texte semble encodé en UTF-16 sans marque d'ordre des octets, et il n'a pas pu être décodé : "
+    "enregistrez-le en CSV UTF-8 puis déposez-le à nouveau."
+)
+MSG_FORMULA_WITHOUT_VALUE = (
+    "La cellule {cell} contient une formule dont la valeur n'a pas été calculée ni enregistrée : dans Excel, "
+    "copiez les colonnes puis « Collage spécial › Valeurs », enregistrez et déposez le fichier à nouveau."
+)
 MSG_CSV_MALFORMED = "Le fichier CSV est mal formé (vers la ligne {line}) : il ne peut pas être lu."
 MSG_UNREADABLE = "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
 MSG_NO_HEADER = (

@@ -12,6 +12,7 @@ from .fields import (
     MAX_COLUMNS,
     MAX_XLSX_UNCOMPRESSED_BYTES,
     MSG_EMPTY_SHEET,
+    MSG_FORMULA_WITHOUT_VALUE,
     MSG_NO_SHEET,
     MSG_ODS,
     MSG_SEVERAL_SHEETS,
@@ -46,12 +47,15 @@ def _parse_zip(result: ImportResult, data: bytes, rules: _Rules) -> None:
         return
 
     import openpyxl  # imported lazily: only XLSX uploads pay for it
+    from openpyxl.utils import get_column_letter
 
     with warnings.catch_warnings():
         # openpyxl warns about unsupported extensions, data validation, default styles... none matters here.
         warnings.simplefilter("ignore")
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            # The same cells as written: a formula saved without its computed value reads as empty above.
+            formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
         except Exception:  # openpyxl raises anything from KeyError to XML errors on damaged files
             result.error(None, FIELD_FILE, MSG_XLSX_DAMAGED)
             return
@@ -66,9 +70,23 @@ def _parse_zip(result: ImportResult, data: bytes, rules: _Rules) -> None:
                 result.warn(None, FIELD_FILE, MSG_SEVERAL_SHEETS.format(count=len(sheets), sheet=sheet.title))
             sheet.reset_dimensions()  # some generators write a wrong <dimension>: read what is really there
 
+            written = formulas[sheet.title]
+            written.reset_dimensions()
+
             def rows() -> Iterator[tuple[int, list[object]]]:
                 try:
+                    as_written = written.iter_rows(max_col=MAX_COLUMNS, values_only=True)
                     for line, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+                        source = next(as_written, ())
+                        uncomputed = [
+                            f"{get_column_letter(column)}{line}"
+                            for column, (value, formula) in enumerate(zip(values, source, strict=False), start=1)
+                            if value is None and isinstance(formula, str) and formula.startswith("=")
+                        ]
+                        if uncomputed:  # not "Nom manquant": say why the cell reads as empty
+                            for cell in uncomputed:
+                                result.error(line, FIELD_FILE, MSG_FORMULA_WITHOUT_VALUE.format(cell=cell))
+                            continue
                         yield line, list(values)
                 except _Stop:
                     raise
@@ -79,3 +97,4 @@ def _parse_zip(result: ImportResult, data: bytes, rules: _Rules) -> None:
             _process_rows(result, rows(), rules, empty_message=MSG_EMPTY_SHEET.format(sheet=sheet.title))
         finally:
             workbook.close()
+            formulas.close()

@@ -90,6 +90,12 @@ class TrainingForm(Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
+        for field, day in (("start_date", start), ("end_date", end)):
+            problem = day and rules.session_date_problem(field, day, today=today())
+            if problem:
+                self.add_error(field, problem)
+                data.pop(field, None)
+        start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "Le dernier jour ne peut pas précéder le premier jour.")
         return data

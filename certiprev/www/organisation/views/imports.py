@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from certiprev.lib import trainee_import
 from certiprev.lib.errors import WorkflowError
+from certiprev.lib.middleware import limit_request_size
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action
 from certiprev.www.common import login_required, member_required, today
@@ -22,6 +23,9 @@ from ..forms import ImportForm
 from .session_page import get_training, refused_unless_allowed
 
 IMPORT_TOKEN_MAX_AGE = 2 * 60 * 60
+# The largest request the import page reads: the file's own limit plus the multipart framing and the other fields.
+IMPORT_REQUEST_MAX_BYTES = trainee_import.DEFAULT_MAX_BYTES + 64 * 1024
+TEMPLATE = "www/organisation/trainee_import.html"
 
 
 def _import_salt(request, training) -> str:
@@ -41,8 +45,33 @@ def _rows_from_token(request, training, token: str) -> list[trainee_import.Impor
     ]
 
 
+def _context(training) -> dict:
+    return {
+        "training": training,
+        "existing_count": training.trainees.count(),
+        "form": ImportForm(),
+        "import_errors": [],
+        "warnings": [],
+        "rows": [],
+        "token": "",
+    }
+
+
+def _request_too_large(request, length: int, public_id):
+    """An upload over the limit, refused from its Content-Length before a byte of it is read."""
+    message = trainee_import.too_big_message(length)
+    if not request.user.is_authenticated:
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    context = _context(get_training(request, public_id))
+    context.update(
+        import_errors=[message], summary_message="Le fichier n'a pas été lu : aucun stagiaire n'a été ajouté."
+    )
+    return render(request, TEMPLATE, context, status=413)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_request_size(IMPORT_REQUEST_MAX_BYTES, _request_too_large)
 def trainee_import_view(request, public_id):
     training = get_training(request, public_id)
     refused = refused_unless_allowed(
@@ -54,16 +83,8 @@ def trainee_import_view(request, public_id):
     )
     if refused is not None:
         return refused
-    existing_count = training.trainees.count()
-    context = {
-        "training": training,
-        "existing_count": existing_count,
-        "form": ImportForm(),
-        "import_errors": [],
-        "warnings": [],
-        "rows": [],
-        "token": "",
-    }
+    context = _context(training)
+    existing_count = context["existing_count"]
     if request.method == "POST" and "token" in request.POST:
         try:
             rows = _rows_from_token(request, training, request.POST["token"])
@@ -88,7 +109,7 @@ def trainee_import_view(request, public_id):
                 for e in (error.errors or [{"message": error.message}])
             ]
             context["summary_message"] = error.message
-            return render(request, "www/organisation/trainee_import.html", context, status=422)
+            return render(request, TEMPLATE, context, status=422)
         count = len(rows)
         messages.success(
             request,
@@ -101,10 +122,10 @@ def trainee_import_view(request, public_id):
         context["form"] = form
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > trainee_import.DEFAULT_MAX_BYTES:
-                data = b"x" * (trainee_import.DEFAULT_MAX_BYTES + 1)  # let the parser word the size message
-            else:
-                data = upload.read()
+            if upload.size > trainee_import.DEFAULT_MAX_BYTES:  # within the request limit's margin: not read either
+                context["import_errors"] = [trainee_import.too_big_message(upload.size)]
+                return render(request, TEMPLATE, context, status=422)
+            data = upload.read()
             result = trainee_import.parse_trainee_file(
                 data,
                 upload.name,
@@ -122,10 +143,10 @@ def trainee_import_view(request, public_id):
                 context["token"] = _rows_token(request, training, result.rows)
             else:
                 context["summary_message"] = "Le fichier contient des erreurs : aucun stagiaire n'a été ajouté."
-                return render(request, "www/organisation/trainee_import.html", context, status=422)
+                return render(request, TEMPLATE, context, status=422)
         else:
-            return render(request, "www/organisation/trainee_import.html", context, status=422)
-    return render(request, "www/organisation/trainee_import.html", context)
+            return render(request, TEMPLATE, context, status=422)
+    return render(request, TEMPLATE, context)
 
 
 @member_required
