@@ -301,6 +301,7 @@ SCHEDULER_INTERVALS = {
         "purge_certificate_files": 3600,
         "remind_certificate_deletion": 3600,
         "send_deadline_reminders": 6 * 3600,
+        "send_habilitation_reminders": 24 * 3600,
     }.items()
 }
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 5, minimum=1)
@@ -338,3 +339,5 @@ MIDDLEWARE.insert(
 # --- Habilitation requests (certiprev.habilitations; ADR 0007) ---
 # Largest PDF attached to a request, in bytes (default 2 MB, under API_MAX_REQUEST_BYTES).
 HABILITATION_DOCUMENT_MAX_BYTES = env_int("HABILITATION_DOCUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# The public directory's JSON (/api/v1/directory), per client IP and minute (0 = no limit); its own counter.
+API_DIRECTORY_RATE_LIMIT = env_int("API_DIRECTORY_RATE_LIMIT", 300, minimum=0)

@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from .auth import TokenAuth
-from .endpoints import account, certificates, habilitations, network, trainings, webhooks
+from .endpoints import account, certificates, directory, habilitations, network, trainings, webhooks
 from .errors import install_handlers
 
 DESCRIPTION = """API ouverte de Certiprev, pour les logiciels des organismes de formation, des formateurs et du réseau.
@@ -43,3 +43,4 @@ api.add_router("", trainings.router)
 api.add_router("", certificates.router)
 api.add_router("", webhooks.router)
 api.add_router("", habilitations.router)
+api.add_router("", directory.router)

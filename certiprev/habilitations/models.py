@@ -101,3 +101,27 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.actor_name}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder already sent before a habilitation ends (one per end date and threshold): reruns send nothing
+    twice, and a habilitation extended to a new end is reminded again for that end only."""
+
+    habilitation = models.ForeignKey(
+        "organisations.Habilitation", on_delete=models.CASCADE, related_name="expiry_reminders"
+    )
+    valid_until = models.DateField("fin de validité rappelée")
+    months_before = models.PositiveSmallIntegerField("mois avant la fin")
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel de fin d'habilitation"
+        verbose_name_plural = "rappels de fin d'habilitation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["habilitation", "valid_until", "months_before"], name="unique_expiry_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rappel {self.months_before} mois — habilitation {self.habilitation_id} ({self.valid_until:%d/%m/%Y})"

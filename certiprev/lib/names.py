@@ -56,6 +56,12 @@ def strip_accents(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def search_key(value: str) -> str:
+    """A name folded for prefix search: "Saint-Étienne" → "saint etienne" (case, accents, hyphens ignored)."""
+    text = strip_accents(clean_name(value)).casefold()
+    return re.sub(r"[\s\-'’.]+", " ", text).strip()
+
+
 def identity_key(last_name: str, first_names: str, birth_date) -> str:
     """Key under which two declarations of the same person collide (case, accents, spaces, hyphens ignored)."""
 

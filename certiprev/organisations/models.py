@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from certiprev.lib.names import search_key
 from certiprev.lib.siret import normalise_siret, siret_error
 from certiprev.lib.validity import ValidityPeriod, period_coherent
 
@@ -26,15 +27,24 @@ class Organisation(models.Model):
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
     region = models.CharField("caisse régionale", max_length=30, choices=Region.choices, blank=True)
+    # The public directory's city search (case- and accent-insensitive prefix, indexed): kept by save().
+    city_key = models.CharField(max_length=100, blank=True, default="", editable=False, db_index=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "organisme"
         verbose_name_plural = "organismes"
         ordering = ["name"]
+        indexes = [models.Index(fields=["region", "city_key"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.city_key = search_key(self.city)[:100]
+        if kwargs.get("update_fields") is not None and "city" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "city_key"}
+        super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):
         # Normalised before the field checks, or "732 829 320 00074" would fail the 14-character limit.
@@ -104,7 +114,11 @@ class Habilitation(ValidityPeriod):
     class Meta:
         verbose_name = "habilitation"
         verbose_name_plural = "habilitations"
-        indexes = [models.Index(fields=["organisation", "scheme", "valid_until"])]
+        indexes = [
+            models.Index(fields=["organisation", "scheme", "valid_until"]),
+            # The public directory and the expiry reminders: active habilitations by scheme and end.
+            models.Index(fields=["status", "scheme", "valid_until"]),
+        ]
         constraints = [period_coherent("habilitation_period_coherent")]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from certiprev.certificates.issuance import Lease, issuance_stalled_release, iss
 from certiprev.certificates.models import CertificateArchive
 from certiprev.certificates.retention import certificate_deletion_reminders_send, certificate_files_purge
 from certiprev.certificates.tasks import certificates_issue_task
+from certiprev.habilitations.reminders import habilitation_expiry_reminders_send
 from certiprev.notifications.reminders import deadline_reminders_send
 from certiprev.webhooks.services import webhook_deliveries_retry_due
 
@@ -34,6 +35,10 @@ def _deletion_reminders() -> str:
 
 def _deadline_reminders() -> str:
     return f"{deadline_reminders_send()} rappel(s) envoyé(s)"
+
+
+def _habilitation_reminders() -> str:
+    return f"{habilitation_expiry_reminders_send()} rappel(s) de fin d'habilitation envoyé(s)"
 
 
 def _webhooks() -> str:
@@ -114,6 +119,7 @@ _RUNS = {
     "purge_certificate_files": _purge,
     "remind_certificate_deletion": _deletion_reminders,
     "send_deadline_reminders": _deadline_reminders,
+    "send_habilitation_reminders": _habilitation_reminders,
 }
 
 

@@ -24,6 +24,7 @@ class EventType(models.TextChoices):
     HABILITATION_REQUEST_GRANTED = "habilitation_request.granted", "Habilitation accordée"
     HABILITATION_REQUEST_REFUSED = "habilitation_request.refused", "Habilitation refusée"
     HABILITATION_REQUEST_WITHDRAWN = "habilitation_request.withdrawn", "Demande d'habilitation retirée"
+    HABILITATION_EXPIRING = "habilitation.expiring", "Habilitation bientôt échue (6, 3 et 1 mois avant)"
     PING = "ping", "Test de l'adresse"
 
 

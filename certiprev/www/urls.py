@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 from .accounts import views as accounts
+from .directory import views as directory
+from .habilitations import views as habilitations
 from .help import views as help_views
 from .network import views as network
 from .organisation.views import dashboard, duplicates, history, imports, previous_cards, session_form, session_page
@@ -96,6 +98,9 @@ urlpatterns = [
     path("reseau/sessions/<uuid:public_id>/derogation/", network.override_deadline, name="network_override"),
     path("reseau/statistiques/", network.statistics, name="network_statistics"),
     path("reseau/statistiques.csv", network.statistics_csv, name="network_statistics_csv"),
+    # Public directory of habilitated organisations, and the renewal link of the expiry reminders
+    path("organismes", directory.directory, name="directory"),
+    path("habilitations/<int:pk>/renouveler/", habilitations.renewal, name="habilitation_renewal"),
     # Help
     path("aide/", help_views.index, name="help"),
     path("aide/organisme/", help_views.organisation, name="help_organisation"),

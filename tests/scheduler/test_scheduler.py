@@ -21,6 +21,7 @@ JOBS = {
     "purge_certificate_files",
     "remind_certificate_deletion",
     "send_deadline_reminders",
+    "send_habilitation_reminders",
 }
 
 
