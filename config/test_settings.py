@@ -34,4 +34,4 @@ RATE_LIMIT_ALLOW_LOCAL_CACHE = True
 # An unknown variable in our own templates fails the test (tests/guards.py; `{% if %}` and `|default` still allowed).
 from tests.guards import UnknownTemplateVariable  # noqa: E402
 
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnknownTemplateVariable()  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UnknownTemplateVariable()  # type: ignore[index]  # noqa: F405

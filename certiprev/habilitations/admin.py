@@ -9,14 +9,14 @@ class RequestDocumentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RequestDocument
     extra = 0
     fields = ["label", "original_name", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # every field shown, none editable
 
 
 class RequestEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RequestEvent
     extra = 0
     fields = ["at", "actor_name", "action", "from_state", "to_state", "comment", "data"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # every field shown, none editable
 
 
 @admin.register(HabilitationRequest)

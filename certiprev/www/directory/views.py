@@ -27,7 +27,7 @@ class DirectoryForm(Form):
 
     def __init__(self, *args, schemes: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].choices = [("", "Tous les dispositifs"), *schemes]
+        self.fields["scheme"].choices = [("", "Tous les dispositifs"), *schemes]  # type: ignore[attr-defined]  # a ChoiceField
 
 
 @require_safe

@@ -4,13 +4,16 @@ GET only shows what would be created: mail scanners open the links of e-mails, a
 scheme (no other request for it while open). The POST creates it through the same service as the API.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from certiprev.accounts.http import AuthenticatedRequest
 from certiprev.habilitations.enums import OPEN_STATES, RequestKind
 from certiprev.habilitations.models import HabilitationRequest
-from certiprev.habilitations.selectors import request_missing, roles_on_organisation
+from certiprev.habilitations.selectors import request_missing_while_editable, roles_on_organisation
 from certiprev.habilitations.services import habilitation_request_create
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Habilitation
@@ -18,7 +21,7 @@ from certiprev.trainings.selectors import organisation_ids_of
 from certiprev.www.common import login_required
 
 
-def _get_habilitation(request: HttpRequest, pk: int) -> Habilitation:
+def _get_habilitation(request: AuthenticatedRequest, pk: int) -> Habilitation:
     """A habilitation of one of the user's organisations (any, for a national administrator); 404 otherwise."""
     queryset = Habilitation.objects.select_related("organisation", "scheme")
     if not request.user.is_network_administrator:
@@ -41,10 +44,10 @@ def _open_request(habilitation: Habilitation) -> HabilitationRequest | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def renewal(request: HttpRequest, pk: int) -> HttpResponse:
+def renewal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     habilitation = _get_habilitation(request, pk)
     may_create = bool(roles_on_organisation(request.user, habilitation.organisation) & {"correspondent", "admin"})
-    context = {"habilitation": habilitation, "may_create": may_create, "error": "", "created": None}
+    context: dict[str, Any] = {"habilitation": habilitation, "may_create": may_create, "error": "", "created": None}
     status = 200
     if request.method == "POST":
         try:
@@ -59,5 +62,5 @@ def renewal(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"], status = error.message, error.status
     current = context["created"] or _open_request(habilitation)
     context["request_open"] = current
-    context["missing"] = request_missing(current) if current is not None and current.state == "draft" else []
+    context["missing"] = request_missing_while_editable(current) if current is not None else []
     return render(request, "www/habilitations/renewal.html", context, status=status)
