@@ -14,7 +14,7 @@ from certiprev.organisations.enums import HabilitationStatus, MemberRole, Region
 from certiprev.organisations.models import Habilitation, Organisation
 from certiprev.trainers.models import TrainerCertification
 
-from .enums import EDITABLE_STATES, HOLDER, Actor
+from .enums import EDITABLE_STATES, HOLDER, OPEN_STATES, Actor
 from .models import HabilitationRequest, RequestDocument
 from .rules import TrainerFacts, missing_items
 
@@ -145,6 +145,15 @@ def habilitated_scheme_codes(organisation: Organisation, day: dt.date) -> frozen
         Habilitation.objects.filter(organisation=organisation, status=HabilitationStatus.ACTIVE)
         .valid_on(day)
         .values_list("scheme__code", flat=True)
+    )
+
+
+def open_request_for(organisation: Organisation, scheme: Any) -> HabilitationRequest | None:
+    """The organisation's latest request still open for this scheme, if any."""
+    return (
+        HabilitationRequest.objects.filter(organisation=organisation, schemes=scheme, state__in=OPEN_STATES)
+        .order_by("-created_at")
+        .first()
     )
 
 

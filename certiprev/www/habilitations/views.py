@@ -11,9 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from certiprev.accounts.http import AuthenticatedRequest
-from certiprev.habilitations.enums import OPEN_STATES, RequestKind
-from certiprev.habilitations.models import HabilitationRequest
-from certiprev.habilitations.selectors import request_missing_while_editable, roles_on_organisation
+from certiprev.habilitations.enums import RequestKind
+from certiprev.habilitations.selectors import open_request_for, request_missing_while_editable, roles_on_organisation
 from certiprev.habilitations.services import habilitation_request_create
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Habilitation
@@ -30,16 +29,6 @@ def _get_habilitation(request: AuthenticatedRequest, pk: int) -> Habilitation:
     if habilitation is None:
         raise Http404("Habilitation introuvable.")
     return habilitation
-
-
-def _open_request(habilitation: Habilitation) -> HabilitationRequest | None:
-    return (
-        HabilitationRequest.objects.filter(
-            organisation=habilitation.organisation, schemes=habilitation.scheme, state__in=OPEN_STATES
-        )
-        .order_by("-created_at")
-        .first()
-    )
 
 
 @login_required
@@ -60,7 +49,7 @@ def renewal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         except WorkflowError as error:
             context["error"], status = error.message, error.status
-    current = context["created"] or _open_request(habilitation)
+    current = context["created"] or open_request_for(habilitation.organisation, habilitation.scheme)
     context["request_open"] = current
     context["missing"] = request_missing_while_editable(current) if current is not None else []
     return render(request, "www/habilitations/renewal.html", context, status=status)
