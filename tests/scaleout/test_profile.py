@@ -149,6 +149,8 @@ def test_the_scale_out_profile_issues_everything_once_despite_a_killed_worker_th
         API_RATE_LIMIT="0",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_COOKIES="0",
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback, as behind a TLS-terminating proxy
+        DOTENV_FILE="",
         DB_CONN_MAX_AGE="60",
         ISSUANCE_LEASE_SECONDS="10",  # a loaded 2-core machine may spend seconds between two heartbeats
         SCHEDULER_RECOVER_ISSUANCES_SECONDS="2",
