@@ -155,6 +155,21 @@ def issuances_stalled(*, now: dt.datetime | None = None) -> list[tuple[int, int,
     return cast("list[tuple[int, int, dt.datetime]]", list(lapsed.values_list("pk", "training_id", "lease_until")))
 
 
+def issuances_unfinished(*, now: dt.datetime, quiet_for: dt.timedelta) -> list[tuple[int, str]]:
+    """Closed sessions with passed trainees, no ZIP, no lease held and no enqueue for `quiet_for`: (id, task id).
+
+    Their last task is asked what became of it (`certiprev.scheduler.jobs`): still queued, or lost with its worker.
+    """
+    unfinished = CertificateArchive.objects.filter(
+        zip_path="",
+        purged_at__isnull=True,
+        lease_until__isnull=True,  # a lapsed lease is `issuances_stalled`'s; a held one is a live run
+        enqueued_at__lt=now - quiet_for,
+        training__trainees__passed=True,
+    ).distinct()
+    return cast("list[tuple[int, str]]", list(unfinished.values_list("training_id", "task_result_id")))
+
+
 def issuance_stalled_release(*, archive_id: int, lease_until: dt.datetime) -> bool:
     """Free a lapsed lease once the session was enqueued again (unless a new run already took it over)."""
     released = CertificateArchive.objects.filter(pk=archive_id, lease_until=lease_until).update(lease_until=None)

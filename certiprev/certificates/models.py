@@ -189,6 +189,10 @@ class CertificateArchive(models.Model):
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     # A run holds the lease while it renders; a crashed run's lease simply expires.
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last issuance task enqueued for the session: the recovery job asks the queue what became of it (a worker
+    # may die before it takes the lease, or after it freed it, leaving no lapsed lease to find).
+    task_result_id = models.CharField(max_length=64, blank=True, editable=False)
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.CharField("dernière erreur", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -197,6 +201,9 @@ class CertificateArchive(models.Model):
         verbose_name_plural = "fichiers de certificats des sessions"
         indexes = [
             models.Index(fields=["delete_after"], condition=Q(purged_at__isnull=True), name="archive_to_purge"),
+            models.Index(
+                fields=["enqueued_at"], condition=Q(zip_path="", purged_at__isnull=True), name="archive_unfinished"
+            ),
         ]
 
     def __str__(self) -> str:

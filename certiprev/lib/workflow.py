@@ -12,6 +12,9 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 
+from certiprev.lib.errors import WorkflowError
+from certiprev.lib.names import clean_text
+
 StateT = TypeVar("StateT", bound=Hashable)
 RoleT = TypeVar("RoleT", bound=Hashable)
 ActionT = TypeVar("ActionT", bound=Hashable)
@@ -116,3 +119,21 @@ def transition_apply(
     for field, value in updates.items():
         setattr(instance, field, value)
     return event_model._default_manager.create(**event_fields, from_state=old_state, to_state=row.target)
+
+
+def actor_fields(by: Any, role_label: str) -> dict[str, Any]:
+    """Who acted, as every event row stores it: the user (none for the system) and a name frozen with the role."""
+    return {
+        "actor": by if getattr(by, "pk", None) else None,
+        "actor_name": f"{getattr(by, 'display_name', 'système')} ({role_label})" if role_label else "système",
+    }
+
+
+def text_required(text: str, *, missing: str, limit: int, too_long: str, field: str = "reason") -> str:
+    """A reason or message an action needs: cleaned, present and at most `limit` characters, else a WorkflowError."""
+    text = clean_text(text, multiline=True)
+    if not text:
+        raise WorkflowError("reason_required", missing, field=field)
+    if len(text) > limit:
+        raise WorkflowError("reason_too_long", too_long, field=field)
+    return text

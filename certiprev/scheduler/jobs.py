@@ -9,14 +9,14 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task_backends
-from django_tasks.base import TASK_MAX_PRIORITY
+from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from certiprev.certificates.issuance import Lease, issuance_stalled_release, issuances_stalled
+from certiprev.certificates.issuance import Lease, issuance_stalled_release, issuances_stalled, issuances_unfinished
 from certiprev.certificates.models import CertificateArchive
 from certiprev.certificates.retention import certificate_deletion_reminders_send, certificate_files_purge
-from certiprev.certificates.tasks import certificates_issue_task
+from certiprev.certificates.tasks import certificates_issue_enqueue_now, certificates_issue_task
 from certiprev.habilitations.reminders import habilitation_expiry_reminders_send
 from certiprev.notifications.reminders import deadline_reminders_send
 from certiprev.webhooks.services import webhook_deliveries_retry_due
@@ -84,10 +84,12 @@ def _rq_jobs_of_dead_workers(training_ids: set[int]) -> None:
     if not type(backend).__module__.startswith("django_tasks_rq"):
         return
     import django_rq
+    from django_tasks_rq.backend import Job as TaskJob
     from rq.job_lifecycle import record_job_failure
     from rq.registry import StartedJobRegistry
 
-    queue = django_rq.get_queue(certificates_issue_task.queue_name)
+    # django-tasks-rq's job class: RQ's cleanup of abandoned jobs calls its failure callback, which needs it.
+    queue = django_rq.get_queue(certificates_issue_task.queue_name, job_class=TaskJob)
     registry = StartedJobRegistry(queue=queue)  # get_job_ids() also runs RQ's own cleanup of expired entries
     for job in filter(None, (queue.fetch_job(job_id) for job_id in registry.get_job_ids())):
         if job.func_name == certificates_issue_task.module_path and job.args and job.args[0] in training_ids:
@@ -97,16 +99,37 @@ def _rq_jobs_of_dead_workers(training_ids: set[int]) -> None:
                 pipeline.execute()
 
 
+def _lost_issuances(now: dt.datetime) -> set[int]:
+    """Sessions left unfinished with no lease to lapse: their worker died before taking it, or after freeing it.
+
+    Their last task is asked what became of it: still queued (a backlog) or running for less than a lease (about to
+    take it) is left alone; running longer without a lease, failed, finished without a ZIP, or unknown to the queue
+    (an expired result, a flushed Redis) is issued again.
+    """
+    lost = set()
+    for training_id, result_id in issuances_unfinished(now=now, quiet_for=Lease.duration()):
+        try:
+            result = certificates_issue_task.get_result(result_id) if result_id else None
+        except TaskResultDoesNotExist:
+            result = None
+        if result is not None:
+            if result.status == TaskResultStatus.READY:
+                continue
+            started = result.started_at
+            if result.status == TaskResultStatus.RUNNING and started and started > now - Lease.duration():
+                continue
+        lost.add(training_id)
+    return lost
+
+
 def _recover_issuances() -> str:
     now = timezone.now()
     stalled = issuances_stalled(now=now)
     training_ids = {training_id for _, training_id, _ in stalled} | _db_tasks_of_dead_workers(now)
+    training_ids |= _lost_issuances(now)
     _rq_jobs_of_dead_workers(training_ids)  # before the new jobs exist: only the dead runs' jobs match
-    task = certificates_issue_task
-    if task_backends[task.backend].supports_priority:  # the db backend: ahead of the backlog, it waited enough
-        task = task.using(priority=TASK_MAX_PRIORITY)
     for training_id in sorted(training_ids):
-        task.enqueue(training_id)
+        certificates_issue_enqueue_now(training_id, urgent=True)
     # Freed only once enqueued: a failed enqueue leaves the lease lapsed, and the next pass tries again.
     for archive_id, _, lease_until in stalled:
         issuance_stalled_release(archive_id=archive_id, lease_until=lease_until)

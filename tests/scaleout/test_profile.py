@@ -200,7 +200,7 @@ def _run(stack: Stack, s3, bucket: str, ports: list[int]) -> None:
     def zips() -> int:
         return stack.query("SELECT count(*) FROM certificates_certificatearchive WHERE zip_path <> ''")[0][0]
 
-    wait_for(lambda: zips() == SESSIONS, timeout=600, what=f"{SESSIONS} ZIPs", every=0.5)
+    wait_for(lambda: zips() == SESSIONS, timeout=300, what=f"{SESSIONS} ZIPs", every=0.5)
     elapsed = time.monotonic() - started
     print(
         f"\nscale-out: {total} certificates in {elapsed:.1f} s = {total / elapsed:.1f} certificates/s "

@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.names import clean_text
-from certiprev.lib.workflow import row_lock, transition_apply
+from certiprev.lib.workflow import actor_fields, row_lock, text_required, transition_apply
 from certiprev.webhooks.services import webhook_event_emit
 
 from ..enums import TRANSITIONS, Actor
@@ -22,13 +21,7 @@ if TYPE_CHECKING:
 
 
 def event_fields(request: HabilitationRequest, *, by: User | None, role: str, action: str, **fields: Any) -> dict:
-    return {
-        "request": request,
-        "actor": by if getattr(by, "pk", None) else None,
-        "actor_name": f"{getattr(by, 'display_name', 'système')} ({Actor(role).label})" if role else "système",
-        "action": action,
-        **fields,
-    }
+    return {"request": request, **actor_fields(by, Actor(role).label if role else ""), "action": action, **fields}
 
 
 def event_record(
@@ -102,9 +95,5 @@ def notify(event: RequestEvent) -> None:
 
 
 def require_text(text: str, what: str, *, field: str = "reason") -> str:
-    text = clean_text(text, multiline=True)
-    if not text:
-        raise WorkflowError("reason_required", f"Indiquez {what}.", field=field)
-    if len(text) > 4000:
-        raise WorkflowError("reason_too_long", "Le texte ne doit pas dépasser 4 000 caractères.", field=field)
-    return text
+    too_long = "Le texte ne doit pas dépasser 4 000 caractères."
+    return text_required(text, missing=f"Indiquez {what}.", limit=4000, too_long=too_long, field=field)

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.names import clean_text
-from certiprev.lib.workflow import row_lock, transition_apply
+from certiprev.lib.workflow import actor_fields, row_lock, text_required, transition_apply
 from certiprev.notifications.tasks import notification_schedule
 
 from ..enums import TRANSITIONS, Actor
@@ -26,13 +25,7 @@ def today() -> dt.date:
 
 def event_fields(training: Training, *, by: User | None, role: str, action: str, **fields: Any) -> dict[str, Any]:
     """The columns of one TrainingEvent row: the session, who (and as what), which action."""
-    return {
-        "training": training,
-        "actor": by if getattr(by, "pk", None) else None,
-        "actor_name": f"{getattr(by, 'display_name', 'système')} ({Actor(role).label})" if role else "système",
-        "action": action,
-        **fields,
-    }
+    return {"training": training, **actor_fields(by, Actor(role).label if role else ""), "action": action, **fields}
 
 
 def event_record(
@@ -99,9 +92,5 @@ def notify(event: TrainingEvent) -> None:
 
 
 def require_reason(reason: str, what: str) -> str:
-    reason = clean_text(reason, multiline=True)
-    if not reason:
-        raise WorkflowError("reason_required", f"Indiquez le motif {what}.", field="reason")
-    if len(reason) > 2000:
-        raise WorkflowError("reason_too_long", "Le motif ne doit pas dépasser 2 000 caractères.", field="reason")
-    return reason
+    too_long = "Le motif ne doit pas dépasser 2 000 caractères."
+    return text_required(reason, missing=f"Indiquez le motif {what}.", limit=2000, too_long=too_long)
