@@ -171,7 +171,7 @@ def verify_by_fragment(page, url: str, content: str) -> None:
 
 def verify_by_paste(page, url: str, content: str) -> None:
     page.goto(url)
-    page.get_by_label("Contenu du QR code ou chiffres imprimés sous le code").fill(content)
+    page.get_by_label("Contenu du QR code", exact=True).fill(content)
     page.get_by_role("button", name="Vérifier", exact=True).click()
     wait_for_verdict(page)
 
@@ -271,7 +271,7 @@ def test_empty_fragment_shows_the_entry_form_and_no_verdict(open_page, verificat
     page.get_by_role("button", name="Vérifier", exact=True).click()  # empty: nothing to check
 
     assert page.locator("#result").is_hidden()
-    assert page.get_by_label("Contenu du QR code ou chiffres imprimés sous le code").is_visible()
+    assert page.get_by_label("Contenu du QR code", exact=True).is_visible()
     assert page.evaluate("document.activeElement.id") == "one-input"
 
 
