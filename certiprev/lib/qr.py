@@ -8,7 +8,8 @@ a list of `(data, mode)` tuples (its maintainer's answer in heuer/segno#76 and #
 Why 11-Q: level Q restores about 25 % of damaged codewords (M: 15 %), so a card read through a smudge over a
 fifth of the code still verifies. At the card's module size (3/7 mm, that of the former 21 mm version 8-M) version
 10-Q (57 modules, 24.4 mm, 1232 data bits) would hold only the records of organisations with an id below 2^21 and
-a host of at most 18 characters; version 11-Q (61 modules, 26.1 mm) holds every record. One fixed version keeps one layout.
+a host of at most 18 characters; version 11-Q (61 modules, 26.1 mm) holds every record. One fixed version for every
+content keeps one layout.
 
 Capacity (version 11-Q = 1440 data bits): 4 + 11 + alphanumeric bits of the prefix, 4 + 16 + 8 for `#`, 4 + 12 +
 numeric bits of the digits (versions 10 to 26 have longer character counts than version 8). The longest CP1 record

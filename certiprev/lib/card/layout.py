@@ -11,7 +11,17 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .text import GREY, INK, Block, Fitter, Line, line_width
 
-__all__ = ["CARD_HEIGHT", "CARD_WIDTH", "QR_MODULE", "QR_MODULES", "QR_SIZE", "CardData", "QrDrawer", "course_line", "draw_card"]
+__all__ = [
+    "CARD_HEIGHT",
+    "CARD_WIDTH",
+    "QR_MODULE",
+    "QR_MODULES",
+    "QR_SIZE",
+    "CardData",
+    "QrDrawer",
+    "course_line",
+    "draw_card",
+]
 
 CARD_WIDTH = 85.6 * mm
 CARD_HEIGHT = 54 * mm
@@ -168,7 +178,9 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
     c.rect(0, _FOOTER_HEIGHT - 0.25 * mm, w, 0.25 * mm, stroke=0, fill=1)
     organisation_width = 50 * mm
     trainer_x = _MARGIN + organisation_width + _GUTTER
-    organisation_label = f"ORGANISME HABILITÉ {data.habilitated_for}" if data.habilitated_for else "ORGANISME DE FORMATION"
+    organisation_label = (
+        f"ORGANISME HABILITÉ {data.habilitated_for}" if data.habilitated_for else "ORGANISME DE FORMATION"
+    )
     for x, box_width, label, value, entity in (
         (_MARGIN, organisation_width, organisation_label, data.organisation_name, data.entity_name),
         (trainer_x, w - _QR_MARGIN - trainer_x, "FORMATEUR", data.trainer_name, ""),
