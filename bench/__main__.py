@@ -5,7 +5,8 @@ temporary database before setting Django up, so they cannot share one interprete
   and zipping 10/100/1000-trainee sessions, peak memory;
 - bench.www: the main pages at national scale; bench.api: the API's throughput and latency.
 
-`python -m bench [area …]` runs only the named areas (certificates, www, api).
+`python -m bench [area …]` runs only the named areas (certificates, www, api); `python -m bench.card [n]` only the
+cards/s figure, `python -m bench.cp1` only the verifications/s.
 """
 
 import importlib.util
@@ -28,6 +29,13 @@ def _available(module: str) -> bool:
 
 
 def main(names: list[str]) -> int:
+    if any(name in {"-h", "--help"} for name in names):
+        print(__doc__)
+        return 0
+    unknown = [name for name in names if name not in AREAS]
+    if unknown:
+        print(f"unknown area(s): {', '.join(unknown)}; choose among {', '.join(AREAS)} (--help)", file=sys.stderr)
+        return 2
     failures = 0
     for name in names or list(AREAS):
         module, title = AREAS[name]

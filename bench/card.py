@@ -28,6 +28,7 @@ from certiprev.lib.card import CardData, render_card
 from certiprev.lib.card.fonts import card_fonts, clean, load_fonts
 from certiprev.lib.card.pdf import render_page
 from certiprev.lib.card.text import Block, Fitter, Line, make_runs
+from certiprev.lib.qr import ERROR, VERSION
 
 __all__ = ["render_card_straightforward", "rl_accel_in_use", "run", "sample_cards"]
 
@@ -67,7 +68,7 @@ def _segments(content: str) -> list[tuple[str, int]]:
 
 def qr_matrix_fixed_mask(content: str) -> tuple[bytearray, ...]:
     # segno.make takes a list of (data, mode) segments too; its annotation only names a single value.
-    return segno.make(_segments(content), error="m", version=8, mask=FIXED_MASK, boost_error=False).matrix  # type: ignore[arg-type]
+    return segno.make(_segments(content), error=ERROR, version=VERSION, mask=FIXED_MASK, boost_error=False).matrix  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -109,6 +110,7 @@ def render_card_straightforward(data: CardData, qr: str = "reportlab") -> bytes:
         data.holder_first_names,
         data.organisation_name,
         data.trainer_name,
+        data.entity_name,
     )
     needs_fallback = any(ord(ch) not in card_fonts().primary_chars for text in texts for ch in clean(text))
     # Parsed again for every card (registerFont then maps the name to the face registered first).
@@ -129,7 +131,7 @@ def render_card_straightforward(data: CardData, qr: str = "reportlab") -> bytes:
                 qrencoder.QRNumber(segments[2]),
             ]
         # The widget takes a list of encoder segments too; types-reportlab only names a string.
-        widget = QrCodeWidget(value, barLevel="M", barBorder=0, barWidth=size, barHeight=size)  # type: ignore[arg-type]
+        widget = QrCodeWidget(value, barLevel=ERROR, barBorder=0, barWidth=size, barHeight=size)  # type: ignore[arg-type]
         drawing = Drawing(size, size)
         drawing.add(widget)
         renderPDF.draw(drawing, c, x, top - size)
@@ -142,12 +144,12 @@ def render_card_straightforward(data: CardData, qr: str = "reportlab") -> bytes:
                     (segments[1], consts.MODE_BYTE),
                     (segments[2], consts.MODE_NUMERIC),
                 ],
-                error="m",
-                version=8,
+                error=ERROR,
+                version=VERSION,
                 boost_error=False,
             )
         else:
-            code = segno.make(content, error="m", boost_error=False)
+            code = segno.make(content, error=ERROR, boost_error=False)
         matrix = code.matrix  # segno's matrix has no quiet zone
         module = size / len(matrix)
         c.setFillColorRGB(0, 0, 0)
@@ -186,6 +188,11 @@ def sample_cards(n: int, seed: int = 2025) -> list[CardData]:
                 qr_matrix=(),
                 verify_host=_HOST.lower(),
                 qr_content=_content(rnd),
+                holder_birth_date=date(1970, 1, 1) + timedelta(days=rnd.randrange(15000)),
+                course_first_day=certified - timedelta(days=1),
+                course_hours=14,
+                habilitated_for=code,
+                entity_name="Antenne de Lyon Sud" if i % 4 == 0 else "",
             )
         )
     return cards

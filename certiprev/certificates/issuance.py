@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from certiprev.lib import cp1
 from certiprev.lib.zipper import write_zip
+from certiprev.trainings.enums import TrainingKind
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import session_is_closed
 from certiprev.webhooks.services import training_payload, webhook_event_emit
@@ -54,7 +55,9 @@ def trainee_revocation_id(k_rev: bytes, training_public_id: uuid.UUID, trainee_p
 
 def certificates_issue(*, training_id: int) -> IssueReport:
     """Create the missing certificate records of a closed session, then its missing files."""
-    training = Training.objects.select_related("scheme", "organisation", "trainer").filter(pk=training_id).first()
+    training = (
+        Training.objects.select_related("scheme", "organisation", "entity", "trainer").filter(pk=training_id).first()
+    )
     if training is None or not session_is_closed(training):
         return IssueReport(skipped="not_closed")
     report = IssueReport(created=_records_create(training))
@@ -84,6 +87,8 @@ def _records_create(training: Training) -> int:
         return 0
     k_rev = revocation_key()
     valid_until = certificate_valid_until(training.end_date, training.scheme.validity_months)
+    scheme = training.scheme
+    hours = scheme.mac_hours if training.kind == TrainingKind.MAC else scheme.initial_hours
     rows = [
         Certificate(
             kind=training.kind,
@@ -97,7 +102,10 @@ def _records_create(training: Training) -> int:
             certified_on=training.end_date,
             valid_until=valid_until,
             organisation_name=training.organisation.name,
+            entity_name=training.entity.name if training.entity else "",
             trainer_name=training.trainer.full_name,
+            course_first_day=training.start_date,
+            course_hours=hours,
             revocation_id=trainee_revocation_id(k_rev, training.public_id, trainee.public_id),
         )
         for trainee in missing

@@ -69,8 +69,9 @@ class CertificateQuerySet(models.QuerySet):
 class Certificate(models.Model):
     """One certificate: everything needed to re-render and re-sign its card. No certificate number (DESIGN §4).
 
-    Kept ~10 years (refresher rights); its PDF only CERTIFICATE_FILE_DAYS days. Holder, organisation and trainer
-    names are copied at issuance: a duplicate prints what the original printed.
+    Kept ~10 years (refresher rights); its PDF only CERTIFICATE_FILE_DAYS days. Holder, organisation, entity and
+    trainer names, the course's first day and hours are copied at issuance: a duplicate prints what the original
+    printed.
     """
 
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
@@ -116,7 +117,12 @@ class Certificate(models.Model):
     certified_on = models.DateField("obtenu le")
     valid_until = models.DateField("valable jusqu'au")
     organisation_name = models.CharField("organisme (tel qu'imprimé)", max_length=200)
+    entity_name = models.CharField("entité associée (telle qu'imprimée)", max_length=200, blank=True)
     trainer_name = models.CharField("formateur (tel qu'imprimé)", max_length=254)
+    # The course as printed ("Formation du 10/03 au 11/03/2026 (14 h)"; its last day is `certified_on`); empty for
+    # trainer certificates.
+    course_first_day = models.DateField("premier jour de la formation", null=True, blank=True)
+    course_hours = models.PositiveSmallIntegerField("durée de la formation (heures)", null=True, blank=True)
     revocation_id = models.CharField("identifiant de révocation", max_length=16, db_index=True, editable=False)
     key_id = models.PositiveSmallIntegerField("clé de la dernière signature", null=True, blank=True)
     signed_at = models.DateTimeField("dernière signature le", null=True, blank=True)

@@ -83,6 +83,12 @@ def certificate_card(certificate: Certificate, content: str) -> CardData:
         verify_host=settings.VERIFY_HOST.lower(),
         qr_content=content,
         created_at=timezone.now(),
+        holder_birth_date=certificate.holder_birth_date,
+        course_first_day=certificate.course_first_day,
+        course_hours=certificate.course_hours,
+        # The issuing organisation is habilitated for the scheme; a trainer certificate comes from the network.
+        habilitated_for=scheme_label(certificate) if certificate.organisation_id else "",
+        entity_name=certificate.entity_name,
     )
 
 

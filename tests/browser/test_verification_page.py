@@ -171,7 +171,7 @@ def verify_by_fragment(page, url: str, content: str) -> None:
 
 def verify_by_paste(page, url: str, content: str) -> None:
     page.goto(url)
-    page.get_by_label("Contenu du QR code ou chiffres imprimés sous le code").fill(content)
+    page.get_by_label("Contenu du QR code", exact=True).fill(content)
     page.get_by_role("button", name="Vérifier", exact=True).click()
     wait_for_verdict(page)
 
@@ -271,8 +271,26 @@ def test_empty_fragment_shows_the_entry_form_and_no_verdict(open_page, verificat
     page.get_by_role("button", name="Vérifier", exact=True).click()  # empty: nothing to check
 
     assert page.locator("#result").is_hidden()
-    assert page.get_by_label("Contenu du QR code ou chiffres imprimés sous le code").is_visible()
+    assert page.get_by_label("Contenu du QR code", exact=True).is_visible()
     assert page.evaluate("document.activeElement.id") == "one-input"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_page_says_what_to_do_with_a_damaged_card_and_promises_no_printed_digits(
+    open_page, verification_url, width
+):
+    page = open_page(lists_for(CASES["empty"]))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(verification_url)
+    page.wait_for_selector("html[data-ready]")
+    assert "chiffres" not in seen(page.locator("main"))
+    page.get_by_text("La carte est abîmée ou son QR code ne se lit pas").click()
+    advice = seen(page.locator("details.damaged"))
+    assert "organisme de formation nommé au bas de la carte" in advice
+    assert "duplicata" in advice
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"verification-damaged-card-{width}.png", full_page=True)
 
 
 def test_valid_card_page_looks_trustworthy_on_a_phone(open_page, verification_url):

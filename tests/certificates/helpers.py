@@ -54,8 +54,8 @@ def zip_entries(training) -> dict[str, bytes]:
         return {info.filename: zf.read(info) for info in zf.infolist()}
 
 
-def pdf_qr_contents(pdf: bytes, *, dpi: int = 300) -> list[str]:
-    """Render the PDF page with poppler's pdftoppm and read its QR codes with zxing-cpp."""
+def pdf_page_image(pdf: bytes, *, dpi: int = 300) -> Image.Image:
+    """The PDF's page as grey pixels, rendered by poppler's pdftoppm."""
     if shutil.which("pdftoppm") is None:
         raise RuntimeError("pdftoppm (poppler-utils) is needed: `make test` installs it")
     with tempfile.TemporaryDirectory() as directory:
@@ -67,8 +67,17 @@ def pdf_qr_contents(pdf: bytes, *, dpi: int = 300) -> list[str]:
             capture_output=True,
             timeout=60,
         )
-        image = Image.open(Path(directory) / "page.png").convert("L")
+        return Image.open(Path(directory) / "page.png").convert("L")
+
+
+def image_qr_contents(image: Image.Image) -> list[str]:
+    """The QR codes zxing-cpp reads in the image."""
     return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+
+
+def pdf_qr_contents(pdf: bytes, *, dpi: int = 300) -> list[str]:
+    """Render the PDF page with poppler's pdftoppm and read its QR codes with zxing-cpp."""
+    return image_qr_contents(pdf_page_image(pdf, dpi=dpi))
 
 
 def qr_png(content: str, *, micro: bool = False, scale: int = 6) -> bytes:

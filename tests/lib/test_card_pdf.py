@@ -18,7 +18,7 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 from segno import consts
 
-from certiprev.lib.card import CARD_HEIGHT, CARD_WIDTH, QR_SIZE, CardData, render_card
+from certiprev.lib.card import CARD_HEIGHT, CARD_WIDTH, QR_SIZE, CardData, course_line, render_card
 from certiprev.lib.card.fonts import subset_tag
 
 MM = 72 / 25.4
@@ -32,11 +32,12 @@ def cp1_content(seed: int = 7) -> str:
     return f"HTTPS://VERIF.CERTIPREV.FR/V#{digits}"
 
 
-def qr_matrix(content: str) -> list[list[int]]:
+def qr_matrix(content: str, *, version: int = 11, error: str = "q") -> list[list[int]]:
+    """The card's code (11-Q, as certiprev.lib.qr makes it), or another version and level (cards printed before)."""
     prefix, _, digits = content.partition("#")
     segments = [(prefix, consts.MODE_ALPHANUMERIC), ("#", consts.MODE_BYTE), (digits, consts.MODE_NUMERIC)]
-    code = segno.make(segments, error="m", version=8, mask=4, boost_error=False)
-    assert code.version == 8
+    code = segno.make(segments, error=error, version=version, mask=4, boost_error=False)
+    assert code.version == version
     return [list(row) for row in code.matrix]  # segno's matrix has no quiet zone
 
 
@@ -55,6 +56,10 @@ def card(**overrides) -> CardData:
         "qr_matrix": qr_matrix(content),
         "verify_host": "verif.certiprev.fr",
         "qr_content": content,
+        "holder_birth_date": date(1988, 7, 4),
+        "course_first_day": date(2025, 3, 11),
+        "course_hours": 14,
+        "habilitated_for": "SST",
     }
     return CardData(**(fields | overrides))
 
@@ -139,6 +144,73 @@ def test_the_card_prints_scheme_kind_dates_organisation_trainer_and_the_verifica
         assert expected in text
 
 
+def test_the_card_prints_the_birth_date_the_course_and_the_organisation_habilitated_for_the_scheme():
+    text = text_of(render_card(card(entity_name="Antenne de Lyon Sud")))
+    assert "Date de naissance : 04/07/1988" in text
+    assert "Formation du 11/03 au 12/03/2025 (14 h)" in text
+    assert "ORGANISME HABILITÉ SST\nPrévention Formation Île-de-France\nEntité : Antenne de Lyon Sud" in text
+
+
+def test_a_one_day_course_is_printed_with_its_single_date():
+    text = text_of(render_card(card(course_first_day=date(2025, 3, 12), course_hours=7)))
+    assert "Formation le 12/03/2025 (7 h)" in text
+    assert "Formation du" not in text
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "hours", "expected"),
+    [
+        (date(2026, 3, 10), date(2026, 3, 11), 14, "Formation du 10/03 au 11/03/2026 (14\u00a0h)"),
+        (date(2026, 3, 11), date(2026, 3, 11), 7, "Formation le 11/03/2026 (7\u00a0h)"),
+        (date(2026, 12, 30), date(2027, 1, 4), 14, "Formation du 30/12/2026 au 04/01/2027 (14\u00a0h)"),
+        (date(2026, 3, 10), date(2026, 3, 11), None, "Formation du 10/03 au 11/03/2026"),
+    ],
+)
+def test_the_course_line_gives_the_first_day_s_year_only_when_it_differs(first_day, last_day, hours, expected):
+    assert course_line(first_day, last_day, hours) == expected
+
+
+def test_a_trainer_certificate_prints_no_birth_date_course_or_habilitation():
+    text = text_of(
+        render_card(
+            card(
+                kind_label="Certificat de formateur",
+                holder_birth_date=None,
+                course_first_day=None,
+                course_hours=None,
+                habilitated_for="",
+            )
+        )
+    )
+    assert "ORGANISME DE FORMATION" in text
+    for absent in ("naissance", "Formation du", "Formation le", "HABILITÉ", "Entité"):
+        assert absent not in text
+
+
+@pytest.mark.parametrize(
+    ("last", "first"),
+    [
+        ("Nguyễn Thị Phương Thảo Trần-Hoàng", "Ștefăniță Mihăiță"),
+        ("Öztürk-Çağlayan Şahinoğlu", "İlkay Gülşen Şükrü"),
+        ("Constantinescu-Bălănescu", "Ștefan-Țuțea Ioana-Mădălina"),
+    ],
+)
+def test_long_vietnamese_turkish_and_romanian_names_fit_beside_the_larger_code(tmp_path, last, first):
+    data = card(holder_last_name=last, holder_first_names=first, entity_name="Antenne de Besançon-Planoise")
+    pdf = render_card(data)
+    text = text_of(pdf)
+    assert "…" not in text, "these names fit without being cut"
+    assert first in text.replace("\n", " ")
+    assert "Formation du 11/03 au 12/03/2025 (14 h)" in text
+    image = rasterize(pdf, tmp_path, 200)
+    px = 200 / 25.4
+    qr_left = 85.6 - 2.5 - QR_SIZE / MM
+    box = (round((qr_left - 1.7) * px), round(10.3 * px), round((qr_left - 0.2) * px), round((54 - 11.3) * px))
+    assert image.crop(box).getextrema()[0] > 245, "the text stops before the code's quiet zone"
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [r.text for r in results] == [data.qr_content]
+
+
 def test_names_in_nfd_are_printed_in_nfc():
     text = text_of(render_card(card(holder_first_names="He\u0301le\u0300ne")))
     assert "Hélène" in text
@@ -177,7 +249,7 @@ def test_the_qr_code_drawn_in_the_pdf_decodes_to_the_original_content(tmp_path):
     assert [r.text for r in results] == [data.qr_content]
 
 
-def test_the_qr_code_is_drawn_as_vectors_about_21_mm_wide_on_the_right(tmp_path):
+def test_the_qr_code_is_drawn_as_vectors_about_26_mm_wide_on_the_right(tmp_path):
     pdf = render_card(card())
     assert "/XObject" not in page(pdf)["/Resources"], "no image: the QR code is vector rectangles"
     dpi = 300
@@ -197,11 +269,16 @@ def test_long_texts_shrink_wrap_or_end_with_an_ellipsis_but_never_leave_the_card
         scheme_code="PRAP-IBC-2S-ASD-TRES-LONG",
         organisation_name="Association régionale pour la prévention des risques professionnels " * 4,
         trainer_name="Jean-Baptiste Poquelin de Molière-Racine de La Fontaine-Corneille " * 2,
+        entity_name="Antenne départementale de la Haute-Saône et du Territoire de Belfort, site de Lure " * 2,
+        habilitated_for="PRAP IBC-TRES-LONG",
+        course_first_day=date(2024, 12, 30),
     )
     pdf = render_card(data)
     text = text_of(pdf)
-    assert "WOLFESCHLEGELSTEINHAUSENBERGERDORFF" in text
-    assert text.count("…") >= 4, "what cannot fit is cut visibly, with an ellipsis"
+    assert "WOLFESCHLEGELSTEINHAUSENBERG" in text
+    assert text.count("…") >= 5, "what cannot fit is cut visibly, with an ellipsis"
+    for kept in ("Date de naissance : 04/07/1988", "Formation du 30/12/2024 au 12/03/2025 (14 h)", "Entité : Antenne"):
+        assert kept in text
 
     dpi = 200
     image = rasterize(pdf, tmp_path, dpi)
@@ -211,10 +288,10 @@ def test_long_texts_shrink_wrap_or_end_with_an_ellipsis_but_never_leave_the_card
         box = (round(left_mm * px), round(top_mm * px), round(right_mm * px), round(bottom_mm * px))
         return image.crop(box).getextrema()[0]
 
-    band, footer = 11.5, 54 - 10.5
-    qr_left = 85.6 - 3 - QR_SIZE / MM
+    band, footer = 10, 54 - 11
+    qr_left = 85.6 - 2.5 - QR_SIZE / MM
     assert darkest(0, band + 0.3, 2.6, footer - 0.3) > 245, "left margin stays blank"
-    assert darkest(qr_left - 2.6, band + 0.3, qr_left - 1.2, footer - 0.3) > 245, "text stops before the QR code"
+    assert darkest(qr_left - 1.7, band + 0.3, qr_left - 0.2, footer - 0.3) > 245, "text stops before the QR code"
     assert darkest(85.6 - 1.5, band + 0.3, 85.6, footer - 0.3) > 245, "right margin stays blank"
     footer_colour = image.getpixel((round(40 * px), round(53.8 * px)))
     assert darkest(0, 53.4, 85.6, 54) >= footer_colour - 2, "nothing runs off the bottom edge"

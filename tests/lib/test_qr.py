@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import segno
 import zxingcpp
 from PIL import Image
 
@@ -49,17 +50,27 @@ def svg_modules(svg: str, size: int, border: int = 4) -> list[list[int]]:
 def test_the_qr_code_decodes_with_zxing_to_exactly_the_content():
     result = decode(qr_matrix(CONTENTS["valid"]))
     assert result.text == CONTENTS["valid"]
-    assert result.extra["Version"] == "8"
-    assert result.ec_level == "M"
+    assert result.extra["Version"] == "11"
+    assert result.ec_level == "Q"
     assert result.extra["DataMask"] == FIXED_MASK
 
 
-def test_the_longest_record_with_60_name_characters_fits_version_8_m():
+def test_the_longest_record_with_60_name_characters_fits_version_11_q():
     assert len(LONGEST.partition("#")[2]) == 309  # 127 bytes
     matrix = qr_matrix(LONGEST)
-    assert len(matrix) == 49 and all(len(row) == 49 for row in matrix)
+    assert len(matrix) == 61 and all(len(row) == 61 for row in matrix)
     result = decode(matrix)
-    assert (result.text, result.extra["Version"], result.ec_level) == (LONGEST, "8", "M")
+    assert (result.text, result.extra["Version"], result.ec_level) == (LONGEST, "11", "Q")
+
+
+def test_every_content_gets_the_same_version_and_level_whatever_its_length():
+    short = f"HTTPS://VERIF.CERTIPREV.FR/V#{'1' * 100}"
+    assert make_qr(short).designator == make_qr(LONGEST).designator == "11-Q"
+
+
+def test_the_longest_record_would_not_fit_version_10_q_which_is_why_the_card_uses_11_q():
+    with pytest.raises(segno.DataOverflowError):
+        segno.make(qr_segments(LONGEST), error="Q", version=10, boost_error=False)
 
 
 def test_the_content_is_split_into_alphanumeric_byte_and_numeric_segments():
@@ -67,8 +78,10 @@ def test_the_content_is_split_into_alphanumeric_byte_and_numeric_segments():
     prefix, _, digits = CONTENTS["valid"].partition("#")
     assert segments == [(prefix, 2), ("#", 4), (digits, 1)]  # segno.consts MODE_ALPHANUMERIC, MODE_BYTE, MODE_NUMERIC
     assert make_qr(CONTENTS["valid"]).mode is None  # segno reports None for mixed modes
-    # In byte mode the 338 characters could not fit version 8-M (at most 152 bytes), so mixed modes are in use.
-    assert make_qr(LONGEST).designator == "8-M"
+    # In byte mode the 338 characters could not fit version 11-Q (at most 175 bytes), so mixed modes are in use.
+    with pytest.raises(segno.DataOverflowError):
+        segno.make(LONGEST, mode="byte", error="Q", version=11, boost_error=False)
+    assert make_qr(LONGEST).designator == "11-Q"
 
 
 def test_every_well_formed_vector_content_decodes_back_exactly():
@@ -104,11 +117,11 @@ def test_qr_matrix_is_deterministic():
     assert qr_matrix(CONTENTS["valid"]) == qr_matrix(CONTENTS["valid"])
 
 
-def test_an_18_character_host_fits_the_longest_record_and_a_19_character_one_does_not():
+def test_a_53_character_host_fits_the_longest_record_and_a_54_character_one_does_not():
     record_digits = LONGEST.partition("#")[2]
-    assert decode(qr_matrix(f"HTTPS://{'A' * 18}/V#{record_digits}")).extra["Version"] == "8"
+    assert decode(qr_matrix(f"HTTPS://{'A' * 53}/V#{record_digits}")).extra["Version"] == "11"
     with pytest.raises(ValueError, match="VERIFY_HOST"):
-        qr_matrix(f"HTTPS://{'A' * 19}/V#{record_digits}")
+        qr_matrix(f"HTTPS://{'A' * 54}/V#{record_digits}")
 
 
 def test_a_21_character_host_fits_a_typical_record():
@@ -147,12 +160,12 @@ def test_contents_that_are_not_canonical_cp1_are_refused(content):
 
 
 def test_the_svg_draws_exactly_the_matrix_at_the_requested_size():
-    svg = qr_svg(CONTENTS["valid"], size_mm=21)
-    assert svg.startswith("<svg") and 'width="21.0mm"' in svg and 'height="21.0mm"' in svg
-    assert svg_modules(svg, 49) == [list(row) for row in qr_matrix(CONTENTS["valid"])]
+    svg = qr_svg(CONTENTS["valid"], size_mm=26.1)
+    assert svg.startswith("<svg") and 'width="26.1mm"' in svg and 'height="26.1mm"' in svg
+    assert svg_modules(svg, 61) == [list(row) for row in qr_matrix(CONTENTS["valid"])]
 
 
 def test_the_svg_without_size_uses_one_unit_per_module():
     svg = qr_svg(CONTENTS["valid"])
-    assert 'viewBox="0 0 57 57"' in svg
-    assert svg_modules(svg, 49) == [list(row) for row in qr_matrix(CONTENTS["valid"])]
+    assert 'viewBox="0 0 69 69"' in svg
+    assert svg_modules(svg, 61) == [list(row) for row in qr_matrix(CONTENTS["valid"])]

@@ -12,15 +12,18 @@ bottom, truthy = dark, no quiet zone); it is drawn as vector rectangles, one per
 """
 
 from .fonts import FontSet, undrawable_characters, undrawable_message
-from .layout import CARD_HEIGHT, CARD_WIDTH, QR_SIZE, CardData
+from .layout import CARD_HEIGHT, CARD_WIDTH, QR_MODULE, QR_MODULES, QR_SIZE, CardData, course_line
 from .pdf import render_card
 
 __all__ = [
     "CARD_HEIGHT",
     "CARD_WIDTH",
+    "QR_MODULE",
+    "QR_MODULES",
     "QR_SIZE",
     "CardData",
     "FontSet",
+    "course_line",
     "render_card",
     "undrawable_characters",
     "undrawable_message",

@@ -11,17 +11,32 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .text import GREY, INK, Block, Fitter, Line, line_width
 
-__all__ = ["CARD_HEIGHT", "CARD_WIDTH", "QR_SIZE", "CardData", "QrDrawer", "draw_card"]
+__all__ = [
+    "CARD_HEIGHT",
+    "CARD_WIDTH",
+    "QR_MODULE",
+    "QR_MODULES",
+    "QR_SIZE",
+    "CardData",
+    "QrDrawer",
+    "course_line",
+    "draw_card",
+]
 
 CARD_WIDTH = 85.6 * mm
 CARD_HEIGHT = 54 * mm
-QR_SIZE = 21 * mm
+# The module of the former 21 mm version 8-M code, kept for version 11-Q (certiprev.lib.qr): same reading
+# distance and print tolerance, 61 modules = 26.1 mm.
+QR_MODULE = 3 / 7 * mm
+QR_MODULES = 61
+QR_SIZE = QR_MODULES * QR_MODULE
 
 _MARGIN = 3 * mm
-_BAND_HEIGHT = 11.5 * mm
-_GUTTER = 3 * mm
-_FOOTER_HEIGHT = 10.5 * mm
-_TEXT_WIDTH = CARD_WIDTH - 2 * _MARGIN - QR_SIZE - _GUTTER
+_QR_MARGIN = 2.5 * mm  # right of the code: its 4-module quiet zone is 1.7 mm
+_BAND_HEIGHT = 10 * mm
+_GUTTER = 2.5 * mm
+_FOOTER_HEIGHT = 11 * mm
+_TEXT_WIDTH = CARD_WIDTH - _MARGIN - _QR_MARGIN - QR_SIZE - _GUTTER
 
 _NAVY = (0.106, 0.227, 0.42)
 _NAVY_LIGHT = (0.76, 0.83, 0.93)
@@ -47,6 +62,21 @@ class CardData:
     verify_host: str  # e.g. "verif.certiprev.fr", printed under the QR code
     qr_content: str = ""  # the text `qr_matrix` encodes (not drawn: the matrix is)
     created_at: datetime | None = None  # the PDF's creation date; None: the certification day (reproducible)
+    holder_birth_date: date | None = None  # None: not printed (trainer certificates)
+    course_first_day: date | None = None  # the course ran from it to `certified_on`; None: no course line
+    course_hours: int | None = None  # the scheme's hours for this kind of course
+    habilitated_for: str = ""  # "SST": "Organisme habilité SST" over the organisation; "": "Organisme de formation"
+    entity_name: str = ""  # the associated entity that ran the session under the organisation's habilitation
+
+
+def course_line(first_day: date, last_day: date, hours: int | None) -> str:
+    """ "Formation du 10/03 au 11/03/2026 (14 h)", "Formation le 11/03/2026 (7 h)"; the first day's year is
+    printed only when it differs from the last day's."""
+    duration = f" ({hours}\u00a0h)" if hours else ""
+    if first_day == last_day:
+        return f"Formation le {last_day:%d/%m/%Y}{duration}"
+    start = f"{first_day:%d/%m}" if first_day.year == last_day.year else f"{first_day:%d/%m/%Y}"
+    return f"Formation du {start} au {last_day:%d/%m/%Y}{duration}"
 
 
 def _draw_line(c: Canvas, x: float, y: float, line: Line, size: float, color: tuple[float, float, float]) -> None:
@@ -112,8 +142,8 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
     _draw_block(c, 0, h - (_BAND_HEIGHT - code.height) / 2, code, align_right=w - _MARGIN)
 
     # QR code on the right (vectors, no text), the verification domain beneath it, clear of its quiet zone.
-    area_top = h - _BAND_HEIGHT - 2.4 * mm
-    qr_x = w - _MARGIN - QR_SIZE
+    area_top = h - _BAND_HEIGHT - 2 * mm
+    qr_x = w - _QR_MARGIN - QR_SIZE
     qr_top = h - _BAND_HEIGHT - 1.8 * mm  # ≥ 4 modules (0.43 mm each) of white around the code
     draw_qr(c, qr_x, qr_top, QR_SIZE)
     host = fit.fit(data.verify_host, bold=True, width=QR_SIZE + 2 * mm, size=5.6, min_size=3.5, color=INK)
@@ -122,7 +152,7 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
 
     # Left column: the kind and the holder from the top, the dates at the bottom, their last baseline level
     # with the domain's. Everything shrinks together if wrapped lines make the column too tall.
-    area_bottom = _FOOTER_HEIGHT + 1.6 * mm
+    area_bottom = _FOOTER_HEIGHT + 0.6 * mm
     for scale in (1.0, 0.92, 0.85, 0.78, 0.72, 0.66):
         head, dates = _left_column(fit, data, scale)
         head_height = sum(gap + b.height for gap, b in head)
@@ -140,19 +170,25 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
     for gap, block in dates:
         y = _draw_block(c, _MARGIN, y - gap, block)
 
-    # Footer band, full width: the training organisation and the trainer, each under a small label.
+    # Footer band, full width: the training organisation (habilitated for the scheme, and the associated entity
+    # that ran the session) and the trainer, each under a small label.
     c.setFillColorRGB(*_FOOTER)
     c.rect(0, 0, w, _FOOTER_HEIGHT, stroke=0, fill=1)
     c.setFillColorRGB(*_NAVY)
     c.rect(0, _FOOTER_HEIGHT - 0.25 * mm, w, 0.25 * mm, stroke=0, fill=1)
-    organisation_width = 46 * mm
+    organisation_width = 50 * mm
     trainer_x = _MARGIN + organisation_width + _GUTTER
-    for x, box_width, label, value in (
-        (_MARGIN, organisation_width, "ORGANISME DE FORMATION", data.organisation_name),
-        (trainer_x, w - _MARGIN - trainer_x, "FORMATEUR", data.trainer_name),
+    organisation_label = (
+        f"ORGANISME HABILITÉ {data.habilitated_for}" if data.habilitated_for else "ORGANISME DE FORMATION"
+    )
+    for x, box_width, label, value, entity in (
+        (_MARGIN, organisation_width, organisation_label, data.organisation_name, data.entity_name),
+        (trainer_x, w - _QR_MARGIN - trainer_x, "FORMATEUR", data.trainer_name, ""),
     ):
         caption = fit.fit(label, bold=False, width=box_width, size=4.4, min_size=3.5, color=GREY, leading=1.15)
-        top = _draw_block(c, x, _FOOTER_HEIGHT - 1.5 * mm, caption) - 0.5
+        top = _draw_block(c, x, _FOOTER_HEIGHT - 1.4 * mm, caption) - 0.5
+        entity_block = _entity_block(fit, entity, box_width) if entity else None
+        room = top - 1 * mm - (entity_block.height if entity_block else 0)
         value_block = fit.fit(
             value,
             bold=False,
@@ -161,21 +197,47 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
             min_size=4.2,
             max_lines=3,
             wrap_below=5.4,
-            max_height=top - 1.2 * mm,
+            max_height=room,
             leading=1.08,
         )
-        _draw_block(c, x, top, value_block)
+        bottom = _draw_block(c, x, top, value_block)
+        if entity_block:
+            _draw_block(c, x, bottom, entity_block)
 
     # Last in the text layer, so that copying the card's text reads naturally.
     _draw_block(c, qr_x + (QR_SIZE - line_width(host.lines[0], host.size)) / 2, host_top, host)
 
 
+def _entity_block(fit: Fitter, name: str, width: float) -> Block:
+    """ "Entité : Antenne de Lyon" on one line under the organisation's name, shrunk or cut to fit."""
+    prefix = fit.line("Entité\u00a0: ", False)
+    size = 5.2
+    value = fit.fit(name, bold=False, width=width - line_width(prefix, size), size=size, min_size=4.2)
+    return Block(value.lines, value.size, INK, value.size * 1.12, prefix=prefix)
+
+
+def _labelled(fit: Fitter, label: str, value: str, bold_value: bool, size: float) -> Block:
+    """A grey label and its value on one line."""
+    return Block((fit.line(value, bold_value),), size, INK, size * 1.22, prefix=fit.line(label + " ", False))
+
+
+def _labelled_size(fit: Fitter, lines: Sequence[tuple[str, str, bool]], size: float) -> float:
+    """The largest size (quarter points, at most `size`) at which every labelled line fits the column."""
+    widest = max(fit.unit_width(label + " ", False) + fit.unit_width(value, bold) for label, value, bold in lines)
+    return min(size, int(_TEXT_WIDTH / widest * 4) / 4)
+
+
 def _left_column(fit: Fitter, data: CardData, scale: float) -> tuple[list[tuple[float, Block]], ...]:
-    def dated(label: str, day: date, bold_date: bool) -> Block:
-        size = 7 * scale
-        return Block(
-            (fit.line(f"{day:%d/%m/%Y}", bold_date),), size, INK, size * 1.22, prefix=fit.line(label + " ", False)
-        )
+    labelled: list[tuple[str, str, bool]] = []
+    if data.course_first_day is not None:
+        course = course_line(data.course_first_day, data.certified_on, data.course_hours)
+        label, _, value = course.partition(" ")
+        labelled.append((label, value, False))
+    labelled += [
+        ("Obtenu le", f"{data.certified_on:%d/%m/%Y}", False),
+        ("Valable jusqu'au", f"{data.valid_until:%d/%m/%Y}", True),
+    ]
+    size = _labelled_size(fit, labelled, 6.8 * scale)
 
     kind = fit.fit(
         data.kind_label,
@@ -208,9 +270,9 @@ def _left_column(fit: Fitter, data: CardData, scale: float) -> tuple[list[tuple[
         wrap_below=7 * scale,
         leading=1.1,
     )
-    head = [(0.0, kind), (1.8 * scale, last), (0.3 * scale, first)]
-    dates = [
-        (0.0, dated("Obtenu le", data.certified_on, False)),
-        (0.0, dated("Valable jusqu'au", data.valid_until, True)),
-    ]
+    head = [(0.0, kind), (1.6 * scale, last), (0.3 * scale, first)]
+    if data.holder_birth_date is not None:
+        birth = ("Date de naissance\u00a0:", f"{data.holder_birth_date:%d/%m/%Y}", False)
+        head.append((0.6 * scale, _labelled(fit, *birth, _labelled_size(fit, [birth], 6.5 * scale))))
+    dates = [(0.0, _labelled(fit, label, value, bold, size)) for label, value, bold in labelled]
     return head, dates
