@@ -76,7 +76,7 @@ def test_the_migration_copies_the_course_and_entity_of_certificates_issued_befor
     entity = AssociatedEntity.objects.create(organisation=organisation, name="Antenne de Lyon Sud")
     training = close(trainees=4, kind=kind, entity=entity)
     Certificate.objects.update(entity_name="", course_first_day=None, course_hours=None)
-    migration = importlib.import_module("certiprev.certificates.migrations.0002_certificate_entity_and_course")
+    migration = importlib.import_module("certiprev.certificates.migrations.0003_certificate_entity_and_course")
     migration.backfill_printed_course(apps, None)
     assert set(Certificate.objects.values_list("entity_name", "course_first_day", "course_hours")) == {
         ("Antenne de Lyon Sud", training.start_date, hours)

@@ -25,7 +25,7 @@ def backfill_printed_course(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0001_initial'),
+        ('certificates', '0002_archive_enqueued'),
         ('trainings', '0003_training_entity'),
     ]
 
