@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from certiprev.accounts.models import User
 
 
-
 def _active(user: User | AnonymousUser | None) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
@@ -122,9 +121,7 @@ def members_managed_in(
     return queryset.order_by("user__last_name", "user__first_name", "user__email", "pk")
 
 
-def get_membership_for_manager(
-    user: User | AnonymousUser | None, organisation: Organisation, pk: Any
-) -> Membership:
+def get_membership_for_manager(user: User | AnonymousUser | None, organisation: Organisation, pk: Any) -> Membership:
     try:
         pk = int(pk)
     except (TypeError, ValueError):

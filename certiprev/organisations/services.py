@@ -291,7 +291,9 @@ def entity_update(
     for field, value in _address(address=address, postal_code=postal_code, city=city).items():
         setattr(entity, field, value)
     entity.save(update_fields=["name", "address", "postal_code", "city"])
-    audit_event_record(by=by, action="entity_update", target=entity.organisation, data={"entity": str(entity.public_id)})
+    audit_event_record(
+        by=by, action="entity_update", target=entity.organisation, data={"entity": str(entity.public_id)}
+    )
     return entity
 
 
@@ -359,14 +361,14 @@ def member_remove(*, by: User | None, membership: Membership) -> None:
         if managed is None or membership.entity_id != managed.pk:
             raise WorkflowError("forbidden", "Ce membre ne fait pas partie de votre entité.", status=403)
         if membership.role == MemberRole.CORRESPONDENT:
-            raise WorkflowError("forbidden", "Seul le correspondant de l'organisme peut retirer ce membre.", status=403)
+            raise WorkflowError(
+                "forbidden", "Seul le correspondant de l'organisme peut retirer ce membre.", status=403
+            )
     if membership.user_id == getattr(by, "pk", None):
         raise WorkflowError(
             "member_self",
             "Vous ne pouvez pas vous retirer vous-même : demandez-le à un autre correspondant.",
             status=409,
         )
-    audit_event_record(
-        by=by, action="membership_remove", target=organisation, data={"email": membership.user.email}
-    )
+    audit_event_record(by=by, action="membership_remove", target=organisation, data={"email": membership.user.email})
     membership.delete()

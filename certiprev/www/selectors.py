@@ -212,10 +212,12 @@ def history(
         # trainees again. Bounded: a name matching more sessions than that is not a search any more.
         # The organisation's session ids go in as a list too: joined instead, PostgreSQL prefers a full scan of
         # the trainees (LIKE '%…%' has no index) to probing the few thousand sessions of one organisation.
-        own_ids = list(
-            Training.objects.filter(scope).values_list("pk", flat=True)[: MAX_IN_LIST + 1]
+        own_ids = list(Training.objects.filter(scope).values_list("pk", flat=True)[: MAX_IN_LIST + 1])
+        own = (
+            Q(training_id__in=own_ids)
+            if len(own_ids) <= MAX_IN_LIST
+            else Q(training__in=Training.objects.filter(scope))
         )
-        own = Q(training_id__in=own_ids) if len(own_ids) <= MAX_IN_LIST else Q(training__in=Training.objects.filter(scope))
         training_ids = (
             list(
                 Trainee.objects.filter(own)
