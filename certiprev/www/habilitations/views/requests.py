@@ -16,6 +16,7 @@ from certiprev.accounts.http import AuthenticatedRequest
 from certiprev.habilitations import policy, services
 from certiprev.habilitations.enums import Action, RequestKind, RequestState
 from certiprev.habilitations.models import HabilitationRequest
+from certiprev.habilitations.rules import size_fr
 from certiprev.habilitations.selectors import (
     get_document_for_correspondent,
     get_request_for_correspondent,
@@ -116,7 +117,7 @@ def _render_detail(
         "events": list(target.events.all()),
         "missing": request_missing_while_editable(target),
         "document_form": document_form or DocumentForm(prefix="doc"),
-        "max_bytes": services.max_document_bytes(),
+        "max_size": size_fr(services.max_document_bytes()),
         "transmit_error": transmit_error,
     }
     return render(request, "www/habilitations/request_detail.html", context, status=status)
