@@ -49,6 +49,10 @@ def _people():
     return organisation, ceh, trainer
 
 
+def _text(page) -> str:
+    return page.inner_text("main").replace("\u00a0", " ")
+
+
 def _shoot(page, name):
     screenshot(page, name)
     if SHOTS:
@@ -82,8 +86,8 @@ def test_the_correspondent_reads_the_list_and_a_detail_and_sees_what_is_missing(
     sign_in(page, ceh.email)
     page.get_by_role("link", name="Demandes d'habilitation").first.click()
     page.wait_for_load_state()
-    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in page.inner_text("main")
-    assert "attendu de : l'organisme depuis 1 jour" in page.inner_text("main")
+    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in _text(page)
+    assert "attendu de : l'organisme depuis 1 jour" in _text(page)
     check_accessibility(page, f"request-list-{width}")
     _shoot(page, f"request-list-{width}")
 
@@ -96,7 +100,7 @@ def test_the_correspondent_reads_the_list_and_a_detail_and_sees_what_is_missing(
     page.goto(f"/demandes/{draft.public_id}/")
     page.get_by_role("button", name="Transmettre à la caisse").click()
     page.wait_for_load_state()
-    main = page.inner_text("main")
+    main = _text(page)
     assert "La demande n'est pas complète" in main
     assert "Le formateur Hélène LEFÈVRE (ABC12345) n'a pas de certification PRAP_IBC en cours de validité." in main
     assert "Joignez au moins un document (PDF) à la demande." in main
