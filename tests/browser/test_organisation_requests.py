@@ -106,3 +106,36 @@ def test_the_correspondent_reads_the_list_and_a_detail_and_sees_what_is_missing(
     assert "Joignez au moins un document (PDF) à la demande." in main
     check_accessibility(page, f"request-transmit-refused-{width}")
     _shoot(page, f"request-transmit-refused-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_organisation_pages_of_the_correspondent_and_of_an_entitys_correspondent(new_page, width):
+    from certiprev.organisations.models import AssociatedEntity
+
+    organisation, ceh, _trainer = _people()
+    entity = AssociatedEntity.objects.create(organisation=organisation, name="Antenne de Grenoble", city="Grenoble")
+    cea = MembershipFactory(
+        organisation=organisation, entity=entity, role=MemberRole.ENTITY_CORRESPONDENT, user__email="cea@rhone.fr"
+    ).user
+    cea.set_password(PASSWORD)
+    cea.save()
+    MembershipFactory(organisation=organisation, role=MemberRole.USER, user__email="user@rhone.fr")
+
+    page = new_page(width=width)
+    sign_in(page, ceh.email)
+    page.get_by_role("link", name="Mon organisme").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Prévention Rhône"
+    check_accessibility(page, f"org-detail-{width}")
+    _shoot(page, f"org-detail-{width}")
+    page.goto("/demandes/nouvelle/")
+    check_accessibility(page, f"request-create-{width}")
+    _shoot(page, f"request-create-{width}")
+
+    page = new_page(width=width)
+    sign_in(page, cea.email)
+    page.get_by_role("link", name="Mon entité").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Antenne de Grenoble"
+    check_accessibility(page, f"entity-detail-{width}")
+    _shoot(page, f"entity-detail-{width}")

@@ -138,7 +138,7 @@ class RequestForm(_RequestFields):
         coerce=int,
         initial=HabilitationLevel.ONE,
         widget=forms.RadioSelect,
-        help_text="Une demande « niveau 2 » est toujours de niveau 2.",
+        help_text="Une demande «\u00a0niveau 2\u00a0» est toujours de niveau 2.",
         error_messages={"required": "Choisissez le niveau.", "invalid_choice": "Le niveau est 1 ou 2."},
     )
     entity = forms.ModelChoiceField(
@@ -146,7 +146,7 @@ class RequestForm(_RequestFields):
         queryset=AssociatedEntity.objects.none(),
         required=False,
         empty_label="— Aucune —",
-        help_text="Pour une demande « nouvelle entité associée » : l'entité concernée.",
+        help_text="Pour une demande «\u00a0nouvelle entité associée\u00a0»\u00a0: l'entité concernée.",
         error_messages={"invalid_choice": "Choisissez une entité de la liste."},
     )
     field_order = ["organisation", "kind", "schemes", "level", "entity", "trainer_numbers"]
@@ -173,7 +173,7 @@ class DocumentForm(Form):
     label = forms.CharField(
         label="Intitulé du document",
         max_length=200,
-        help_text="Par exemple : extrait Kbis, programme de formation, attestation d'assurance.",
+        help_text="Par exemple\u00a0: extrait Kbis, programme de formation, attestation d'assurance.",
         error_messages={"required": "Indiquez l'intitulé du document."},
     )
     file = forms.FileField(
