@@ -175,16 +175,26 @@ def training_create(
     return training
 
 
-_UPDATABLE = ("scheme", "kind", "start_date", "end_date", "place", "trainer_number")
+_UPDATABLE = ("scheme", "kind", "start_date", "end_date", "place", "trainer_number", "entity")
 # What training_update may write (close_before follows end_date in Training.save).
-_UPDATED_FIELDS = ("scheme", "kind", "start_date", "end_date", "close_before", "place", "trainer", "updated_at")
+_UPDATED_FIELDS = (
+    "scheme",
+    "kind",
+    "start_date",
+    "end_date",
+    "close_before",
+    "place",
+    "trainer",
+    "updated_at",
+)
 
 
 @transaction.atomic
 def training_update(*, by: User | None, training: Training, **changes: Any) -> Training:
     """Change a draft or returned session; every rule is checked again on the new values.
 
-    `changes`: any of scheme (a Scheme), kind, start_date, end_date, place, trainer_number.
+    `changes`: any of scheme (a Scheme), kind, start_date, end_date, place, trainer_number, entity (an
+    AssociatedEntity of the organisation, or None for the organisation itself).
     """
     unknown = set(changes) - set(_UPDATABLE)
     if unknown:
@@ -204,6 +214,10 @@ def training_update(*, by: User | None, training: Training, **changes: Any) -> T
     check_session_dates(start, end, extended_until=training.close_extended_until, today=today())
     check_habilitation(training.organisation, scheme, start, end)
     check_trainer_certification(trainer, scheme, start, end)
+    entity = training.entity
+    if "entity" in changes:
+        is_member = training.organisation_id in organisation_ids_of(by)
+        entity = check_entity(by, training.organisation, changes["entity"], is_member=is_member)
     before = {
         "scheme": training.scheme.code,
         "kind": training.kind,
@@ -211,10 +225,12 @@ def training_update(*, by: User | None, training: Training, **changes: Any) -> T
         "end_date": training.end_date.isoformat(),
         "place": training.place,
         "trainer": training.trainer.number,
+        "entity": str(training.entity.public_id) if training.entity else None,
     }
     training.scheme, training.kind, training.start_date, training.end_date = scheme, kind, start, end
-    training.place, training.trainer = place, trainer
-    training.save(update_fields=_UPDATED_FIELDS)
+    training.place, training.trainer, training.entity = place, trainer, entity
+    # The entity column only when asked: an edit writes the columns it may change, no more.
+    training.save(update_fields=(*_UPDATED_FIELDS, "entity") if "entity" in changes else _UPDATED_FIELDS)
     after = {
         "scheme": scheme.code,
         "kind": kind,
@@ -222,6 +238,7 @@ def training_update(*, by: User | None, training: Training, **changes: Any) -> T
         "end_date": end.isoformat(),
         "place": place,
         "trainer": trainer.number,
+        "entity": str(entity.public_id) if entity else None,
     }
     diff = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if diff:

@@ -78,7 +78,7 @@ class TrainingForm(Form):
         super().__init__(*args, **kwargs)
         organisations = list(organisations)
         entities = list(entities or [])
-        if entities and not editing:
+        if entities:
             cast(forms.ModelChoiceField, self.fields["entity"]).queryset = AssociatedEntity.objects.filter(
                 pk__in=[e.pk for e in entities]
             ).order_by("name")

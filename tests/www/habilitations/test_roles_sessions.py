@@ -124,3 +124,27 @@ def test_a_cea_cannot_create_a_session_for_another_entity(as_user, cea, org, ses
     response = as_user(cea).post(reverse("www:training_create"), form(org, entity=other.pk))
     assert response.status_code == 200
     assert not Training.objects.filter(place="Salle Isère").exists()
+
+
+def test_the_entity_of_a_draft_session_can_be_changed(as_user, plain_user, org, entity, sessions):
+    own, _branch = sessions
+    client = as_user(plain_user)
+    url = reverse("www:training_edit", args=[own.public_id])
+    assert "Antenne de Grenoble" in text_of(client.get(url))
+    response = client.post(url, form(org, entity=entity.pk, place="Salle Lyon"))
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.entity == entity
+    event = own.events.filter(action="update").get()
+    assert event.data["changes"]["entity"] == [None, str(entity.public_id)]
+
+
+def test_an_edit_cannot_name_an_entity_of_another_organisation(as_user, plain_user, org, other_org, sessions):
+    own, _branch = sessions
+    foreign = AssociatedEntity.objects.create(organisation=other_org, name="Antenne étrangère")
+    response = as_user(plain_user).post(
+        reverse("www:training_edit", args=[own.public_id]), form(org, entity=foreign.pk, place="Salle Lyon")
+    )
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert own.entity is None

@@ -97,8 +97,15 @@ def training_edit(request, public_id):
         "place": training.place,
         "trainer_number": training.trainer.number,
         "confirmed_trainer": training.trainer.number,
+        "entity": training.entity_id,
     }
-    form = TrainingForm(request.POST or None, organisations=organisations, editing=True, initial=initial)
+    form = TrainingForm(
+        request.POST or None,
+        organisations=organisations,
+        editing=True,
+        initial=initial,
+        entities=session_entities_for(request.user, organisations),
+    )
     if training.scheme_id not in {s.pk for s in form.fields["scheme"].queryset}:
         form.fields["scheme"].queryset = form.fields["scheme"].queryset | type(training.scheme).objects.filter(
             pk=training.scheme_id
@@ -118,6 +125,7 @@ def training_edit(request, public_id):
                     end_date=data["end_date"],
                     place=data["place"],
                     trainer_number=data["trainer_number"],
+                    **({"entity": data.get("entity")} if "entity" in form.fields else {}),
                 )
             except WorkflowError as error:
                 form.add_workflow_error(error)
