@@ -27,6 +27,11 @@ def pdf_problem(content: bytes, *, max_bytes: int) -> tuple[str, str] | None:
     return None
 
 
+def size_fr(size: int) -> str:
+    """A size as the refusals write it ("2 Mo", "850 Ko"): pages showing the limit use the same words."""
+    return _size_fr(size)
+
+
 def _size_fr(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} Mo".replace(".0 ", " ").replace(".", ",")

@@ -188,3 +188,33 @@ def request_missing(request: HabilitationRequest, day: dt.date | None = None) ->
         habilitated_codes=habilitated_scheme_codes(request.organisation, day),
         has_entity=request.entity_id is not None,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The organisation's own request pages: its correspondent only (a provisional account included), 404 for anyone
+# else — an instructor or a CNH member reads requests on the network's pages.
+
+
+def requests_of_correspondent(user: User | AnonymousUser | None) -> QuerySet[HabilitationRequest]:
+    """The requests of the organisations of which the user is the correspondent."""
+    return HabilitationRequest.objects.filter(organisation_id__in=correspondent_organisation_ids(user))
+
+
+def get_request_for_correspondent(user: User | AnonymousUser | None, public_id: Any) -> HabilitationRequest:
+    """A request of one of the user's organisations as its correspondent; 404 otherwise."""
+    key = _parse_uuid(public_id, "Demande introuvable.")
+    request = requests_of_correspondent(user).select_related("organisation", "entity").filter(public_id=key).first()
+    if request is None:
+        raise Http404("Demande introuvable.")
+    return request
+
+
+def get_document_for_correspondent(
+    user: User | AnonymousUser | None, request_id: Any, document_id: Any
+) -> RequestDocument:
+    request = get_request_for_correspondent(user, request_id)
+    key = _parse_uuid(document_id, "Document introuvable.")
+    document = request.documents.filter(public_id=key).first()
+    if document is None:
+        raise Http404("Document introuvable.")
+    return document

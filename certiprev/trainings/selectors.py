@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union, cast
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
+
+from certiprev.organisations.models import AssociatedEntity, Organisation
 
 from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingState
 from .models import Trainee, Training
@@ -38,11 +41,52 @@ def trainer_of(user: AnyUser) -> Trainer | None:
 def organisation_ids_of(user: AnyUser) -> list[int]:
     if not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, "_certiprev_org_ids", None)
+    return list(dict.fromkeys(organisation_id for organisation_id, _entity in membership_scopes_of(user)))
+
+
+def membership_scopes_of(user: AnyUser) -> list[tuple[int, int | None]]:
+    """(organisation id, entity id or None) of each membership: a member of an associated entity (its correspondent
+    or a user attached to it) sees that entity's sessions only, the organisation's other members all of them."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(organisation_id, entity_id) for organisation_id, entity_id, _role in membership_rows_of(user)]
+
+
+def membership_rows_of(user: AnyUser) -> list[tuple[int, int | None, str]]:
+    """(organisation id, entity id or None, role) of each membership: one query per request, cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_certiprev_membership_rows", None)
     if cached is None:
-        cached = list(cast("User", user).memberships.values_list("organisation_id", flat=True))
-        user._certiprev_org_ids = cached  # type: ignore[union-attr]  # a per-request cache on the user object
+        cached = list(cast("User", user).memberships.values_list("organisation_id", "entity_id", "role"))
+        user._certiprev_membership_rows = cached  # type: ignore[union-attr]  # a per-request cache on the user
     return cached
+
+
+def member_sessions_q(user: AnyUser, prefix: str = "") -> Q:
+    """The sessions of the user's organisations that their memberships let them see (see membership_scopes_of)."""
+    condition = Q(pk__in=[])
+    whole = [org for org, entity in membership_scopes_of(user) if entity is None]
+    if whole:
+        condition |= Q(**{f"{prefix}organisation_id__in": whole})
+    for org, entity in membership_scopes_of(user):
+        if entity is not None:
+            condition |= Q(**{f"{prefix}organisation_id": org, f"{prefix}entity_id": entity})
+    return condition
+
+
+def member_entity_id(user: AnyUser, organisation_id: int) -> int | None:
+    """The associated entity a member is confined to in this organisation (None: the whole organisation)."""
+    return next((entity for org, entity in membership_scopes_of(user) if org == organisation_id), None)
+
+
+def session_entities_for(user: AnyUser, organisations: Sequence[Organisation]) -> list[AssociatedEntity]:
+    """The associated entities a member may name as running a new session: all of the organisation's, or only
+    theirs when their membership is confined to an entity."""
+    confined = {org: entity for org, entity in membership_scopes_of(user) if entity is not None}
+    ids = [o.pk for o in organisations]
+    entities = AssociatedEntity.objects.filter(organisation_id__in=ids).order_by("name")
+    return [e for e in entities if confined.get(e.organisation_id, e.pk) == e.pk]
 
 
 def trainings_visible_to(user: AnyUser, *, as_trainer: bool | None = None) -> QuerySet[Training]:
@@ -58,10 +102,8 @@ def trainings_visible_to(user: AnyUser, *, as_trainer: bool | None = None) -> Qu
     condition = Q(pk__in=[])
     if as_trainer is not False and trainer is not None:
         condition |= Q(trainer=trainer)
-    if as_trainer is not True:
-        org_ids = organisation_ids_of(user)
-        if org_ids:
-            condition |= Q(organisation_id__in=org_ids)
+    if as_trainer is not True and organisation_ids_of(user):
+        condition |= member_sessions_q(user)
     return Training.objects.filter(condition)
 
 
@@ -99,7 +141,9 @@ def roles_on(user: AnyUser, training: Training) -> set[str]:
     if cast("User", user).is_network_administrator:
         roles.add(Actor.ADMIN)
     if training.organisation_id in organisation_ids_of(user):
-        roles.add(Actor.MEMBER)
+        confined_to = member_entity_id(user, training.organisation_id)
+        if confined_to is None or confined_to == training.entity_id:
+            roles.add(Actor.MEMBER)
     trainer = trainer_of(user)
     if trainer is not None and trainer.pk == training.trainer_id:
         roles.add(Actor.TRAINER)

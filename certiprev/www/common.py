@@ -16,7 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from certiprev.lib.errors import WorkflowError
-from certiprev.trainings.selectors import organisation_ids_of, trainer_of
+from certiprev.organisations.enums import MemberRole
+from certiprev.trainings.selectors import membership_rows_of, organisation_ids_of, trainer_of
 
 # The mixin goes before a Django form class: the type checker sees that form's API, the runtime a plain mixin.
 if TYPE_CHECKING:
@@ -110,6 +111,19 @@ class Roles:
         return bool(self.organisation_ids)
 
     @property
+    def is_correspondent(self) -> bool:
+        """The correspondent (CEH) of an organisation: master data, members, entities, habilitation requests."""
+        return any(role == MemberRole.CORRESPONDENT for _o, _e, role in membership_rows_of(self.user))
+
+    @property
+    def is_entity_correspondent(self) -> bool:
+        """The correspondent of an associated entity (CEA): that entity's members."""
+        return any(
+            role == MemberRole.ENTITY_CORRESPONDENT and entity is not None
+            for _o, entity, role in membership_rows_of(self.user)
+        )
+
+    @property
     def is_trainer(self) -> bool:
         return self.trainer is not None
 
@@ -139,6 +153,8 @@ def _role_required(check: Callable[[Roles], bool]):
 
 
 member_required = _role_required(lambda r: r.is_member)
+correspondent_required = _role_required(lambda r: r.is_correspondent)
+manager_required = _role_required(lambda r: r.is_correspondent or r.is_entity_correspondent)
 trainer_required = _role_required(lambda r: r.is_trainer)
 admin_required = _role_required(lambda r: r.is_admin)
 login_required = _role_required(lambda r: True)

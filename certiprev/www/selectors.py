@@ -98,9 +98,13 @@ class Group:
     state_filter: str = ""
 
 
-def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOARD_GROUP_SIZE) -> list[Group]:
-    """The organisation's sessions grouped by what needs doing: one count query plus one query per group."""
-    base = Training.objects.filter(organisation_id__in=org_ids)
+def dashboard_groups(
+    org_ids: list[int], today: dt.date, *, size: int = DASHBOARD_GROUP_SIZE, scope: Q | None = None
+) -> list[Group]:
+    """The organisation's sessions grouped by what needs doing: one count query plus one query per group.
+
+    `scope`: the sessions the member may see (an associated entity's member sees that entity's only)."""
+    base = Training.objects.filter(scope if scope is not None else Q(organisation_id__in=org_ids))
     # An aware datetime, not `closed_at__date`: a date cast per row is a Python function call on SQLite.
     files_since = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=settings.CERTIFICATE_FILE_DAYS), dt.time.min)
@@ -190,8 +194,10 @@ def history(
     state_filter: str = "",
     start: dt.date | None = None,
     end: dt.date | None = None,
+    scope: Q | None = None,
 ) -> QuerySet[Training]:
-    queryset: QuerySet[Training] = Training.objects.filter(organisation_id__in=org_ids)
+    scope = scope if scope is not None else Q(organisation_id__in=org_ids)
+    queryset: QuerySet[Training] = Training.objects.filter(scope)
     if scheme is not None:
         queryset = queryset.filter(scheme=scheme)
     queryset = in_state(queryset, state_filter)
@@ -206,10 +212,12 @@ def history(
         # trainees again. Bounded: a name matching more sessions than that is not a search any more.
         # The organisation's session ids go in as a list too: joined instead, PostgreSQL prefers a full scan of
         # the trainees (LIKE '%…%' has no index) to probing the few thousand sessions of one organisation.
-        own_ids = list(
-            Training.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True)[: MAX_IN_LIST + 1]
+        own_ids = list(Training.objects.filter(scope).values_list("pk", flat=True)[: MAX_IN_LIST + 1])
+        own = (
+            Q(training_id__in=own_ids)
+            if len(own_ids) <= MAX_IN_LIST
+            else Q(training__in=Training.objects.filter(scope))
         )
-        own = Q(training_id__in=own_ids) if len(own_ids) <= MAX_IN_LIST else Q(training__organisation_id__in=org_ids)
         training_ids = (
             list(
                 Trainee.objects.filter(own)

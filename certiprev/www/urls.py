@@ -3,7 +3,9 @@ from django.urls import path
 from . import views
 from .accounts import views as accounts
 from .directory import views as directory
-from .habilitations import views as habilitations
+from .habilitations.views import organisation as org_pages
+from .habilitations.views import renewal as habilitations
+from .habilitations.views import requests as request_pages
 from .help import views as help_views
 from .network import views as network
 from .organisation.views import dashboard, duplicates, history, imports, previous_cards, session_form, session_page
@@ -101,6 +103,35 @@ urlpatterns = [
     # Public directory of habilitated organisations, and the renewal link of the expiry reminders
     path("organismes", directory.directory, name="directory"),
     path("habilitations/<int:pk>/renouveler/", habilitations.renewal, name="habilitation_renewal"),
+    # --- The organisation's own pages (certiprev/www/habilitations/): « Mon organisme » and its requests ---------
+    path("mon-organisme/", org_pages.home, name="org_home"),
+    path("mon-organisme/<uuid:org_id>/", org_pages.organisation_detail, name="org_detail"),
+    path("mon-organisme/<uuid:org_id>/modifier/", org_pages.organisation_edit, name="org_edit"),
+    path("mon-organisme/<uuid:org_id>/membres/", org_pages.member_add, name="org_member_add"),
+    path("mon-organisme/<uuid:org_id>/membres/<int:pk>/retirer/", org_pages.member_remove, name="org_member_remove"),
+    path("mon-organisme/<uuid:org_id>/entites/nouvelle/", org_pages.entity_create, name="org_entity_create"),
+    path("mon-organisme/<uuid:org_id>/entites/<uuid:entity_id>/", org_pages.entity_detail, name="org_entity"),
+    path(
+        "mon-organisme/<uuid:org_id>/entites/<uuid:entity_id>/modifier/", org_pages.entity_edit, name="org_entity_edit"
+    ),
+    path(
+        "mon-organisme/<uuid:org_id>/entites/<uuid:entity_id>/membres/",
+        org_pages.entity_member_add,
+        name="org_entity_member_add",
+    ),
+    path("demandes/", request_pages.request_list, name="request_list"),
+    path("demandes/nouvelle/", request_pages.request_create, name="request_create"),
+    path("demandes/<uuid:public_id>/", request_pages.request_detail, name="request_detail"),
+    path("demandes/<uuid:public_id>/modifier/", request_pages.request_edit, name="request_edit"),
+    path("demandes/<uuid:public_id>/documents/", request_pages.document_add, name="request_document_add"),
+    path(
+        "demandes/<uuid:public_id>/documents/<uuid:document_id>/",
+        request_pages.document_download,
+        name="request_document",
+    ),
+    path("demandes/<uuid:public_id>/transmettre/", request_pages.request_transmit, name="request_transmit"),
+    path("demandes/<uuid:public_id>/retirer/", request_pages.request_withdraw, name="request_withdraw"),
+    # --- end of the organisation's own pages -----------------------------------------------------------------
     # Help
     path("aide/", help_views.index, name="help"),
     path("aide/organisme/", help_views.organisation, name="help_organisation"),

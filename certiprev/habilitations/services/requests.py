@@ -138,6 +138,23 @@ def habilitation_request_trainers_set(
     return request
 
 
+@transaction.atomic
+def habilitation_request_schemes_set(
+    *, by: User | None, request: HabilitationRequest, schemes: Sequence[Scheme]
+) -> HabilitationRequest:
+    """Replace the schemes of a draft request (or one awaiting complements); still one open request per scheme."""
+    lock(request)
+    role = policy.require_role(by, request, Action.EDIT)
+    policy.require_state(request, Action.EDIT)
+    if not schemes:
+        raise WorkflowError("schemes_required", "Choisissez au moins un dispositif.", field="schemes")
+    row_lock(request.organisation)  # as in habilitation_request_create: the clash check and the write queue here
+    _check_no_open_request(request.organisation, schemes, exclude=request.pk)
+    request.schemes.set(schemes)
+    event_record(request, by=by, role=role, action=Action.EDIT, data={"schemes": sorted(s.code for s in schemes)})
+    return request
+
+
 def max_document_bytes() -> int:
     return settings.HABILITATION_DOCUMENT_MAX_BYTES
 

@@ -13,14 +13,14 @@ from certiprev.lib.dates import format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, clean_text
 from certiprev.organisations.enums import HabilitationStatus
-from certiprev.organisations.models import Habilitation, Organisation
+from certiprev.organisations.models import AssociatedEntity, Habilitation, Organisation
 from certiprev.trainers.models import TRAINER_NUMBER_RE, Trainer, TrainerCertification
 
 from .. import policy
 from ..enums import Action, Actor
 from ..models import Training
 from ..rules import check_kind, check_place, check_session_dates
-from ..selectors import organisation_ids_of
+from ..selectors import member_entity_id, organisation_ids_of
 from .common import event_record, lock, today
 
 if TYPE_CHECKING:
@@ -103,6 +103,22 @@ def check_trainer_certification(trainer: Trainer, scheme: Scheme, start: dt.date
     raise WorkflowError("trainer_not_certified", message, field="trainer_number")
 
 
+def check_entity(
+    by: User | None, organisation: Organisation, entity: AssociatedEntity | None, *, is_member: bool
+) -> AssociatedEntity | None:
+    """The entity that runs the session: one of the organisation's; a member confined to an entity gets theirs."""
+    if entity is not None and entity.organisation_id != organisation.pk:
+        raise WorkflowError("entity_unknown", "Cette entité n'est pas rattachée à l'organisme.", field="entity")
+    confined_to = member_entity_id(by, organisation.pk) if is_member else None
+    if confined_to is None:
+        return entity
+    if entity is not None and entity.pk != confined_to:
+        raise WorkflowError(
+            "entity_forbidden", "Vous ne pouvez créer que des sessions de votre entité associée.", field="entity"
+        )
+    return AssociatedEntity.objects.get(pk=confined_to)
+
+
 @transaction.atomic
 def training_create(
     *,
@@ -115,11 +131,16 @@ def training_create(
     place: str,
     trainer_number: str,
     external_id: str = "",
+    entity: AssociatedEntity | None = None,
 ) -> Training:
-    """Create a draft session after checking habilitation, trainer certification and dates."""
+    """Create a draft session after checking habilitation, trainer certification and dates.
+
+    `entity`: the associated entity that runs it (one of the organisation's); a member confined to an entity
+    creates that entity's sessions only."""
     is_member = getattr(by, "is_active", False) and organisation.pk in organisation_ids_of(by)
     if not (is_member or getattr(by, "is_network_administrator", False)):
         raise WorkflowError("forbidden", "Vous n'êtes pas membre de cet organisme.", status=403)
+    entity = check_entity(by, organisation, entity, is_member=is_member)
     check_kind(kind)
     place = check_place(place)
     check_scheme(scheme)
@@ -129,6 +150,7 @@ def training_create(
     check_trainer_certification(trainer, scheme, start_date, end_date)
     training = Training(
         organisation=organisation,
+        entity=entity,
         scheme=scheme,
         kind=kind,
         start_date=start_date,
@@ -153,16 +175,26 @@ def training_create(
     return training
 
 
-_UPDATABLE = ("scheme", "kind", "start_date", "end_date", "place", "trainer_number")
+_UPDATABLE = ("scheme", "kind", "start_date", "end_date", "place", "trainer_number", "entity")
 # What training_update may write (close_before follows end_date in Training.save).
-_UPDATED_FIELDS = ("scheme", "kind", "start_date", "end_date", "close_before", "place", "trainer", "updated_at")
+_UPDATED_FIELDS = (
+    "scheme",
+    "kind",
+    "start_date",
+    "end_date",
+    "close_before",
+    "place",
+    "trainer",
+    "updated_at",
+)
 
 
 @transaction.atomic
 def training_update(*, by: User | None, training: Training, **changes: Any) -> Training:
     """Change a draft or returned session; every rule is checked again on the new values.
 
-    `changes`: any of scheme (a Scheme), kind, start_date, end_date, place, trainer_number.
+    `changes`: any of scheme (a Scheme), kind, start_date, end_date, place, trainer_number, entity (an
+    AssociatedEntity of the organisation, or None for the organisation itself).
     """
     unknown = set(changes) - set(_UPDATABLE)
     if unknown:
@@ -182,6 +214,10 @@ def training_update(*, by: User | None, training: Training, **changes: Any) -> T
     check_session_dates(start, end, extended_until=training.close_extended_until, today=today())
     check_habilitation(training.organisation, scheme, start, end)
     check_trainer_certification(trainer, scheme, start, end)
+    entity = training.entity
+    if "entity" in changes:
+        is_member = training.organisation_id in organisation_ids_of(by)
+        entity = check_entity(by, training.organisation, changes["entity"], is_member=is_member)
     before = {
         "scheme": training.scheme.code,
         "kind": training.kind,
@@ -189,10 +225,12 @@ def training_update(*, by: User | None, training: Training, **changes: Any) -> T
         "end_date": training.end_date.isoformat(),
         "place": training.place,
         "trainer": training.trainer.number,
+        "entity": str(training.entity.public_id) if training.entity else None,
     }
     training.scheme, training.kind, training.start_date, training.end_date = scheme, kind, start, end
-    training.place, training.trainer = place, trainer
-    training.save(update_fields=_UPDATED_FIELDS)
+    training.place, training.trainer, training.entity = place, trainer, entity
+    # The entity column only when asked: an edit writes the columns it may change, no more.
+    training.save(update_fields=(*_UPDATED_FIELDS, "entity") if "entity" in changes else _UPDATED_FIELDS)
     after = {
         "scheme": scheme.code,
         "kind": kind,
@@ -200,6 +238,7 @@ def training_update(*, by: User | None, training: Training, **changes: Any) -> T
         "end_date": end.isoformat(),
         "place": place,
         "trainer": trainer.number,
+        "entity": str(entity.public_id) if entity else None,
     }
     diff = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if diff:

@@ -8,7 +8,7 @@ from certiprev.certificates.card_checks import MAX_CONTENT_CHARS, OldCardCheck, 
 from certiprev.certificates.enums import ProofSource
 from certiprev.lib.names import clean_name
 from certiprev.lib.trainee_import import ACCEPTED_FILE_TYPES
-from certiprev.organisations.models import Habilitation, Organisation
+from certiprev.organisations.models import AssociatedEntity, Habilitation, Organisation
 from certiprev.trainings import rules
 from certiprev.trainings.enums import TrainingKind, TrainingState
 from certiprev.www.common import Form, date_field, today
@@ -63,11 +63,27 @@ class TrainingForm(Form):
         required=False,
         help_text="Votre propre référence pour cette session (numéro de convention, de dossier…).",
     )
+    entity = forms.ModelChoiceField(
+        label="Entité associée qui organise la session",
+        queryset=AssociatedEntity.objects.none(),
+        required=False,
+        empty_label="— L'organisme lui-même —",
+        help_text="Elle forme sous l'habilitation de l'organisme et figure sur les cartes.",
+        error_messages={"invalid_choice": "Choisissez une entité de la liste."},
+    )
     confirmed_trainer = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, organisations, editing: bool = False, **kwargs):
+    def __init__(self, *args, organisations, editing: bool = False, entities=None, **kwargs):
+        """`entities`: the associated entities the member may choose (none: no choice offered)."""
         super().__init__(*args, **kwargs)
         organisations = list(organisations)
+        entities = list(entities or [])
+        if entities:
+            cast(forms.ModelChoiceField, self.fields["entity"]).queryset = AssociatedEntity.objects.filter(
+                pk__in=[e.pk for e in entities]
+            ).order_by("name")
+        else:
+            del self.fields["entity"]
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
         )

@@ -52,6 +52,10 @@ def nav_section(context) -> str:
         return "trainer_certificates"
     if name.startswith("trainer_"):
         return "trainer"
+    if name.startswith("org_"):
+        return "organisation"
+    if name.startswith("request_"):
+        return "requests"
     if name.startswith("network_"):
         return "network"
     if name in ("account", "password_change"):
@@ -94,3 +98,30 @@ def file_size(size: int | None) -> str:
 def within_days(moment: dt.datetime | None, days: int) -> bool:
     """Whether a coming moment is at most `days` days away (a deletion date to highlight)."""
     return moment is not None and moment - timezone.now() <= dt.timedelta(days=int(days))
+
+
+_MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@register.filter
+def long_date(moment) -> str:
+    """ "1er décembre 2026", "12 mars 2025": a date (or a datetime, in local time) as written in French."""
+    if moment is None:
+        return ""
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment).date()
+    day = "1er" if moment.day == 1 else str(moment.day)
+    return f"{day} {_MONTHS_FR[moment.month - 1]} {moment.year}"

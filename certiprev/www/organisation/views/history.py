@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from certiprev.trainings.models import Trainee
+from certiprev.trainings.selectors import member_sessions_q
 from certiprev.www import selectors
 from certiprev.www.common import csv_safe, member_required, paginate, roles, today
 
@@ -26,6 +27,7 @@ def _history_queryset(request):
         state_filter=filters.get("state", ""),
         start=filters.get("start"),
         end=filters.get("end"),
+        scope=member_sessions_q(request.user),
     )
     return form, filters, queryset
 

@@ -11,6 +11,7 @@ from certiprev.organisations.models import Organisation
 from certiprev.trainers.models import Trainer
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, TrainingKind
+from certiprev.trainings.selectors import session_entities_for
 from certiprev.www.common import login_required, member_required, roles
 
 from ..forms import TrainingForm
@@ -33,9 +34,11 @@ def _trainer_preview(request, form: TrainingForm) -> tuple[Trainer | None, bool]
 @require_http_methods(["GET", "POST"])
 def training_create(request):
     organisations = list(Organisation.objects.filter(pk__in=roles(request).organisation_ids).order_by("name"))
+    entities = session_entities_for(request.user, organisations)
     form = TrainingForm(
         request.POST or None,
         organisations=organisations,
+        entities=entities,
         initial={"kind": TrainingKind.INITIAL, "organisation": organisations[0].pk},
     )
     trainer = None
@@ -54,6 +57,7 @@ def training_create(request):
                     place=data["place"],
                     trainer_number=data["trainer_number"],
                     external_id=data.get("external_id", ""),
+                    entity=data.get("entity"),
                 )
             except WorkflowError as error:
                 form.add_workflow_error(error)
@@ -93,8 +97,15 @@ def training_edit(request, public_id):
         "place": training.place,
         "trainer_number": training.trainer.number,
         "confirmed_trainer": training.trainer.number,
+        "entity": training.entity_id,
     }
-    form = TrainingForm(request.POST or None, organisations=organisations, editing=True, initial=initial)
+    form = TrainingForm(
+        request.POST or None,
+        organisations=organisations,
+        editing=True,
+        initial=initial,
+        entities=session_entities_for(request.user, organisations),
+    )
     if training.scheme_id not in {s.pk for s in form.fields["scheme"].queryset}:
         form.fields["scheme"].queryset = form.fields["scheme"].queryset | type(training.scheme).objects.filter(
             pk=training.scheme_id
@@ -114,6 +125,7 @@ def training_edit(request, public_id):
                     end_date=data["end_date"],
                     place=data["place"],
                     trainer_number=data["trainer_number"],
+                    **({"entity": data.get("entity")} if "entity" in form.fields else {}),
                 )
             except WorkflowError as error:
                 form.add_workflow_error(error)

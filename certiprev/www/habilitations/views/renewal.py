@@ -35,8 +35,15 @@ def _get_habilitation(request: AuthenticatedRequest, pk: int) -> Habilitation:
 @require_http_methods(["GET", "POST"])
 def renewal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     habilitation = _get_habilitation(request, pk)
-    may_create = bool(roles_on_organisation(request.user, habilitation.organisation) & {"correspondent", "admin"})
-    context: dict[str, Any] = {"habilitation": habilitation, "may_create": may_create, "error": "", "created": None}
+    roles = roles_on_organisation(request.user, habilitation.organisation)
+    may_create = bool(roles & {"correspondent", "admin"})
+    context: dict[str, Any] = {
+        "habilitation": habilitation,
+        "may_create": may_create,
+        "is_correspondent": "correspondent" in roles,
+        "error": "",
+        "created": None,
+    }
     status = 200
     if request.method == "POST":
         try:

@@ -1,0 +1,1 @@
+"""The organisation's pages: its master data, members and associated entities, its habilitation requests."""
