@@ -17,7 +17,14 @@ from certiprev.organisations.models import Habilitation, Membership, Organisatio
 from certiprev.www.common import admin_required, today
 
 from ..forms import OrganisationForm, PeriodForm, PersonForm
-from .pages import form_submitted, invitation_sent_again, period_end_page, related_count, searched_list
+from .pages import (
+    form_submitted,
+    habilitation_status_label,
+    invitation_sent_again,
+    period_end_page,
+    related_count,
+    searched_list,
+)
 
 if TYPE_CHECKING:
     from certiprev.accounts.models import User
@@ -67,7 +74,10 @@ def _organisation(public_id) -> Organisation:
 
 
 def _render_organisation(request, organisation, *, habilitation_form=None, member_form=None, status=200):
-    habilitations = list(organisation.habilitations.select_related("scheme").order_by("scheme__code", "-valid_until"))
+    habilitations = [
+        (h, habilitation_status_label(h))
+        for h in organisation.habilitations.select_related("scheme").order_by("scheme__code", "-valid_until")
+    ]
     memberships = list(organisation.memberships.select_related("user").order_by("user__last_name", "user__email"))
     return render(
         request,
