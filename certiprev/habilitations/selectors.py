@@ -257,10 +257,10 @@ def default_queue_state(user: User | AnonymousUser | None) -> str:
 
 
 def network_queue(
-    user: User | AnonymousUser | None, *, state: str = "", kind: str = ""
+    user: User | AnonymousUser | None, *, in_state: str = "", kind: str = ""
 ) -> QuerySet[HabilitationRequest]:
     """The network person's requests, narrowed by state and kind: open ones first, the longest waiting first."""
-    queryset = requests_in_state(network_requests_visible_to(user), state)
+    queryset = requests_in_state(network_requests_visible_to(user), in_state)
     if kind:
         queryset = queryset.filter(kind=kind)
     return (

@@ -35,7 +35,7 @@ def requests_queue(request):
     data = {"state": request.GET.get("state", default_queue_state(request.user)), "kind": request.GET.get("kind", "")}
     form = QueueFilterForm(data)
     chosen = form.cleaned_data if form.is_valid() else {"state": "", "kind": ""}
-    page = paginate(request, network_queue(request.user, state=chosen["state"], kind=chosen["kind"]))
+    page = paginate(request, network_queue(request.user, in_state=chosen["state"], kind=chosen["kind"]))
     rows = [(item, waiting_phrase(item)) for item in page.object_list]
     return render(request, "www/network/requests.html", {"form": form, "page": page, "rows": rows})
 
