@@ -47,6 +47,7 @@ def _render_detail(
     complements_form: MessageForm | None = None,
     opinion_form: ReasonForm | None = None,
     decision_form: ReasonForm | None = None,
+    errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     allowed = policy.allowed_actions(request.user, target)
@@ -69,6 +70,7 @@ def _render_detail(
             "complements_form": complements_form or MessageForm(prefix="complements"),
             "opinion_form": opinion_form or ReasonForm(prefix="opinion"),
             "decision_form": decision_form or ReasonForm(prefix="decision"),
+            "errors": errors or [],
         },
         status=status,
     )
@@ -103,20 +105,24 @@ def _act(
     fields: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: {},
 ) -> HttpResponse:
     """Run the service on the request; its refusal is shown on the detail page (in the action's form if any)."""
+    errors = []
     data = form.cleaned_data if form is not None and form.is_valid() else {}
     if form is None or form.is_valid():
         try:
             write(by=request.user, request=target, **fields(data))
         except WorkflowError as error:
-            if form is None:
-                messages.error(request, error.message)
-                return redirect("www:network_request", public_id=target.public_id)
-            form.add_workflow_error(error)
+            # A missing text goes next to its field; a refusal of the role or the state at the top of the page: the
+            # action's form may no longer be offered at all.
+            if form is not None and error.field in form.fields:
+                form.add_workflow_error(error)
+            else:
+                errors.append(error.message)
         else:
             messages.success(request, done)
             return redirect("www:network_request", public_id=target.public_id)
     target.refresh_from_db()
-    return _render_detail(request, target, status=422, **{form_name: form})
+    forms = {form_name: form} if form is not None and form.errors else {}
+    return _render_detail(request, target, errors=errors, status=422, **forms)
 
 
 @network_staff_required
