@@ -121,7 +121,7 @@ def _act(
             messages.success(request, done)
             return redirect("www:network_request", public_id=target.public_id)
     target.refresh_from_db()
-    forms = {form_name: form} if form is not None and form.errors else {}
+    forms: dict[str, Any] = {form_name: form} if form is not None and form.errors else {}
     return _render_detail(request, target, errors=errors, status=422, **forms)
 
 
