@@ -95,3 +95,43 @@ def test_the_instructor_works_through_the_queue_of_their_caisse(new_page, settin
     assert "attend la décision de la CNH" in page.locator("main").inner_text()
     screenshot(page, f"network-request-opinion-{width}")
     assert HabilitationRequest.objects.get(organisation=rhone).state == RequestState.OPINION_GIVEN
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_cnh_grants_and_the_administrator_manages_staff_and_habilitations(new_page, settings, width):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    cnh = UserFactory(email="cnh@inrs.fr", network_role=NetworkRole.CNH)
+    admin = UserFactory(email="admin@inrs.fr", network_admin=True)
+    for user in (cnh, admin):
+        user.set_password(PASSWORD)
+        user.save()
+    trainer = TrainerFactory()
+    TrainerCertificationFactory(trainer=trainer, scheme=scheme("SST"))
+    rhone = OrganisationFactory(name="Prévention Rhône", city="Lyon", region=Region.RHONE_ALPES)
+    request = _request(rhone, RequestState.OPINION_GIVEN, 6, ("SST",), trainer)
+    HabilitationRequest.objects.filter(pk=request.pk).update(opinion_favourable=True, opinion_reason="Dossier complet.")
+
+    page = new_page(width=width)
+    sign_in(page, cnh.email)
+    assert "Avis rendu, en attente de la CNH" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Avis rendu, en attente de la CNH").click()
+    page.get_by_role("link", name="Prévention Rhône").click()
+    page.wait_for_load_state()
+    check_accessibility(page, f"network-request-cnh-{width}")
+    screenshot(page, f"network-request-cnh-{width}")
+    page.get_by_role("button", name="Accorder").click()
+    page.wait_for_load_state()
+    assert "valable du" in page.get_by_role("region", name="Habilitation accordée").inner_text()
+    screenshot(page, f"network-request-granted-{width}")
+
+    page = new_page(width=width)
+    sign_in(page, admin.email)
+    page.goto("/reseau/equipe/")
+    check_accessibility(page, f"network-staff-{width}")
+    screenshot(page, f"network-staff-{width}")
+    page.goto(f"/reseau/organismes/{rhone.public_id}/")
+    check_accessibility(page, f"network-organisation-{width}")
+    screenshot(page, f"network-organisation-{width}")
+    page.goto("/reseau/dispositifs/")
+    check_accessibility(page, f"network-schemes-{width}")
+    screenshot(page, f"network-schemes-{width}")

@@ -149,6 +149,7 @@ class HabilitationMonthsForm(Form):
         label="Durée d'une habilitation (mois)",
         min_value=1,
         max_value=240,
+        widget=forms.NumberInput(attrs={"class": "input-months"}),
         error_messages={
             "required": "Indiquez la durée en mois.",
             "invalid": "Indiquez un nombre entier de mois.",
