@@ -109,7 +109,9 @@ def test_the_cnh_grants_and_the_administrator_manages_staff_and_habilitations(ne
     TrainerCertificationFactory(trainer=trainer, scheme=scheme("SST"))
     rhone = OrganisationFactory(name="Prévention Rhône", city="Lyon", region=Region.RHONE_ALPES)
     request = _request(rhone, RequestState.OPINION_GIVEN, 6, ("SST",), trainer)
-    HabilitationRequest.objects.filter(pk=request.pk).update(opinion_favourable=True, opinion_reason="Dossier complet.")
+    HabilitationRequest.objects.filter(pk=request.pk).update(
+        opinion_favourable=True, opinion_reason="Dossier complet."
+    )
 
     page = new_page(width=width)
     sign_in(page, cnh.email)
