@@ -193,3 +193,19 @@ def test_an_unknown_scheme_is_a_404(as_user, network_admin):
         reverse("www:network_scheme_months", args=["NOPE"]), {"months-NOPE-habilitation_months": "12"}
     )
     assert response.status_code == 404
+
+
+def test_the_organisation_page_lists_its_habilitation_requests(as_user, network_admin, make_request):
+    hr = make_request("transmitted")
+    response = as_user(network_admin).get(reverse("www:network_organisation", args=[hr.organisation.public_id]))
+    assert reverse("www:network_request", args=[hr.public_id]) in response.content.decode()
+    assert "Transmise à la caisse attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text_of(response)
+
+
+def test_a_document_downloads_under_its_label(as_user, network_admin, make_request):
+    hr = make_request("transmitted")
+    document = hr.documents.get()
+    response = as_user(network_admin).get(
+        reverse("www:network_request_document", args=[hr.public_id, document.public_id])
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="kbis.pdf"'

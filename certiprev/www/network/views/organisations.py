@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certiprev.accounts.tasks import invitation_send_enqueue
+from certiprev.habilitations.selectors import network_queue, waiting_phrase
 from certiprev.organisations import services as org_services
 from certiprev.organisations.models import Habilitation, Membership, Organisation
 from certiprev.www.common import admin_required, today
@@ -79,6 +80,10 @@ def _render_organisation(request, organisation, *, habilitation_form=None, membe
         for h in organisation.habilitations.select_related("scheme").order_by("scheme__code", "-valid_until")
     ]
     memberships = list(organisation.memberships.select_related("user").order_by("user__last_name", "user__email"))
+    requests = [
+        (item, waiting_phrase(item))
+        for item in network_queue(request.user).filter(organisation=organisation).select_related("organisation")
+    ]
     return render(
         request,
         "www/network/organisation_detail.html",
@@ -86,6 +91,7 @@ def _render_organisation(request, organisation, *, habilitation_form=None, membe
             "organisation": organisation,
             "habilitations": habilitations,
             "memberships": memberships,
+            "requests": requests,
             "habilitation_form": habilitation_form or PeriodForm(prefix="hab"),
             "member_form": member_form or PersonForm(prefix="member"),
             "today": today(),

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from certiprev.habilitations import policy, services
@@ -87,7 +88,7 @@ def request_document(request, public_id, document_id):
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=f"{document.label[:80] or document.public_id}.pdf",
+        filename=f"{slugify(document.label)[:80] or document.public_id}.pdf",
         content_type="application/pdf",
     )
     response["Cache-Control"] = "private, no-store"
