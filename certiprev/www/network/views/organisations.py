@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certiprev.accounts.tasks import invitation_send_enqueue
-from certiprev.habilitations.selectors import network_queue, waiting_phrase
+from certiprev.habilitations.queues import network_queue
+from certiprev.habilitations.selectors import waiting_phrase
 from certiprev.organisations import services as org_services
 from certiprev.organisations.models import Habilitation, Membership, Organisation
 from certiprev.www.common import admin_required, today

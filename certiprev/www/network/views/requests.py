@@ -16,14 +16,14 @@ from django.views.decorators.http import require_POST
 from certiprev.habilitations import policy, services
 from certiprev.habilitations.enums import Action
 from certiprev.habilitations.models import HabilitationRequest
-from certiprev.habilitations.selectors import (
+from certiprev.habilitations.queues import (
     default_queue_state,
     get_network_document_for_user,
     get_network_request_for_user,
     granted_habilitations,
     network_queue,
-    waiting_phrase,
 )
+from certiprev.habilitations.selectors import waiting_phrase
 from certiprev.lib.errors import WorkflowError
 from certiprev.www.common import AccessibleFormMixin, network_staff_required, paginate
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from certiprev.catalog.models import Scheme
 from certiprev.catalog.services import scheme_habilitation_months_set
-from certiprev.habilitations.selectors import queue_counts
+from certiprev.habilitations.queues import queue_counts
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Organisation
 from certiprev.scheduler.models import ScheduledJob
