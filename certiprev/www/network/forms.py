@@ -128,6 +128,22 @@ class ReasonForm(Form):
     reason = forms.CharField(label="Motif", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class VerdictForm(ReasonForm):
+    """A reason and a yes/no carried by the button pressed (`<prefix>-verdict`: 1 or 0): the opinion, the decision."""
+
+    def __init__(self, *args, missing: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = missing
+
+    def clean(self):
+        data = super().clean()
+        verdict = self.data.get(self.add_prefix("verdict"))
+        if verdict not in ("0", "1"):
+            raise forms.ValidationError(self.missing)
+        data["verdict"] = verdict == "1"
+        return data
+
+
 class StaffForm(PersonForm):
     role = forms.ChoiceField(
         label="Rôle",

@@ -242,12 +242,12 @@ def _request_urls(hr):
         (
             "post",
             reverse("www:network_request_opinion", args=[hr.public_id]),
-            {"opinion-reason": "ok", "favourable": "1"},
+            {"opinion-reason": "ok", "opinion-verdict": "1"},
         ),
         (
             "post",
             reverse("www:network_request_decision", args=[hr.public_id]),
-            {"decision-reason": "ok", "granted": "1"},
+            {"decision-reason": "ok", "decision-verdict": "1"},
         ),
     ]
 
@@ -384,7 +384,7 @@ def test_the_instructor_gives_an_opinion_with_its_reason(as_user, instructor, ma
     hr = make_request(S.UNDER_REVIEW)
     response = as_user(instructor).post(
         reverse("www:network_request_opinion", args=[hr.public_id]),
-        {"favourable": favourable, "opinion-reason": "Dossier complet, formateurs certifiés."},
+        {"opinion-verdict": favourable, "opinion-reason": "Dossier complet, formateurs certifiés."},
     )
     assert response.status_code == 302
     reloaded = _reload(hr)
@@ -395,7 +395,7 @@ def test_the_instructor_gives_an_opinion_with_its_reason(as_user, instructor, ma
 def test_an_opinion_without_reason_shows_the_services_message(as_user, instructor, make_request):
     hr = make_request(S.UNDER_REVIEW)
     response = as_user(instructor).post(
-        reverse("www:network_request_opinion", args=[hr.public_id]), {"favourable": "1", "opinion-reason": ""}
+        reverse("www:network_request_opinion", args=[hr.public_id]), {"opinion-verdict": "1", "opinion-reason": ""}
     )
     assert response.status_code == 422
     assert "Indiquez le motif de l'avis." in text_of(response)
@@ -407,7 +407,8 @@ def test_the_national_administrator_may_instruct_as_the_table_allows(as_user, ne
     client = as_user(network_admin)
     client.post(reverse("www:network_request_review", args=[hr.public_id]))
     client.post(
-        reverse("www:network_request_opinion", args=[hr.public_id]), {"favourable": "1", "opinion-reason": "Bien."}
+        reverse("www:network_request_opinion", args=[hr.public_id]),
+        {"opinion-verdict": "1", "opinion-reason": "Bien."},
     )
     assert _reload(hr).state == S.OPINION_GIVEN
 
@@ -415,7 +416,7 @@ def test_the_national_administrator_may_instruct_as_the_table_allows(as_user, ne
 def test_an_instructor_cannot_decide_and_is_told_who_can(as_user, instructor, make_request):
     hr = make_request(S.OPINION_GIVEN)
     response = as_user(instructor).post(
-        reverse("www:network_request_decision", args=[hr.public_id]), {"granted": "1", "decision-reason": ""}
+        reverse("www:network_request_decision", args=[hr.public_id]), {"decision-verdict": "1", "decision-reason": ""}
     )
     assert response.status_code == 422
     assert "Seul un membre de la CNH ou un administrateur national peut accorder cette demande." in text_of(response)
@@ -427,7 +428,7 @@ def test_the_cnh_grants_and_the_page_shows_the_resulting_habilitation(as_user, c
     time_machine.move_to(dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC))
     hr = make_request(S.OPINION_GIVEN, level=2)
     client = as_user(cnh_member)
-    response = client.post(reverse("www:network_request_decision", args=[hr.public_id]), {"granted": "1"})
+    response = client.post(reverse("www:network_request_decision", args=[hr.public_id]), {"decision-verdict": "1"})
     assert response["Location"] == _detail(hr)
     assert _reload(hr).state == S.GRANTED
     habilitation = Habilitation.objects.get(organisation=hr.organisation)
@@ -443,11 +444,11 @@ def test_a_refusal_needs_its_reason(as_user, cnh_member, make_request):
     hr = make_request(S.OPINION_GIVEN)
     client = as_user(cnh_member)
     url = reverse("www:network_request_decision", args=[hr.public_id])
-    response = client.post(url, {"granted": "0", "decision-reason": ""})
+    response = client.post(url, {"decision-verdict": "0", "decision-reason": ""})
     assert response.status_code == 422
     assert "Indiquez le motif du refus." in text_of(response)
     assert _reload(hr).state == S.OPINION_GIVEN
-    client.post(url, {"granted": "0", "decision-reason": "Formateurs insuffisants."})
+    client.post(url, {"decision-verdict": "0", "decision-reason": "Formateurs insuffisants."})
     reloaded = _reload(hr)
     assert (reloaded.state, reloaded.decision_reason) == (S.REFUSED, "Formateurs insuffisants.")
     assert not Habilitation.objects.exists()
@@ -458,8 +459,8 @@ def test_a_second_decision_shows_the_conflict(as_user, cnh_member, make_request)
     hr = make_request(S.OPINION_GIVEN)
     client = as_user(cnh_member)
     url = reverse("www:network_request_decision", args=[hr.public_id])
-    client.post(url, {"granted": "1"})
-    response = client.post(url, {"granted": "0", "decision-reason": "Trop tard."})
+    client.post(url, {"decision-verdict": "1"})
+    response = client.post(url, {"decision-verdict": "0", "decision-reason": "Trop tard."})
     assert response.status_code == 422
     assert "Impossible de refuser cette demande : elle est déjà accordée." in text_of(response)
     assert _reload(hr).state == S.GRANTED
@@ -469,3 +470,25 @@ def test_a_second_decision_shows_the_conflict(as_user, cnh_member, make_request)
 def test_the_action_urls_refuse_a_get(as_user, instructor, make_request):
     hr = make_request(S.TRANSMITTED)
     assert as_user(instructor).get(reverse("www:network_request_review", args=[hr.public_id])).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("www:network_request_opinion", {"opinion-reason": "Bien."}, "Choisissez : avis favorable ou défavorable."),
+        (
+            "www:network_request_decision",
+            {"decision-reason": "Bien.", "decision-verdict": "2"},
+            "Choisissez : accorder ou refuser.",
+        ),
+    ],
+)
+def test_an_opinion_or_a_decision_without_its_verdict_is_explained(
+    as_user, network_admin, make_request, name, data, message
+):
+    hr = make_request(S.UNDER_REVIEW if name.endswith("opinion") else S.OPINION_GIVEN)
+    response = as_user(network_admin).post(reverse(name, args=[hr.public_id]), data)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert _reload(hr).state == hr.state
+    assert not Habilitation.objects.exists()

@@ -27,7 +27,7 @@ from certiprev.habilitations.selectors import waiting_phrase
 from certiprev.lib.errors import WorkflowError
 from certiprev.www.common import AccessibleFormMixin, network_staff_required, paginate
 
-from ..forms import MessageForm, QueueFilterForm, ReasonForm
+from ..forms import MessageForm, QueueFilterForm, ReasonForm, VerdictForm
 
 
 @network_staff_required
@@ -157,15 +157,15 @@ def request_complements(request, public_id):
 @require_POST
 def request_opinion(request, public_id):
     target = get_network_request_for_user(request.user, public_id)
-    favourable = request.POST.get("favourable") == "1"
+    favourable = request.POST.get("opinion-verdict") == "1"
     return _act(
         request,
         target,
         write=services.habilitation_request_opinion,
         done=f"Avis {'favorable' if favourable else 'défavorable'} rendu : la demande attend la décision de la CNH.",
-        form=ReasonForm(request.POST, prefix="opinion"),
+        form=VerdictForm(request.POST, prefix="opinion", missing="Choisissez : avis favorable ou défavorable."),
         form_name="opinion_form",
-        fields=lambda data: {"favourable": favourable, "reason": data.get("reason", "")},
+        fields=lambda data: {"favourable": data["verdict"], "reason": data.get("reason", "")},
     )
 
 
@@ -173,13 +173,13 @@ def request_opinion(request, public_id):
 @require_POST
 def request_decision(request, public_id):
     target = get_network_request_for_user(request.user, public_id)
-    granted = request.POST.get("granted") == "1"
+    granted = request.POST.get("decision-verdict") == "1"
     return _act(
         request,
         target,
         write=services.habilitation_request_decide,
         done="Habilitation accordée." if granted else "Habilitation refusée : le motif est transmis à l'organisme.",
-        form=ReasonForm(request.POST, prefix="decision"),
+        form=VerdictForm(request.POST, prefix="decision", missing="Choisissez : accorder ou refuser."),
         form_name="decision_form",
-        fields=lambda data: {"granted": granted, "reason": data.get("reason", "")},
+        fields=lambda data: {"granted": data["verdict"], "reason": data.get("reason", "")},
     )
