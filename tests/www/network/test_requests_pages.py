@@ -492,3 +492,9 @@ def test_an_opinion_or_a_decision_without_its_verdict_is_explained(
     assert message in text_of(response)
     assert _reload(hr).state == hr.state
     assert not Habilitation.objects.exists()
+
+
+def test_the_instructor_queue_names_their_caisse(as_user, instructor):
+    assert "Les organismes de la Carsat Rhône-Alpes." in text_of(
+        as_user(instructor).get(reverse("www:network_requests"))
+    )
