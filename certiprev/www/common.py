@@ -105,6 +105,10 @@ class Roles:
         self.organisation_ids = organisation_ids_of(user) if authenticated else []
         self.trainer = trainer_of(user) if authenticated else None
         self.is_admin = bool(authenticated and user.is_network_administrator)
+        # Instructors of a caisse and CNH members see the requests pages of /reseau/, nothing else of it.
+        self.is_instructor = bool(authenticated and user.is_instructor)
+        self.is_cnh = bool(authenticated and user.is_cnh_member)
+        self.is_network_staff = self.is_admin or self.is_instructor or self.is_cnh
 
     @property
     def is_member(self) -> bool:
@@ -157,6 +161,7 @@ correspondent_required = _role_required(lambda r: r.is_correspondent)
 manager_required = _role_required(lambda r: r.is_correspondent or r.is_entity_correspondent)
 trainer_required = _role_required(lambda r: r.is_trainer)
 admin_required = _role_required(lambda r: r.is_admin)
+network_staff_required = _role_required(lambda r: r.is_network_staff)
 login_required = _role_required(lambda r: True)
 
 

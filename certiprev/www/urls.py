@@ -96,6 +96,30 @@ urlpatterns = [
     ),
     path("reseau/certifications/<int:pk>/terminer/", network.certification_end, name="network_certification_end"),
     path("reseau/dispositifs/", network.schemes, name="network_schemes"),
+    path("reseau/dispositifs/<str:code>/duree/", network.scheme_months, name="network_scheme_months"),
+    # Habilitation requests (instructors, CNH, national administrators) and the network's staff
+    path("reseau/demandes/", network.requests_queue, name="network_requests"),
+    path("reseau/demandes/<uuid:public_id>/", network.request_detail, name="network_request"),
+    path(
+        "reseau/demandes/<uuid:public_id>/documents/<uuid:document_id>/",
+        network.request_document,
+        name="network_request_document",
+    ),
+    path("reseau/demandes/<uuid:public_id>/prendre-en-charge/", network.request_review, name="network_request_review"),
+    path(
+        "reseau/demandes/<uuid:public_id>/complements/",
+        network.request_complements,
+        name="network_request_complements",
+    ),
+    path("reseau/demandes/<uuid:public_id>/avis/", network.request_opinion, name="network_request_opinion"),
+    path("reseau/demandes/<uuid:public_id>/decision/", network.request_decision, name="network_request_decision"),
+    path("reseau/equipe/", network.staff, name="network_staff"),
+    path(
+        "reseau/habilitations/<int:pk>/suspendre/", network.habilitation_suspend, name="network_habilitation_suspend"
+    ),
+    path(
+        "reseau/habilitations/<int:pk>/retirer/", network.habilitation_withdraw, name="network_habilitation_withdraw"
+    ),
     path("reseau/sessions-en-retard/", network.overdue_sessions, name="network_overdue"),
     path("reseau/sessions/<uuid:public_id>/derogation/", network.override_deadline, name="network_override"),
     path("reseau/statistiques/", network.statistics, name="network_statistics"),

@@ -12,6 +12,6 @@ def home(request):
         return redirect("www:dashboard")
     if user_roles.is_trainer:
         return redirect("www:trainer_home")
-    if user_roles.is_admin:
+    if user_roles.is_network_staff:
         return redirect("www:network_home")
     return redirect("www:account")

@@ -1,6 +1,7 @@
 from django import forms
 
 from certiprev.catalog.models import Scheme
+from certiprev.habilitations.enums import RequestKind, RequestState
 from certiprev.organisations.enums import OrganisationKind, Region
 from certiprev.www.common import Form, date_field
 
@@ -100,3 +101,75 @@ class OverrideForm(Form):
 
 class SearchForm(Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Habilitation requests, the network's staff, the habilitations' status
+
+
+class QueueFilterForm(Form):
+    state = forms.ChoiceField(label="État", choices=[("", "Tous les états"), *RequestState.choices], required=False)
+    kind = forms.ChoiceField(
+        label="Type de demande", choices=[("", "Tous les types"), *RequestKind.choices], required=False
+    )
+
+
+class MessageForm(Form):
+    message = forms.CharField(
+        label="Compléments attendus",
+        max_length=5000,
+        required=False,  # the service names what is missing, in the same words as the API
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ce message est envoyé par e-mail au correspondant de l'organisme.",
+    )
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(label="Motif", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VerdictForm(ReasonForm):
+    """A reason and a yes/no carried by the button pressed (`<prefix>-verdict`: 1 or 0): the opinion, the decision."""
+
+    def __init__(self, *args, missing: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = missing
+
+    def clean(self):
+        data = super().clean()
+        verdict = self.data.get(self.add_prefix("verdict"))
+        if verdict not in ("0", "1"):
+            raise forms.ValidationError(self.missing)
+        data["verdict"] = verdict == "1"
+        return data
+
+
+class StaffForm(PersonForm):
+    role = forms.ChoiceField(
+        label="Rôle",
+        choices=[
+            ("administrator", "Administrateur national"),
+            ("instructor", "Instructeur d'une caisse"),
+            ("cnh", "Membre de la CNH"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le rôle."},
+    )
+    caisse = forms.ChoiceField(
+        label="Caisse (instructeurs seulement)", choices=[("", "—"), *Region.choices], required=False
+    )
+
+
+class HabilitationMonthsForm(Form):
+    habilitation_months = forms.IntegerField(
+        label="Durée d'une habilitation (mois)",
+        min_value=1,
+        max_value=240,
+        widget=forms.NumberInput(attrs={"class": "input-months"}),
+        error_messages={
+            "required": "Indiquez la durée en mois.",
+            "invalid": "Indiquez un nombre entier de mois.",
+            "min_value": "La durée est d'au moins 1 mois.",
+            "max_value": "La durée est d'au plus 240 mois.",
+        },
+    )

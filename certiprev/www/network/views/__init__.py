@@ -10,7 +10,17 @@ from .organisations import (
     organisation_detail,
     organisations,
 )
-from .rules import home, overdue_sessions, override_deadline, schemes, statistics, statistics_csv
+from .requests import (
+    request_complements,
+    request_decision,
+    request_detail,
+    request_document,
+    request_opinion,
+    request_review,
+    requests_queue,
+)
+from .rules import home, overdue_sessions, override_deadline, scheme_months, schemes, statistics, statistics_csv
+from .staff import habilitation_suspend, habilitation_withdraw, staff
 from .trainers import (
     certification_add,
     certification_end,
@@ -27,6 +37,8 @@ __all__ = [
     "certification_extend",
     "habilitation_add",
     "habilitation_end",
+    "habilitation_suspend",
+    "habilitation_withdraw",
     "home",
     "member_add",
     "member_invite",
@@ -35,8 +47,17 @@ __all__ = [
     "organisation_detail",
     "organisations",
     "overdue_sessions",
+    "request_complements",
+    "request_decision",
+    "request_detail",
+    "request_document",
+    "request_opinion",
+    "request_review",
+    "requests_queue",
+    "scheme_months",
     "override_deadline",
     "schemes",
+    "staff",
     "statistics",
     "statistics_csv",
     "trainer_create",

@@ -12,12 +12,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certiprev.accounts.tasks import invitation_send_enqueue
+from certiprev.habilitations.queues import network_queue
+from certiprev.habilitations.selectors import waiting_phrase
 from certiprev.organisations import services as org_services
 from certiprev.organisations.models import Habilitation, Membership, Organisation
 from certiprev.www.common import admin_required, today
 
 from ..forms import OrganisationForm, PeriodForm, PersonForm
-from .pages import form_submitted, invitation_sent_again, period_end_page, related_count, searched_list
+from .pages import (
+    form_submitted,
+    habilitation_status_label,
+    invitation_sent_again,
+    period_end_page,
+    related_count,
+    searched_list,
+)
 
 if TYPE_CHECKING:
     from certiprev.accounts.models import User
@@ -67,8 +76,15 @@ def _organisation(public_id) -> Organisation:
 
 
 def _render_organisation(request, organisation, *, habilitation_form=None, member_form=None, status=200):
-    habilitations = list(organisation.habilitations.select_related("scheme").order_by("scheme__code", "-valid_until"))
+    habilitations = [
+        (h, habilitation_status_label(h))
+        for h in organisation.habilitations.select_related("scheme").order_by("scheme__code", "-valid_until")
+    ]
     memberships = list(organisation.memberships.select_related("user").order_by("user__last_name", "user__email"))
+    requests = [
+        (item, waiting_phrase(item))
+        for item in network_queue(request.user).filter(organisation=organisation).select_related("organisation")
+    ]
     return render(
         request,
         "www/network/organisation_detail.html",
@@ -76,6 +92,7 @@ def _render_organisation(request, organisation, *, habilitation_form=None, membe
             "organisation": organisation,
             "habilitations": habilitations,
             "memberships": memberships,
+            "requests": requests,
             "habilitation_form": habilitation_form or PeriodForm(prefix="hab"),
             "member_form": member_form or PersonForm(prefix="member"),
             "today": today(),

@@ -17,9 +17,25 @@ from certiprev.accounts.models import User
 from certiprev.accounts.tasks import invitation_send_enqueue
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.validity import ValidityPeriod
+from certiprev.organisations.models import Habilitation
 from certiprev.www.common import AccessibleFormMixin, paginate, today
 
 from ..forms import EndForm, SearchForm
+
+# The status of a habilitation on a day (`Habilitation.status_on`), as the network pages say it.
+HABILITATION_STATUS_LABELS = {
+    "active": "active",
+    "suspended": "suspendue",
+    "withdrawn": "retirée",
+    "expired": "expirée",
+}
+
+
+def habilitation_status_label(habilitation: Habilitation) -> str:
+    status = habilitation.status_on(today())
+    if status == "active" and habilitation.valid_from > today():
+        return "à venir"
+    return HABILITATION_STATUS_LABELS.get(status, status)
 
 
 def related_count(model: type[Model], field: str):

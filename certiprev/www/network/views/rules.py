@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from certiprev.catalog.models import Scheme
+from certiprev.catalog.services import scheme_habilitation_months_set
+from certiprev.habilitations.queues import queue_counts
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Organisation
 from certiprev.scheduler.models import ScheduledJob
@@ -15,36 +17,68 @@ from certiprev.trainers.models import Trainer
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, overdue_q, waiting_for_trainer_q
 from certiprev.trainings.services import training_override_deadline
-from certiprev.www.common import admin_required, paginate, today
+from certiprev.www.common import admin_required, network_staff_required, paginate, roles, today
 from certiprev.www.organisation.views import csv_response
 
 from .. import stats as stats_module
 from .. import svg
-from ..forms import OverrideForm
+from ..forms import HabilitationMonthsForm, OverrideForm
 
 
-@admin_required
+@network_staff_required
 def home(request):
-    today_ = today()
-    counts = Training.objects.aggregate(
-        overdue=Count("pk", filter=overdue_q(today_)),
-        waiting=Count("pk", filter=waiting_for_trainer_q()),
-    )
-    return render(
-        request,
-        "www/network/home.html",
-        {
-            "counts": counts,
+    """Each network role's home: its queue counts; the national administrator also the network's figures."""
+    context: dict = {"queue": queue_counts(request.user)}
+    if roles(request).is_admin:
+        today_ = today()
+        context |= {
+            "counts": Training.objects.aggregate(
+                overdue=Count("pk", filter=overdue_q(today_)),
+                waiting=Count("pk", filter=waiting_for_trainer_q()),
+            ),
             "organisations": Organisation.objects.count(),
             "trainers": Trainer.objects.count(),
             "jobs": ScheduledJob.objects.all(),
-        },
+        }
+    return render(request, "www/network/home.html", context)
+
+
+def _schemes_page(request, *, failed: tuple[str, HabilitationMonthsForm] | None = None, status: int = 200):
+    rows = []
+    for scheme in Scheme.objects.order_by("code"):
+        form = HabilitationMonthsForm(
+            prefix=f"months-{scheme.code}", initial={"habilitation_months": scheme.habilitation_months}
+        )
+        if failed and failed[0] == scheme.code:
+            form = failed[1]
+        rows.append((scheme, form))
+    return render(
+        request, "www/network/schemes.html", {"rows": rows, "failed": failed[1] if failed else None}, status=status
     )
 
 
 @admin_required
 def schemes(request):
-    return render(request, "www/network/schemes.html", {"schemes": Scheme.objects.order_by("code")})
+    return _schemes_page(request)
+
+
+@admin_required
+@require_POST
+def scheme_months(request, code):
+    scheme = get_object_or_404(Scheme, code=code)
+    form = HabilitationMonthsForm(request.POST, prefix=f"months-{scheme.code}")
+    if form.is_valid():
+        try:
+            scheme_habilitation_months_set(by=request.user, scheme=scheme, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_workflow_error(error)
+        else:
+            messages.success(
+                request,
+                f"{scheme.code} : les habilitations seront accordées pour {scheme.habilitation_months} mois.",
+            )
+            return redirect("www:network_schemes")
+    return _schemes_page(request, failed=(scheme.code, form), status=422)
 
 
 @admin_required
