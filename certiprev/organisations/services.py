@@ -18,6 +18,7 @@ from certiprev.lib.validity import ValidityPeriod
 
 from .enums import MemberRole, OrganisationKind, Region
 from .models import Habilitation, Membership, Organisation
+from .signup import require_established
 
 Period = TypeVar("Period", bound=ValidityPeriod)  # a habilitation or a trainer certification
 
@@ -186,6 +187,7 @@ def membership_create(
     role: str = MemberRole.USER,
 ) -> Membership:
     require_network_admin(by)
+    require_established(organisation, "ajouter un membre")
     if role not in (MemberRole.CORRESPONDENT, MemberRole.USER):
         raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
     try:
