@@ -65,7 +65,7 @@ def signup_throttle_check(*, email: str, ip: str) -> None:
         minutes = max(1, math.ceil(limited.retry_after / 60))
         raise WorkflowError(
             "throttled",
-            f"Trop d'inscriptions depuis ce poste ou pour cette adresse : réessayez dans {minutes} min.",
+            f"Trop d'inscriptions depuis ce poste ou pour cette adresse\u00a0: réessayez dans {minutes} min.",
             status=429,
         ) from None
 
@@ -84,7 +84,7 @@ def _errors(data: SignupForm) -> list[dict[str, str]]:
     if data.kind not in OrganisationKind.values:
         add("kind", "Choisissez le type d'organisme.")
     if data.region not in Region.values:
-        add("region", "Choisissez la région de l'organisme : elle désigne sa caisse de rattachement.")
+        add("region", "Choisissez la région de l'organisme\u00a0: elle désigne sa caisse de rattachement.")
     if not clean_name(data.first_name):
         add("first_name", "Indiquez votre prénom.")
     if not clean_name(data.last_name):
@@ -163,8 +163,8 @@ def organisation_signup(*, data: SignupForm) -> None:
 def _siret_taken() -> WorkflowError:
     return WorkflowError(
         "siret_taken",
-        "Un organisme est déjà inscrit sur Certiprev avec ce SIRET : demandez à son correspondant de vous ajouter "
-        "comme membre, ou contactez votre caisse régionale.",
+        "Un organisme est déjà inscrit sur Certiprev avec ce SIRET\u00a0: demandez à son correspondant de vous "
+        "ajouter comme membre, ou contactez votre caisse régionale.",
         status=409,
         field="siret",
         errors=[{"field": "siret", "message": "Un organisme est déjà inscrit sur Certiprev avec ce SIRET."}],
@@ -192,7 +192,7 @@ def _user_of_token(token: str) -> User:
         raise WorkflowError(
             "link_expired",
             f"Ce lien de confirmation a expiré (il est valable {int(LINK_MAX_AGE.total_seconds() // 3600)} heures). "
-            "Inscrivez-vous de nouveau avec la même adresse : vous recevrez un nouveau lien.",
+            "Inscrivez-vous de nouveau avec la même adresse\u00a0: vous recevrez un nouveau lien.",
             status=410,
         ) from None
     except signing.BadSignature:
@@ -208,7 +208,7 @@ def _user_of_token(token: str) -> User:
 def _invalid_link() -> WorkflowError:
     return WorkflowError(
         "link_invalid",
-        "Ce lien de confirmation n'est pas valide : il a peut-être été coupé ou modifié. Copiez le lien complet "
+        "Ce lien de confirmation n'est pas valide\u00a0: il a peut-être été coupé ou modifié. Copiez le lien complet "
         "reçu par e-mail, ou inscrivez-vous de nouveau.",
         status=400,
     )
@@ -248,8 +248,8 @@ def require_established(organisation: Organisation, what: str) -> None:
     if organisation.is_provisional:
         raise WorkflowError(
             "organisation_provisional",
-            f"Impossible de {what} : {organisation.name} est en cours d'inscription. Ce sera possible une fois sa "
-            "demande d'habilitation initiale accordée par la CNH.",
+            f"Impossible de {what}\u00a0: {organisation.name} est en cours d'inscription. Ce sera possible une "
+            "fois sa demande d'habilitation initiale accordée par la CNH.",
             status=409,
         )
 

@@ -118,7 +118,7 @@ def test_a_reused_email_creates_nothing_and_sends_its_owner_a_notice(signup):
     owner.refresh_from_db()
     assert not owner.check_password("Sauge-Lavande-2031")
     assert len(mail.outbox) == 1
-    assert "a déjà un compte : aucun second compte n'a été créé" in mail.outbox[0].body
+    assert "a déjà un compte\u00a0: aucun second compte n'a été créé" in mail.outbox[0].body
     assert "/inscription/confirmer/" not in mail.outbox[0].body
 
 
@@ -211,8 +211,8 @@ def test_a_provisional_organisation_cannot_create_a_session(provisional, certifi
         )
     assert refused.value.code == "organisation_provisional"
     assert refused.value.message == (
-        "Impossible de créer une session : Formations Prévention Drôme est en cours d'inscription. Ce sera possible "
-        "une fois sa demande d'habilitation initiale accordée par la CNH."
+        "Impossible de créer une session\u00a0: Formations Prévention Drôme est en cours d'inscription. Ce sera "
+        "possible une fois sa demande d'habilitation initiale accordée par la CNH."
     )
 
 

@@ -132,7 +132,7 @@ def test_sign_ups_are_throttled_per_ip(client, post_signup, settings):
     response = post_signup(email="p9@x.fr")
     assert response.status_code == 429
     page = response.content.decode()
-    assert "Trop d&#x27;inscriptions depuis ce poste ou pour cette adresse : réessayez dans" in page
+    assert "Trop d&#x27;inscriptions depuis ce poste ou pour cette adresse\u00a0: réessayez dans" in page
     assert not Organisation.objects.exists()
 
 

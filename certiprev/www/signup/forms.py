@@ -33,7 +33,8 @@ class SignupForm(Form):
     region = forms.ChoiceField(
         label="Région (caisse de rattachement)",
         choices=[("", "Choisissez…"), *Region.choices],
-        help_text="La caisse régionale (Carsat, Cramif ou CGSS) de l'organisme : c'est elle qui instruira la demande.",
+        help_text="La caisse régionale (Carsat, Cramif ou CGSS) de l'organisme\u00a0: c'est elle qui instruira la "
+        "demande.",
         error_messages={
             "required": "Choisissez la région de l'organisme.",
             "invalid_choice": "Choisissez la région de l'organisme.",
@@ -54,7 +55,7 @@ class SignupForm(Form):
     email = forms.EmailField(
         label="Votre adresse e-mail",
         max_length=254,
-        help_text="Vous recevrez un lien pour la confirmer ; elle sera votre identifiant.",
+        help_text="Vous recevrez un lien pour la confirmer\u00a0; elle sera votre identifiant.",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": "Indiquez votre adresse e-mail.",

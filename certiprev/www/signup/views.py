@@ -23,7 +23,7 @@ from .forms import SignupForm
 def signup(request):
     if request.user.is_authenticated:
         messages.info(
-            request, "Vous êtes déjà connecté·e : l'inscription sert à créer le compte d'un nouvel organisme."
+            request, "Vous êtes déjà connecté·e\u00a0: l'inscription sert à créer le compte d'un nouvel organisme."
         )
         return redirect("www:home")
     form = SignupForm(request.POST if request.method == "POST" else None)
@@ -60,7 +60,8 @@ def signup_confirm_view(request, token: str):
         return render(request, "www/signup/link_error.html", {"error": error}, status=error.status)
     if request.method == "POST" or user.is_active:
         messages.success(
-            request, "Votre adresse est confirmée : connectez-vous pour remplir la demande d'habilitation initiale."
+            request,
+            "Votre adresse est confirmée\u00a0: connectez-vous pour remplir la demande d'habilitation initiale.",
         )
         return redirect("www:login")
     return render(request, "www/signup/confirm.html", {"signup_user": user})
