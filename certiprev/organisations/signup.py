@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from django.conf import settings
@@ -126,7 +126,7 @@ def organisation_signup(*, data: SignupForm) -> None:
     `errors` names every field to correct.
     """
     email = (data.email or "").strip().lower()
-    data = SignupForm(**{**data.__dict__, "email": email, "siret": normalise_siret(data.siret)})
+    data = replace(data, email=email, siret=normalise_siret(data.siret))
     errors = _errors(data)
     if errors:
         raise WorkflowError("signup_invalid", errors[0]["message"], field=errors[0]["field"], errors=errors)
@@ -177,6 +177,10 @@ def _notify_existing(user: User) -> None:
         transaction.on_commit(partial(signup_email_task.enqueue, user.pk, kind))
 
 
+def link_hours() -> int:
+    return int(LINK_MAX_AGE.total_seconds() // 3600)
+
+
 def confirmation_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=LINK_SALT)
 
@@ -191,7 +195,7 @@ def _user_of_token(token: str) -> User:
     except signing.SignatureExpired:
         raise WorkflowError(
             "link_expired",
-            f"Ce lien de confirmation a expiré (il est valable {int(LINK_MAX_AGE.total_seconds() // 3600)} heures). "
+            f"Ce lien de confirmation a expiré (il est valable {link_hours()} heures). "
             "Inscrivez-vous de nouveau avec la même adresse\u00a0: vous recevrez un nouveau lien.",
             status=410,
         ) from None
@@ -265,7 +269,7 @@ def signup_email_send(*, user_id: int, kind: str) -> bool:
         "user": user,
         "url": confirmation_url(user) if kind == "confirm" else settings.SITE_URL + reverse("www:login"),
         "reset_url": settings.SITE_URL + reverse("www:password_reset"),
-        "hours": int(LINK_MAX_AGE.total_seconds() // 3600),
+        "hours": link_hours(),
     }
     subject = render_to_string(f"www/signup/email/{kind}_subject.txt", context).strip()
     send_mail(subject, render_to_string(f"www/signup/email/{kind}.txt", context), None, [user.email])

@@ -10,6 +10,7 @@ from certiprev.organisations.signup import (
     SignupForm as SignupData,
 )
 from certiprev.organisations.signup import (
+    link_hours,
     organisation_signup,
     signup_check_link,
     signup_confirm,
@@ -48,7 +49,7 @@ def signup(request):
 
 
 def signup_sent(request):
-    return render(request, "www/signup/sent.html")
+    return render(request, "www/signup/sent.html", {"hours": link_hours()})
 
 
 @require_http_methods(["GET", "POST"])
