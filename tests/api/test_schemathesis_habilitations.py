@@ -30,8 +30,10 @@ from schemathesis.specs.openapi.checks import (
 
 from certiprev.accounts.api_tokens import api_token_create
 from certiprev.accounts.models import User
+from certiprev.catalog.models import Scheme
 from certiprev.habilitations.models import HabilitationRequest, RequestDocument
 from certiprev.organisations.models import Habilitation, Organisation
+from certiprev.trainers.models import Trainer
 
 pytestmark = [
     pytest.mark.schemathesis,
@@ -84,6 +86,8 @@ def world(wsgi_app, settings, db, caplog):
         "organisations": [str(i) for i in Organisation.objects.values_list("public_id", flat=True)],
         "doc_id": [str(i) for i in RequestDocument.objects.values_list("public_id", flat=True)],
         "hid": [str(i) for i in Habilitation.objects.values_list("pk", flat=True)],
+        "schemes": list(Scheme.objects.order_by("code").values_list("code", flat=True)),
+        "trainers": list(Trainer.objects.order_by("number").values_list("number", flat=True)),
     }
     assert all(known.values()), known
     tokens = {
@@ -102,6 +106,22 @@ def _use_known_ids(case, known: dict[str, list[str]]) -> None:
             digest = hashlib.sha256(repr(parameters[name]).encode()).digest()
             if digest[0] % 2 == 0:
                 parameters[name] = choices[digest[1] % len(choices)]
+
+
+def _use_known_body(case, known: dict[str, list[str]]) -> None:
+    """Likewise in JSON bodies: a real organisation, real schemes and trainers, so creations get past the look-ups."""
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    digest = hashlib.sha256(repr(body).encode()).digest()
+    if digest[0] % 2:
+        return
+    if "organisation" in body:
+        body["organisation"] = known["organisations"][digest[1] % len(known["organisations"])]
+    if "schemes" in body:
+        body["schemes"] = [known["schemes"][digest[2] % len(known["schemes"])]]
+    if "trainer_numbers" in body:
+        body["trainer_numbers"] = known["trainers"][: 1 + digest[3] % 2]
 
 
 def fuzz(world, role: str) -> None:
@@ -130,6 +150,7 @@ def fuzz(world, role: str) -> None:
             )
             def check(case):
                 _use_known_ids(case, known)
+                _use_known_body(case, known)
                 response = case.call_and_validate(headers=headers, checks=CHECKS)
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
