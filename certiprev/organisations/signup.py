@@ -12,6 +12,7 @@ existence leak): the owner receives a notice instead — or, for a sign-up still
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass, replace
 from functools import partial
@@ -55,9 +56,11 @@ class SignupForm:
 
 def signup_throttle_check(*, email: str, ip: str) -> None:
     """Per address and per client IP, per hour; a WorkflowError (429) saying how long to wait."""
+    # Hashed: the raw POST value may hold spaces or control characters no cache key may contain.
+    address = hashlib.sha256((email or "").strip().lower().encode("utf-8", "replace")).hexdigest()[:32]
     try:
         for key, limit in (
-            (f"signup-email:{(email or '').strip().lower()[:254]}", settings.SIGNUP_PER_ADDRESS_PER_HOUR),
+            (f"signup-email:{address}", settings.SIGNUP_PER_ADDRESS_PER_HOUR),
             (f"signup-ip:{ip}", settings.SIGNUP_PER_IP_PER_HOUR),
         ):
             rate_limit_check(key=key, limit=limit, window=3600)

@@ -143,6 +143,12 @@ def test_sign_ups_are_throttled_per_address(client, post_signup, settings):
     assert not Organisation.objects.exists()
 
 
+def test_a_malformed_address_is_refused_not_a_500(post_signup):
+    response = post_signup(email="a b\x00\x7f@\u00e9 " * 30)
+    assert response.status_code == 422
+    assert "Saisissez une adresse e-mail valide" in response.content.decode()
+
+
 def test_a_signed_in_person_is_sent_home(client, db):
     user = UserFactory()
     user.save()
