@@ -70,6 +70,8 @@ def test_a_sign_up_sends_the_link_and_the_account_cannot_sign_in_before_it_is_op
     assert User.objects.get().is_active
     response = client.post("/connexion/", signin)
     assert response.status_code == 302
+    landing = client.get(response["Location"], follow=True)
+    assert landing.status_code == 200 and landing.wsgi_request.user.email == FORM["email"]
 
 
 def test_a_bad_siret_is_shown_in_the_error_summary_and_next_to_its_field(post_signup):
