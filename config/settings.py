@@ -330,6 +330,9 @@ API_MAX_TOKENS_PER_USER = env_int("API_MAX_TOKENS_PER_USER", 20, minimum=1)
 # Password-reset e-mails per hour: per address asked for, and per client IP.
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 3, minimum=1)
 PASSWORD_RESET_PER_IP_PER_HOUR = env_int("PASSWORD_RESET_PER_IP_PER_HOUR", 20, minimum=1)
+# Public sign-ups of new organisations (/inscription/) per hour: per e-mail address, and per client IP.
+SIGNUP_PER_ADDRESS_PER_HOUR = env_int("SIGNUP_PER_ADDRESS_PER_HOUR", 3, minimum=1)
+SIGNUP_PER_IP_PER_HOUR = env_int("SIGNUP_PER_IP_PER_HOUR", 10, minimum=1)
 MIDDLEWARE = [*MIDDLEWARE, "certiprev.api.checks.SharedRateLimitCacheRequired"]  # refuses to serve, see above
 # The /.well-known/certiprev/ lists are the same in every language: no "Vary: Accept-Language" on them.
 MIDDLEWARE.insert(

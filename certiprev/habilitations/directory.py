@@ -51,7 +51,7 @@ def directory_organisations(filters: DirectoryFilters, *, day: dt.date | None = 
     listed = _current(day).filter(organisation=OuterRef("pk"))
     if filters.scheme:
         listed = listed.filter(scheme__code=filters.scheme)
-    queryset = Organisation.objects.filter(Exists(listed), kind=OrganisationKind.TRAINING_BODY)
+    queryset = Organisation.objects.established().filter(Exists(listed), kind=OrganisationKind.TRAINING_BODY)
     if filters.region:
         queryset = queryset.filter(region=filters.region)
     if filters.city:

@@ -28,10 +28,11 @@ class AssociatedEntityInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "siret", "kind", "city", "region"]
-    list_filter = ["kind", "region"]
+    list_display = ["name", "siret", "kind", "city", "region", "is_provisional"]
+    list_filter = ["kind", "region", "is_provisional"]
     search_fields = ["name", "siret", "city"]
-    readonly_fields = ["public_id", "created_at"]
+    # Provisional (a sign-up) until the CNH grants its initial request: changed by that grant only (ADR signup).
+    readonly_fields = ["public_id", "is_provisional", "created_at"]
     inlines = [HabilitationInline, AssociatedEntityInline, MembershipInline]
 
 

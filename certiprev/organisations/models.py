@@ -18,6 +18,12 @@ def validate_siret(value: str) -> None:
         raise ValidationError(message, code="invalid_siret")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def established(self) -> "OrganisationQuerySet":
+        """The organisations past their sign-up: provisional ones are listed nowhere but on their own pages."""
+        return self.filter(is_provisional=False)
+
+
 class Organisation(models.Model):
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("raison sociale", max_length=200)
@@ -29,7 +35,16 @@ class Organisation(models.Model):
     region = models.CharField("caisse régionale", max_length=30, choices=Region.choices, blank=True)
     # The public directory's city search (case- and accent-insensitive prefix, indexed): kept by save().
     city_key = models.CharField(max_length=100, blank=True, default="", editable=False, db_index=True)
+    # Signed up on the public page (ADR signup): only its initial request until the CNH grants it.
+    is_provisional = models.BooleanField(
+        "provisoire",
+        default=False,
+        help_text="Inscrit en ligne, en attente de sa première habilitation : il ne peut que déposer sa demande "
+        "initiale.",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisme"

@@ -130,3 +130,11 @@ def get_membership_for_manager(user: User | AnonymousUser | None, organisation: 
     if membership is None:
         raise Http404("Membre introuvable.")
     return membership
+
+
+def all_provisional(organisation_ids: list[int]) -> bool:
+    """Every one of these organisations is still signing up (its initial request not granted yet)."""
+    return (
+        bool(organisation_ids)
+        and not Organisation.objects.filter(pk__in=organisation_ids, is_provisional=False).exists()
+    )

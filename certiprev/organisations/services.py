@@ -21,6 +21,7 @@ from certiprev.lib.validity import ValidityPeriod
 from .enums import MemberRole, OrganisationKind, Region
 from .models import AssociatedEntity, Habilitation, Membership, Organisation
 from .selectors import is_correspondent, managed_entity
+from .signup import require_established
 
 Period = TypeVar("Period", bound=ValidityPeriod)  # a habilitation or a trainer certification
 
@@ -189,6 +190,7 @@ def membership_create(
     role: str = MemberRole.USER,
 ) -> Membership:
     require_network_admin(by)
+    require_established(organisation, "ajouter un membre")
     if role not in (MemberRole.CORRESPONDENT, MemberRole.USER):
         raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
     try:
@@ -269,6 +271,7 @@ def entity_create(
 ) -> AssociatedEntity:
     """A new associated entity of the organisation, created by its correspondent."""
     _require_correspondent(by, organisation)
+    require_established(organisation, "créer une entité associée")
     name = clean_name(name)[:200]
     if not name:
         raise WorkflowError("name_required", "Indiquez le nom de l'entité.", field="name")
@@ -319,6 +322,7 @@ def member_add(
                 "role_invalid", "Seul le correspondant de l'organisme désigne un correspondant.", field="role"
             )
         entity = managed  # a CEA adds members to their own entity, whatever was posted
+    require_established(organisation, "ajouter un membre")
     if role not in MemberRole.values:
         raise WorkflowError("role_invalid", "Rôle inconnu.", field="role")
     if entity is not None and entity.organisation_id != organisation.pk:

@@ -10,6 +10,7 @@ from .help import views as help_views
 from .network import views as network
 from .organisation.views import dashboard, duplicates, history, imports, previous_cards, session_form, session_page
 from .organisation.views import transitions as session_transitions
+from .signup import views as signup
 from .trainer import views as trainer
 
 app_name = "www"
@@ -24,6 +25,9 @@ urlpatterns = [
     path("mot-de-passe/nouveau/<uidb64>/<token>/", accounts.ResetConfirmView.as_view(), name="password_reset_confirm"),
     path("mot-de-passe/nouveau/termine/", accounts.ResetCompleteView.as_view(), name="password_reset_complete"),
     path("invitation/<uidb64>/<token>/", accounts.InvitationView.as_view(), name="invitation"),
+    path("inscription/", signup.signup, name="signup"),
+    path("inscription/envoyee/", signup.signup_sent, name="signup_sent"),
+    path("inscription/confirmer/<str:token>/", signup.signup_confirm_view, name="signup_confirm"),
     path("compte/", accounts.account, name="account"),
     path("compte/jetons/", accounts.account_token_create, name="account_token_create"),
     path("compte/jetons/<int:token_id>/revoquer/", accounts.account_token_revoke, name="account_token_revoke"),

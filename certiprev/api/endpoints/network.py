@@ -109,6 +109,8 @@ def organisations_list(request: ApiRequest, query: Query[PageQuery]):
     queryset = Organisation.objects.order_by("name", "id")
     if not user.is_network_administrator:
         queryset = queryset.filter(pk__in=organisation_ids_of(user))
+    else:  # a provisional organisation (a sign-up) is not yet one of the network's (ADR signup)
+        queryset = queryset.established()
     return paginate(request, queryset, page=query.page, page_size=query.page_size, present=_organisation_out)
 
 

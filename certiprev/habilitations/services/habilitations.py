@@ -14,6 +14,7 @@ from certiprev.lib.workflow import row_lock
 from certiprev.organisations.enums import HabilitationStatus
 from certiprev.organisations.models import Habilitation
 from certiprev.organisations.services import require_network_admin
+from certiprev.organisations.signup import organisation_establish
 
 from ..enums import RequestKind
 from ..models import HabilitationRequest
@@ -32,6 +33,9 @@ def habilitations_grant(*, by: User | None, request: HabilitationRequest) -> lis
     """
     if request.kind == RequestKind.ASSOCIATED_ENTITY:
         return []
+    if request.kind == RequestKind.INITIAL and request.organisation.is_provisional:
+        # A signed-up organisation's first grant makes it a normal one; its correspondent stays (ADR signup).
+        organisation_establish(by=by, organisation=request.organisation)
     today = timezone.localdate()
     result = []
     for scheme in request.schemes.order_by("code"):

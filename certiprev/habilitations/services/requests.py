@@ -16,6 +16,7 @@ from certiprev.lib.names import clean_text
 from certiprev.lib.workflow import row_lock
 from certiprev.organisations.enums import HabilitationLevel
 from certiprev.organisations.models import AssociatedEntity, Organisation
+from certiprev.organisations.signup import require_established
 from certiprev.trainers.models import Trainer
 
 from .. import policy
@@ -90,6 +91,8 @@ def habilitation_request_create(
         )
     if kind not in RequestKind.values:
         raise WorkflowError("kind_invalid", "Type de demande inconnu.", field="kind")
+    if kind != RequestKind.INITIAL:
+        require_established(organisation, f"déposer une demande « {RequestKind(kind).label} »")
     if level not in HabilitationLevel.values:
         raise WorkflowError("level_invalid", "Le niveau est 1 ou 2.", field="level")
     if kind == RequestKind.LEVEL2:

@@ -14,6 +14,7 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, clean_text
 from certiprev.organisations.enums import HabilitationStatus
 from certiprev.organisations.models import AssociatedEntity, Habilitation, Organisation
+from certiprev.organisations.signup import require_established
 from certiprev.trainers.models import TRAINER_NUMBER_RE, Trainer, TrainerCertification
 
 from .. import policy
@@ -140,6 +141,7 @@ def training_create(
     is_member = getattr(by, "is_active", False) and organisation.pk in organisation_ids_of(by)
     if not (is_member or getattr(by, "is_network_administrator", False)):
         raise WorkflowError("forbidden", "Vous n'êtes pas membre de cet organisme.", status=403)
+    require_established(organisation, "créer une session")
     entity = check_entity(by, organisation, entity, is_member=is_member)
     check_kind(kind)
     place = check_place(place)
