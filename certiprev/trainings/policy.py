@@ -16,7 +16,7 @@ from certiprev.lib.workflow import acting_role, actions_allowed
 
 from .enums import EDITABLE_STATES, ROLE_PREFERENCE, TRANSITIONS, Action, Actor, Condition, TrainingKind, TrainingState
 from .models import Training
-from .rules import deadline_passed, effective_close_deadline
+from .rules import deadline_passed, effective_close_deadline, session_finished
 from .selectors import AnyUser, roles_on
 
 # "Seul … peut <verb> cette session."
@@ -78,7 +78,7 @@ def condition_holds(training: Training, when: str | None, today: dt.date) -> boo
     if when == Condition.OVERDUE:
         return deadline_passed(training.close_before, training.close_extended_until, today)
     if when == Condition.FINISHED:
-        return training.end_date <= today
+        return session_finished(training.end_date, today)
     if when == Condition.MAC:
         return training.kind == TrainingKind.MAC
     raise ValueError(f"Unknown condition: {when}")
@@ -101,6 +101,18 @@ def allowed_actions(user: AnyUser, training: Training, today: dt.date | None = N
             condition=lambda when: condition_holds(training, when, today),
         )
     )
+
+
+def validation_opens_on(user: AnyUser, training: Training, today: dt.date | None = None) -> dt.date | None:
+    """The day from which the user will be able to validate the session, when only its last day is still to come.
+
+    None when they may validate it now, or never will (another state, another role): the trainer's screens show a
+    session waiting for its last day read-only, with this date."""
+    today = today or timezone.localdate()
+    row = TRANSITIONS[Action.VALIDATE]
+    if training.state not in row.sources or acting_role_for(user, training, Action.VALIDATE) is None:
+        return None
+    return None if condition_holds(training, row.when, today) else training.end_date
 
 
 def can(user: AnyUser, training: Training, action: str, today: dt.date | None = None) -> bool:

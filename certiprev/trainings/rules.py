@@ -45,6 +45,16 @@ def deadline_running_q(today: dt.date) -> Q:
     return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
 
 
+def session_finished(end_date: dt.date, today: dt.date) -> bool:
+    """The session's last day has come: presence and results are known, it may be validated."""
+    return end_date <= today
+
+
+def session_finished_q(today: dt.date) -> Q:
+    """`session_finished` as a query condition on Training rows."""
+    return Q(end_date__lte=today)
+
+
 # A session's days lie within this horizon around today: nobody plans a session more than 5 years ahead, and a
 # session more than 10 years old (the records' retention) is no longer closed. Beyond it a date is a typo
 # (9999 for 2025), and the date arithmetic (closing deadline, validity end) would leave the calendar.

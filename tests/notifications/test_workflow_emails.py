@@ -120,7 +120,7 @@ def test_a_validation_alerts_every_active_member_of_the_organisation(
     start, deadline = f"{submitted.start_date:%d/%m/%Y}", f"{submitted.close_before:%d/%m/%Y}"
     assert message.subject == (f"Session SST du {start} validée par le formateur — à clôturer avant le {deadline}")
     assert "Hélène LEFÈVRE a validé la session" in message.body
-    assert "4 réussite(s), 1 échec(s), 1 absence(s)." in message.body
+    assert "4 réussites, 1 échec, 1 absence." in message.body
     assert f"au plus tard le {deadline}" in message.body
     assert f"http://127.0.0.1:8000/sessions/{submitted.public_id}/" in message.body
     assert f"<strong>au plus tard le {deadline}</strong>" in _html(message)

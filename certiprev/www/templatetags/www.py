@@ -3,6 +3,8 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from certiprev.lib.dates import format_fr_words, span_fr
+from certiprev.trainings.selectors import trainee_result_label
 from certiprev.www.common import roles as request_roles
 
 register = template.Library()
@@ -94,3 +96,24 @@ def file_size(size: int | None) -> str:
 def within_days(moment: dt.datetime | None, days: int) -> bool:
     """Whether a coming moment is at most `days` days away (a deletion date to highlight)."""
     return moment is not None and moment - timezone.now() <= dt.timedelta(days=int(days))
+
+
+@register.filter
+def date_words(day: dt.date | dt.datetime | None) -> str:
+    """`{{ day|date_words }}` → "1er décembre 2026" (a datetime is taken on its local day)."""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date()
+    return format_fr_words(day)
+
+
+@register.filter
+def session_days(training) -> str:
+    """`{{ training|session_days }}` → "le 10/12/2026" (one day) or "du 10/12/2026 au 11/12/2026";
+    `|capfirst` at the start of a sentence."""
+    return span_fr(training.start_date, training.end_date)
+
+
+@register.filter
+def trainee_result(trainee) -> str:
+    """ "Absent·e", "Réussi" or "Échoué" (absent is a result of its own); "" before the results."""
+    return trainee_result_label(trainee.present, trainee.passed)
