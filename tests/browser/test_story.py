@@ -177,6 +177,7 @@ def test_a_session_from_creation_to_closing_in_the_browser(new_page, signing_key
     assert {c.trainee_id for c in issued} == set(training.trainees.filter(passed=True).values_list("pk", flat=True))
 
     # The trainer, on the phone, issues their own trainer certificate from "Mes certificats".
+    phone.get_by_role("button", name="Menu").click()  # the compact menu of a phone
     phone.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes certificats").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mes certificats")
     with phone.expect_download() as download_info:
