@@ -38,7 +38,7 @@ class Scheme(models.Model):
         "durée d'une habilitation (mois)",
         default=60,
         validators=[MinValueValidator(1)],
-        help_text="Durée accordée par la CNH à chaque habilitation ou renouvellement (non sourcée : 5 ans).",
+        help_text="Durée accordée par la CNH à chaque habilitation ou renouvellement (non sourcée : 5 ans).",
     )
 
     objects = SchemeQuerySet.as_manager()

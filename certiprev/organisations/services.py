@@ -187,7 +187,7 @@ def membership_create(
 ) -> Membership:
     require_network_admin(by)
     if role not in (MemberRole.CORRESPONDENT, MemberRole.USER):
-        raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
+        raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
     try:
         validate_email(email)
     except ValidationError:

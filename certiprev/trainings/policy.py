@@ -138,16 +138,16 @@ def state_refusal(training: Training, action: str, *, verb: str | None = None) -
     """Why `action` cannot start from the session's state. `verb` rewords an edit ("importer des stagiaires")."""
     phrase = STATE_PHRASES[TrainingState(training.state)]
     if action == Action.OVERRIDE_DEADLINE:
-        return WorkflowError("invalid_state", f"Aucune dérogation possible : la session est {phrase}.", status=409)
+        return WorkflowError("invalid_state", f"Aucune dérogation possible : la session est {phrase}.", status=409)
     if action == Action.MAC_CHECK:
         return WorkflowError(
-            "invalid_state", f"La session est {phrase} : le prérequis ne se vérifie plus.", status=409
+            "invalid_state", f"La session est {phrase} : le prérequis ne se vérifie plus.", status=409
         )
     verb = verb or STATE_VERBS[action]
     if TRANSITIONS[action].sources == EDITABLE_STATES and not TRANSITIONS[action].moves:
         return WorkflowError(
             "not_editable",
-            f"Impossible {de(verb)} : la session est {phrase}. "
+            f"Impossible {de(verb)} : la session est {phrase}. "
             "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables.",
             status=409,
         )
@@ -166,21 +166,21 @@ def condition_refusal(training: Training, action: str) -> WorkflowError:
     if action == Action.SUBMIT:
         return WorkflowError(
             "close_deadline_passed",
-            f"Cette session s'est terminée le {format_fr(training.end_date)} : le délai de clôture (le {deadline}) "
+            f"Cette session s'est terminée le {format_fr(training.end_date)} : le délai de clôture (le {deadline}) "
             "est déjà dépassé, elle ne pourrait plus être clôturée.",
             field="end_date",
         )
     if action == Action.CLOSE:
         return WorkflowError(
             "close_deadline_passed",
-            f"Le délai de clôture est dépassé : la session était à clôturer avant le {effective}. Seul un "
+            f"Le délai de clôture est dépassé : la session était à clôturer avant le {effective}. Seul un "
             "administrateur du réseau peut accorder une dérogation.",
             status=409,
         )
     if action == Action.VALIDATE:
         return WorkflowError(
             "not_finished",
-            f"La session se termine le {format_fr(training.end_date)} : elle ne peut être validée qu'à partir "
+            f"La session se termine le {format_fr(training.end_date)} : elle ne peut être validée qu'à partir "
             "de son dernier jour.",
             status=409,
         )
@@ -189,7 +189,7 @@ def condition_refusal(training: Training, action: str) -> WorkflowError:
     if action == Action.OVERRIDE_DEADLINE:
         return WorkflowError(
             "not_overdue",
-            f"La session n'est pas en retard : elle peut être clôturée jusqu'au {effective}.",
+            f"La session n'est pas en retard : elle peut être clôturée jusqu'au {effective}.",
             status=409,
         )
     raise ValueError(f"No condition on {action}")

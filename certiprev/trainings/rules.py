@@ -74,12 +74,12 @@ def session_date_problem(field: str, day: dt.date, *, today: dt.date) -> str | N
     label = SESSION_DATE_LABELS[field]
     if day > latest:
         return (
-            f"{label} ({format_fr(day)}) est trop loin : une session a lieu au plus tard le {format_fr(latest)} "
+            f"{label} ({format_fr(day)}) est trop loin : une session a lieu au plus tard le {format_fr(latest)} "
             f"({SESSION_YEARS_AHEAD} ans à partir d'aujourd'hui)."
         )
     if day < earliest:
         return (
-            f"{label} ({format_fr(day)}) est trop ancien : une session a lieu au plus tôt le {format_fr(earliest)} "
+            f"{label} ({format_fr(day)}) est trop ancien : une session a lieu au plus tôt le {format_fr(earliest)} "
             f"({SESSION_YEARS_BACK} ans avant aujourd'hui)."
         )
     return None
@@ -106,7 +106,7 @@ def check_session_dates(
     if deadline_passed(deadline, extended_until, today):
         raise WorkflowError(
             "close_deadline_passed",
-            f"Cette session s'est terminée le {format_fr(end)} : le délai de clôture (le {format_fr(deadline)}) "
+            f"Cette session s'est terminée le {format_fr(end)} : le délai de clôture (le {format_fr(deadline)}) "
             "est déjà dépassé, elle ne pourrait plus être clôturée.",
             field="end_date",
         )
@@ -121,7 +121,7 @@ MAX_PLACE = 200
 
 def check_kind(kind: str) -> None:
     if kind not in TrainingKind.values:
-        raise WorkflowError("kind_invalid", "Le type de session doit être « initiale » ou « MAC ».", field="kind")
+        raise WorkflowError("kind_invalid", "Le type de session doit être « initiale » ou « MAC ».", field="kind")
 
 
 def check_place(place: str) -> str:

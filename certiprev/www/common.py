@@ -54,7 +54,7 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         help_text=help_text or "Format JJ/MM/AAAA, par exemple 14/03/2025.",
         error_messages={
             "invalid": "Saisissez une date valide (JJ/MM/AAAA).",
-            "required": f"Indiquez : {label.lower()}.",
+            "required": f"Indiquez : {label.lower()}.",
         },
     )
 

@@ -125,13 +125,13 @@ def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOAR
         Group(
             "validated",
             "À clôturer",
-            "Validées par le formateur : clôturez-les pour émettre les certificats.",
+            "Validées par le formateur : clôturez-les pour émettre les certificats.",
             "deadline",
         ),
         Group(
             "overdue",
             "En retard",
-            "Le délai de clôture est dépassé : seul un administrateur du réseau peut accorder une dérogation.",
+            "Le délai de clôture est dépassé : seul un administrateur du réseau peut accorder une dérogation.",
             "overdue",
         ),
         Group(
@@ -149,7 +149,7 @@ def dashboard_groups(org_ids: list[int], today: dt.date, *, size: int = DASHBOAR
         Group(
             "closed",
             "Clôturées récemment",
-            "Certificats émis : téléchargez-les avant la suppression des fichiers.",
+            "Certificats émis : téléchargez-les avant la suppression des fichiers.",
             "files",
         ),
     ]

@@ -134,7 +134,7 @@ def test_a_return_alerts_the_members_with_the_reason(
     assert sorted(m.to[0] for m in mail.outbox) == ["collegue@secours-rhone.fr", "membre@secours-rhone.fr"]
     message = mail.outbox[0]
     assert message.subject == f"Session SST du {submitted.start_date:%d/%m/%Y} renvoyée par le formateur"
-    assert "« Il manque Mme Brûlé.\nMerci <3 »" in message.body
+    assert "« Il manque Mme Brûlé.\nMerci <3 »" in message.body
     assert "Il manque Mme Brûlé.<br>Merci &lt;3" in _html(message)
 
 

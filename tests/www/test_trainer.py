@@ -89,7 +89,7 @@ def test_an_absent_trainee_marked_passed_is_refused(trainer_client, submitted):
     data[f"present-{first.public_id}"] = "non"
     response = trainer_client.post(validation_url(submitted), {**data, "step": "confirm"})
     assert response.status_code == 422
-    assert "est absent·e : il ou elle ne peut pas avoir réussi" in response.content.decode()
+    assert "est absent·e : il ou elle ne peut pas avoir réussi" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.state == TrainingState.SUBMITTED
 

@@ -42,7 +42,7 @@ def test_an_unfinished_session_is_listed_apart_with_the_day_its_validation_opens
     text = text_of(response)
     assert "À valider (1)" in text
     assert "Pas encore terminées" in text
-    assert "À valider à partir du 1er " in text
+    assert "À valider à partir du 1er\u00a0" in text
     # The unfinished session comes after the heading of its own section, not among those to validate now.
     assert text.index("Pas encore terminées") < text.index("À valider à partir du")
 

@@ -60,7 +60,7 @@ def _check_no_open_request(organisation: Organisation, schemes: Sequence[Scheme]
     if taken:
         raise WorkflowError(
             "request_already_open",
-            f"Une demande d'habilitation est déjà en cours pour {', '.join(taken)} : "
+            f"Une demande d'habilitation est déjà en cours pour {', '.join(taken)} : "
             "terminez-la ou retirez-la avant d'en créer une autre pour ce dispositif.",
             status=409,
             field="schemes",
@@ -180,7 +180,7 @@ def habilitation_request_transmit(*, by: User | None, request: HabilitationReque
     if missing:
         raise WorkflowError(
             "request_incomplete",
-            f"La demande n'est pas complète : {len(missing)} élément{'s' if len(missing) > 1 else ''} à fournir.",
+            f"La demande n'est pas complète : {len(missing)} élément{'s' if len(missing) > 1 else ''} à fournir.",
             errors=missing,
         )
     transition(request, Action.TRANSMIT, by=by, role=role)

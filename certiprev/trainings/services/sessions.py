@@ -46,7 +46,7 @@ def check_habilitation(organisation: Organisation, scheme: Scheme, start: dt.dat
         raise WorkflowError(
             "habilitation_suspended",
             f"L'habilitation {scheme.code} de {organisation.name} est {latest.get_status_display()} depuis le "
-            f"{format_fr(latest.status_changed_on)} : aucune nouvelle session n'est possible.",
+            f"{format_fr(latest.status_changed_on)} : aucune nouvelle session n'est possible.",
             field="scheme",
         )
     period = f"du {format_fr(start)} au {format_fr(end)}" if start != end else f"le {format_fr(start)}"
@@ -57,7 +57,7 @@ def check_habilitation(organisation: Organisation, scheme: Scheme, start: dt.dat
         if latest.valid_until < start:
             message = (
                 f"L'habilitation {scheme.code} de {organisation.name} "
-                f"{'a expiré' if latest.valid_until < today() else 'expire'} le {format_fr(latest.valid_until)} : "
+                f"{'a expiré' if latest.valid_until < today() else 'expire'} le {format_fr(latest.valid_until)} : "
                 f"elle ne couvre pas la session ({period})."
             )
         else:

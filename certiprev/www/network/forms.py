@@ -83,7 +83,7 @@ class TrainerForm(PersonForm):
         label="Numéro de formateur (facultatif)",
         max_length=8,
         required=False,
-        help_text="3 lettres puis 5 chiffres ; laissé vide, il est attribué automatiquement.",
+        help_text="3 lettres puis 5 chiffres ; laissé vide, il est attribué automatiquement.",
     )
 
 

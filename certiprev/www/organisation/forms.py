@@ -129,7 +129,7 @@ class TraineeForm(Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     birth_date = date_field(
-        "Date de naissance", help_text="JJ/MM/AAAA : le formateur la vérifie sur une pièce d'identité."
+        "Date de naissance", help_text="JJ/MM/AAAA : le formateur la vérifie sur une pièce d'identité."
     )
     email = forms.CharField(
         label="E-mail (facultatif)",
@@ -168,7 +168,7 @@ class TraineeForm(Form):
 class ImportForm(Form):
     file = forms.FileField(
         label="Fichier des stagiaires (Excel .xlsx ou CSV)",
-        help_text="Colonnes Nom, Prénom(s), Date de naissance (JJ/MM/AAAA) et, si besoin, E-mail ; en-têtes en "
+        help_text="Colonnes Nom, Prénom(s), Date de naissance (JJ/MM/AAAA) et, si besoin, E-mail ; en-têtes en "
         "français ou en anglais, dans n'importe quel ordre.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILE_TYPES}),
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
@@ -202,8 +202,8 @@ class HistoryFilterForm(Form):
         to_field_name="code",
     )
     state = forms.ChoiceField(label="État", choices=STATE_FILTER_CHOICES, required=False)
-    start = date_field("Du", required=False, help_text="JJ/MM/AAAA : sessions commençant à partir de ce jour.")
-    end = date_field("Au", required=False, help_text="JJ/MM/AAAA : sessions commençant au plus tard ce jour.")
+    start = date_field("Du", required=False, help_text="JJ/MM/AAAA : sessions commençant à partir de ce jour.")
+    end = date_field("Au", required=False, help_text="JJ/MM/AAAA : sessions commençant au plus tard ce jour.")
 
 
 class OldCardForm(Form):
@@ -228,7 +228,7 @@ class OldCardForm(Form):
         super().__init__(*args, **kwargs)
         limit_mb = settings.OLD_CARD_MAX_IMAGE_BYTES // 1_000_000
         self.fields["photo"].help_text = (
-            f"JPEG, PNG ou WebP, {limit_mb} Mo au plus : la carte à plat, bien éclairée, le QR code net. "
+            f"JPEG, PNG ou WebP, {limit_mb} Mo au plus : la carte à plat, bien éclairée, le QR code net. "
             "La photo sert à lire le QR code et n'est pas conservée."
         )
         self.too_large = False
@@ -240,7 +240,7 @@ class OldCardForm(Form):
         if photo is not None and photo.size > limit:
             self.too_large = True
             raise forms.ValidationError(
-                f"La photo pèse {photo.size / 1_000_000:.1f} Mo : envoyez une image de {limit // 1_000_000} Mo au "
+                f"La photo pèse {photo.size / 1_000_000:.1f} Mo : envoyez une image de {limit // 1_000_000} Mo au "
                 "plus (une photo de la carte seule suffit)."
             )
         return photo

@@ -43,7 +43,7 @@ class ValidationForm(Form):
                 )
                 continue
             if data.get(f"present-{key}") == "non" and data.get(f"passed-{key}") == "oui":
-                self.add_error(f"passed-{key}", f"{trainee} est absent·e : il ou elle ne peut pas avoir réussi.")
+                self.add_error(f"passed-{key}", f"{trainee} est absent·e : il ou elle ne peut pas avoir réussi.")
         return data
 
     def summary_errors(self) -> list[tuple[str, str]]:

@@ -56,7 +56,7 @@ def organisation_create(request):
         request,
         form,
         write=partial(org_services.organisation_create, by=request.user),
-        done=lambda organisation: f"Organisme « {organisation.name} » créé. Ajoutez ses habilitations et ses membres.",
+        done=lambda organisation: f"Organisme « {organisation.name} » créé. Ajoutez ses habilitations et ses membres.",
         back=lambda organisation: redirect("www:network_organisation", public_id=organisation.public_id),
         again=again,
     )

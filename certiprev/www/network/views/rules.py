@@ -70,7 +70,7 @@ def override_deadline(request, public_id):
         else:
             messages.success(
                 request,
-                f"Dérogation accordée : la session peut être clôturée jusqu'au {form.cleaned_data['until']:%d/%m/%Y}.",
+                f"Dérogation accordée : la session peut être clôturée jusqu'au {form.cleaned_data['until']:%d/%m/%Y}.",
             )
             return redirect("www:training_detail", public_id=training.public_id)
     return render(
