@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/french_typography.py          # fix in place, list the files changed
     .venv/bin/python scripts/french_typography.py --check  # list what is missing, exit 1 if anything is
+    .venv/bin/python scripts/french_typography.py --tests  # also the tests' expected messages (once, after a fix)
 
 Safe to run again after a merge: only a plain space before « : ; ! ? », or inside « », is ever replaced.
 """
@@ -23,6 +24,22 @@ def targets() -> list[Path]:
     return sorted(files)
 
 
+# Tests whose strings are compared with text this script does not write (JavaScript, PDF text, cp1 vectors, input
+# that the services clean): their literals stay as they are.
+TESTS_LEFT_ALONE = {
+    "tests/browser/test_verification_page.py",
+    "tests/lib/test_card_pdf.py",
+    "tests/lib/test_card_fonts.py",
+    "tests/lib/test_cp1.py",
+    "tests/lib/test_names.py",
+    "tests/test_french_typography.py",
+}
+
+
+def test_targets() -> list[Path]:
+    return [p for p in sorted((ROOT / "tests").rglob("*.py")) if str(p.relative_to(ROOT)) not in TESTS_LEFT_ALONE]
+
+
 def fixed(path: Path, source: str) -> str:
     if path.suffix == ".py":
         return fix_python(source)
@@ -32,7 +49,8 @@ def fixed(path: Path, source: str) -> str:
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     changed = []
-    for path in targets():
+    paths = targets() + (test_targets() if "--tests" in argv else [])
+    for path in paths:
         source = path.read_text(encoding="utf-8")
         new = fixed(path, source)
         if new != source:

@@ -56,4 +56,9 @@ class Scheme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+        return f"{self.short_name} — {self.name}"
+
+    @property
+    def short_name(self) -> str:
+        """The scheme as people write it ("PRAP IBC"); the code ("PRAP_IBC") is for files, URLs and the API."""
+        return self.code.replace("_", " ")

@@ -253,7 +253,7 @@ def old_card_check(
         other_label = f"le dispositif {other.code}" if other else "un autre dispositif"
         raise _refuse(
             "certificate_other_scheme",
-            f"Cette carte certifie {other_label}, pas {scheme.code} : elle ne prouve pas le prérequis.",
+            f"Cette carte certifie {other_label}, pas {scheme.short_name} : elle ne prouve pas le prérequis.",
         )
     warning = ""
     if result.status == "expired":

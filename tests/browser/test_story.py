@@ -376,4 +376,4 @@ def test_a_mac_trainee_is_added_from_the_old_card_without_javascript(
     checked = new_page()
     sign_in(checked, member.email)
     checked.goto(f"/sessions/{mac.public_id}/")
-    check_accessibility(checked, "MAC : cartes précédentes")
+    check_accessibility(checked, "MAC : cartes précédentes")

@@ -132,7 +132,7 @@ def test_a_habilitation_of_another_organisation_or_scheme_does_not_count(member,
     HabilitationFactory(organisation=organisation, scheme=scheme("CATEC"))
     TrainerCertificationFactory(trainer=trainer, scheme=scheme("PRAP_IBC"))
     error = refused_creation(member, organisation, scheme=scheme("PRAP_IBC"))
-    assert error.message == "Secours Formation Rhône n'est pas habilité pour le dispositif PRAP_IBC."
+    assert error.message == "Secours Formation Rhône n'est pas habilité pour le dispositif PRAP IBC."
 
 
 @time_machine.travel(PARIS_NOON_2025_03_10, tick=False)

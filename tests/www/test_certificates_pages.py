@@ -389,7 +389,7 @@ def test_a_card_of_another_scheme_is_refused(member_client, organisation, traine
     trainee = TraineeFactory(training=training)
     response = member_client.post(check_url(trainee), card_data(trainee, content=content))
     assert response.status_code == 422
-    assert "Cette carte certifie le dispositif SST, pas PRAP_IBC : elle ne prouve pas le prérequis." in text_of(
+    assert "Cette carte certifie le dispositif SST, pas PRAP IBC : elle ne prouve pas le prérequis." in text_of(
         response
     )
     assert not MacProof.objects.exists()

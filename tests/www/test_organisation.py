@@ -137,7 +137,7 @@ def test_only_schemes_of_valid_habilitations_are_offered(member_client, organisa
         valid_until=today() - dt.timedelta(days=1),
     )
     html = member_client.get(reverse("www:training_create")).content.decode()
-    assert "PRAP_IBC" in html and "CATEC" not in html and "SST —" not in html
+    assert "PRAP IBC —" in html and "CATEC" not in html and "SST —" not in html  # short names, not codes
 
 
 def test_a_session_refused_by_the_rules_shows_the_french_reason(member_client, organisation, trainer):

@@ -180,7 +180,7 @@ def trainer_certificate_issue(*, by: User | None, trainer: Trainer, scheme: Sche
     if certification is None:
         raise WorkflowError(
             "trainer_not_certified",
-            f"Vous n'avez pas de certification de formateur {scheme.code} en cours de validité.",
+            f"Vous n'avez pas de certification de formateur {scheme.short_name} en cours de validité.",
             status=409,
         )
     try:

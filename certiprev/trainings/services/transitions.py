@@ -27,12 +27,14 @@ def _check_group_size(training: Training, count: int) -> None:
     if count < scheme.group_min:
         raise WorkflowError(
             "group_too_small",
-            f"Une session {scheme.code} compte au moins {scheme.group_min} stagiaires ; celle-ci en compte {count}.",
+            f"Une session {scheme.short_name} compte au moins {scheme.group_min} stagiaires ; "
+            f"celle-ci en compte {count}.",
         )
     if count > scheme.group_max:
         raise WorkflowError(
             "group_too_large",
-            f"Une session {scheme.code} compte au plus {scheme.group_max} stagiaires ; celle-ci en compte {count}.",
+            f"Une session {scheme.short_name} compte au plus {scheme.group_max} stagiaires ; "
+            f"celle-ci en compte {count}.",
         )
 
 

@@ -41,8 +41,8 @@ class PeriodForm(Form):
         empty_label="— Choisir —",
         error_messages={"required": "Choisissez le dispositif."},
     )
-    valid_from = date_field("Valable du")
-    valid_until = date_field("Valable jusqu'au")
+    valid_from = date_field("Valable du", missing="Indiquez le début de validité.")
+    valid_until = date_field("Valable jusqu'au", missing="Indiquez la fin de validité.")
 
     def clean(self):
         data = super().clean()
@@ -53,7 +53,7 @@ class PeriodForm(Form):
 
 
 class EndForm(Form):
-    on = date_field("Dernier jour de validité")
+    on = date_field("Dernier jour de validité", missing="Indiquez le dernier jour de validité.")
     reason = forms.CharField(
         label="Motif",
         max_length=2000,
@@ -63,7 +63,7 @@ class EndForm(Form):
 
 
 class ExtendForm(Form):
-    valid_until = date_field("Nouvelle fin de validité")
+    valid_until = date_field("Nouvelle fin de validité", missing="Indiquez la nouvelle fin de validité.")
 
 
 class PersonForm(Form):
@@ -88,7 +88,11 @@ class TrainerForm(PersonForm):
 
 
 class OverrideForm(Form):
-    until = date_field("Nouveau délai de clôture", help_text="Au plus 31 jours après aujourd'hui.")
+    until = date_field(
+        "Nouveau délai de clôture",
+        missing="Indiquez le nouveau délai de clôture.",
+        help_text="Au plus 31 jours après aujourd'hui.",
+    )
     reason = forms.CharField(
         label="Motif de la dérogation",
         max_length=2000,

@@ -112,7 +112,7 @@ def record_old_card_proof(request, trainee: Trainee, content: str, source: str) 
         messages.error(request, f"Ancienne carte de {trainee} non enregistrée : {error.message}")
         return None
     what = (
-        f"{proof.scheme.code} obtenu le {format_fr(proof.certified_on)}, valable jusqu'au "
+        f"{proof.scheme.short_name} obtenu le {format_fr(proof.certified_on)}, valable jusqu'au "
         f"{format_fr(proof.valid_until)}"
     )
     if proof.expired:

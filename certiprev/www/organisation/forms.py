@@ -42,8 +42,8 @@ class TrainingForm(Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez le type de session."},
     )
-    start_date = date_field("Premier jour")
-    end_date = date_field("Dernier jour")
+    start_date = date_field("Premier jour", missing="Indiquez le premier jour.")
+    end_date = date_field("Dernier jour", missing="Indiquez le dernier jour.")
     place = forms.CharField(
         label="Lieu",
         max_length=200,
@@ -129,7 +129,9 @@ class TraineeForm(Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     birth_date = date_field(
-        "Date de naissance", help_text="JJ/MM/AAAA : le formateur la vérifie sur une pièce d'identité."
+        "Date de naissance",
+        missing=rules.MSG_BIRTH_DATE_MISSING,
+        help_text="JJ/MM/AAAA : le formateur la vérifie sur une pièce d'identité.",
     )
     email = forms.CharField(
         label="E-mail (facultatif)",

@@ -117,3 +117,12 @@ def session_days(training) -> str:
 def trainee_result(trainee) -> str:
     """ "Absent·e", "Réussi" or "Échoué" (absent is a result of its own); "" before the results."""
     return trainee_result_label(trainee.present, trainee.passed)
+
+
+@register.filter
+def quoted_sentence(text) -> str:
+    """`{{ reason|quoted_sentence }}` → «\u00a0Il manque Mme Durand.\u00a0» — the quotation ends the host sentence too:
+    no second period after « » when the quoted text has its own (never "« … ». .")."""
+    text = str(text or "").strip()
+    end = "" if text.endswith((".", "!", "?", "…")) else "."
+    return f"«\u00a0{text}\u00a0»{end}"

@@ -43,7 +43,7 @@
     key_compromised: "La clé qui a signé ce code est déclarée compromise : rien de ce qu’elle a signé n’est fiable.",
     outside_key_period: "La date du certificat est en dehors de la période d’utilisation de sa clé de signature.",
     unknown_key: "Clé de signature absente de la liste des clés.",
-    revoked: "Certificat retiré par Certiprev.",
+    revoked: "Certificat retiré par le réseau.",
     expired: "Date de fin de validité dépassée.",
     ok: "",
   };
@@ -470,7 +470,7 @@
           `Certificat authentique, mais il n’était valable que jusqu’au ${formatDate(record.valid_until)}.`];
       case "revoked":
         return ["bad", "i-invalid", "Certificat révoqué",
-          "Ce certificat a été retiré par Certiprev : il n’est plus valable."];
+          "Ce certificat a été retiré par le réseau\u00a0: il n’est plus valable."];
       case "unknown_key":
         return ["neutral", "i-key", "Clé de signature inconnue",
           `Ce code est signé par une clé (n° ${record.key_id}) absente de la liste des clés du ` +
