@@ -40,7 +40,7 @@ def creation(**overrides) -> dict:
 @pytest.mark.parametrize(
     ("overrides", "status", "code", "words"),
     [
-        ({"scheme": "PRAP_IBC"}, 422, "habilitation_invalid", "n'est pas habilité pour le dispositif PRAP_IBC"),
+        ({"scheme": "PRAP_IBC"}, 422, "habilitation_invalid", "n'est pas habilité pour le dispositif PRAP IBC"),
         ({"trainer_number": "XYZ54321"}, 422, "trainer_not_certified", "n'est pas certifié pour le dispositif SST"),
         ({"trainer_number": "ZZZ99999"}, 422, "trainer_unknown", "Aucun formateur ne porte le numéro ZZZ99999"),
         ({"trainer_number": "12345"}, 422, "trainer_number_invalid", "3 lettres puis 5 chiffres"),
