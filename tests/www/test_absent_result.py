@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from certiprev.lib.dates import span_fr
 from certiprev.trainings import services
 from certiprev.trainings.enums import TrainingState
 from tests.www.conftest import set_state, text_of
@@ -59,6 +60,23 @@ def test_the_validation_email_counts_absent_trainees_apart_with_real_plurals(
     body = mail.outbox[0].body
     assert "4 réussites, 1 échec, 1 absence." in body
     assert "(s)" not in body.replace("Prénom(s)", "")
+    assert span_fr(training.start_date, training.end_date) in body  # "le 10/12/2026" for a one-day session
+
+
+def test_a_one_day_session_is_written_le_in_the_emails(
+    submitted_with_trainees, trainer, member, django_capture_on_commit_callbacks
+):
+    from certiprev.trainings.models import Training
+
+    training = submitted_with_trainees
+    Training.objects.filter(pk=training.pk).update(start_date=training.end_date)
+    training.refresh_from_db()
+    results = [services.TraineeResult(str(t.public_id), present=True, passed=True) for t in training.trainees.all()]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.training_validate(by=trainer.user, training=training, results=results)
+    body = mail.outbox[0].body
+    assert f"le {training.end_date:%d/%m/%Y}, à" in body and f"du {training.end_date:%d/%m/%Y} au" not in body
+    assert "6 réussites, 0 échec, 0 absence." in body
 
 
 @pytest.fixture
