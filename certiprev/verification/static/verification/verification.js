@@ -375,8 +375,11 @@
   const dateFormat = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   const momentFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short" });
   // "14 mars 2027": the day stays with its month, the year may go to the next line in a narrow column.
-  const formatDate = (iso) => (iso ? dateFormat.format(new Date(iso + "T00:00:00Z")).replace(" ", "\u00a0") : "");
-  const formatMoment = (iso) => (iso ? momentFormat.format(new Date(iso)) : "date inconnue");
+  // French writes the first of the month "1er septembre" (Intl writes "1 septembre").
+  const firstOfMonth = (text) => text.replace(/^1(?=[\s\u00a0])/, "1er");
+  const formatDate = (iso) =>
+    (iso ? firstOfMonth(dateFormat.format(new Date(iso + "T00:00:00Z"))).replace(" ", "\u00a0") : "");
+  const formatMoment = (iso) => (iso ? firstOfMonth(momentFormat.format(new Date(iso))) : "date inconnue");
   const shortDate = (iso) => (iso ? iso.split("-").reverse().join("/") : "");
 
   let schemes = {};
