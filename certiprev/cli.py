@@ -44,7 +44,7 @@ def serve(extra: list[str]) -> None:
 
     django.setup()  # a configuration error stops here, with its message, before any worker starts
     if settings.DEBUG:
-        print("Attention : DEBUG est actif (fichier .env ?) — jamais en production.", file=sys.stderr)
+        print("Attention : DEBUG est actif (fichier .env ?) — jamais en production.", file=sys.stderr)
     arguments = gunicorn_arguments(extra)
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *arguments])  # noqa: S606 - gunicorn replaces us
 

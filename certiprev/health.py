@@ -90,7 +90,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
     }
     if failed:
         body["failed"] = failed
-        body["detail"] = "Indisponible : " + ", ".join(failed) + "."
+        body["detail"] = "Indisponible : " + ", ".join(failed) + "."
     return JsonResponse(body, status=503 if failed else 200, headers={"Cache-Control": "no-store"})
 
 

@@ -48,7 +48,7 @@ def api_token_create(*, by: User | None, user: User, name: str = "") -> tuple[Ap
     if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= ceiling:
         raise WorkflowError(
             "too_many_tokens",
-            f"Ce compte a déjà {ceiling} jetons d'API actifs, le maximum : révoquez-en un avant d'en créer un autre.",
+            f"Ce compte a déjà {ceiling} jetons d'API actifs, le maximum : révoquez-en un avant d'en créer un autre.",
             status=409,
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)

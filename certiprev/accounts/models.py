@@ -37,7 +37,7 @@ class User(AbstractUser):
     is_network_admin = models.BooleanField(
         "administrateur du réseau",
         default=False,
-        help_text="INRS / Carsat : gère dispositifs, organismes, habilitations et formateurs.",
+        help_text="INRS / Carsat : gère dispositifs, organismes, habilitations et formateurs.",
     )
     # ADR 0007: is_network_admin stays the national administrator's flag; the other network roles are here.
     network_role = models.CharField("rôle dans le réseau", max_length=20, choices=NetworkRole.choices, blank=True)
@@ -97,4 +97,4 @@ class LoginThrottle(models.Model):
         constraints = [models.UniqueConstraint(fields=["email", "ip_address"], name="unique_login_throttle")]
 
     def __str__(self) -> str:
-        return f"{self.email} / {self.ip_address} : {self.failures}"
+        return f"{self.email} / {self.ip_address} : {self.failures}"

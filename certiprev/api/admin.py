@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from certiprev.accounts.api_tokens import api_token_revoke
 from certiprev.audit.admin_mixins import ReadOnlyAdminMixin
+from certiprev.lib.french import count_fr
 
 from .models import ApiToken
 
@@ -21,4 +22,4 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             api_token_revoke(by=request.user, token=token)
-        messages.success(request, f"{queryset.count()} jeton(s) révoqué(s).")
+        messages.success(request, f"{count_fr(queryset.count(), 'jeton révoqué', 'jetons révoqués')}.")

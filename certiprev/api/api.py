@@ -9,15 +9,15 @@ from .errors import install_handlers
 
 DESCRIPTION = """API ouverte de Certiprev, pour les logiciels des organismes de formation, des formateurs et du réseau.
 
-**Authentification** : `Authorization: Bearer <jeton>` ; jeton personnel créé depuis « Mon compte » ou par
+**Authentification** : `Authorization: Bearer <jeton>` ; jeton personnel créé depuis « Mon compte » ou par
 `python manage.py create_api_token <email>`, affiché une seule fois, révocable.
 
-**Erreurs** : toujours du JSON `{"detail": "<message en français>", "code": "<code stable>", "errors": [...]}` ;
+**Erreurs** : toujours du JSON `{"detail": "<message en français>", "code": "<code stable>", "errors": [...]}` ;
 400 requête illisible, 401 jeton absent ou invalide, 403 action non permise, 404 introuvable (y compris les objets
 d'autres organismes), 409 état incompatible, 410 fichier supprimé, 413 requête trop volumineuse, 422 données
 invalides, 429 trop de requêtes (en-tête `Retry-After`).
 
-**Identifiants** : les identifiants publics (UUID) ; les formateurs par leur numéro. Dates au format `AAAA-MM-JJ`.
+**Identifiants** : les identifiants publics (UUID) ; les formateurs par leur numéro. Dates au format `AAAA-MM-JJ`.
 """
 
 

@@ -13,7 +13,7 @@ from .models import ApiToken
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cpk_…`; the request then acts as the token's user."""
 
-    openapi_description = "Jeton personnel créé depuis la page « Mon compte » ou par `create_api_token <email>`."
+    openapi_description = "Jeton personnel créé depuis la page « Mon compte » ou par `create_api_token <email>`."
 
     def __call__(self, request: HttpRequest):
         result = super().__call__(request)

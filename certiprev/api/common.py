@@ -39,7 +39,7 @@ def scheme_get(code: str, *, field: str = "scheme") -> Scheme:
     scheme = Scheme.objects.filter(code=clean_text(code).upper()).first()
     if scheme is None:
         codes = ", ".join(Scheme.objects.values_list("code", flat=True))
-        raise WorkflowError("scheme_unknown", f"Dispositif inconnu : « {code} » (dispositifs : {codes}).", field=field)
+        raise WorkflowError("scheme_unknown", f"Dispositif inconnu : « {code} » (dispositifs : {codes}).", field=field)
     return scheme
 
 
@@ -65,7 +65,7 @@ def acting_organisation(user, public_id: str | None) -> Organisation:
     if not ids and not user.is_network_administrator:
         raise WorkflowError("forbidden", "Vous n'êtes membre d'aucun organisme.", status=403)
     raise WorkflowError(
-        "organisation_required", "Indiquez l'organisme concerné (champ « organisation »).", field="organisation"
+        "organisation_required", "Indiquez l'organisme concerné (champ « organisation »).", field="organisation"
     )
 
 

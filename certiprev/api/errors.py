@@ -48,18 +48,18 @@ def error_response(status: int, detail: str, code: str, errors: list | None = No
 
 STATUS_DEFAULTS: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Requête invalide."),
-    401: ("unauthenticated", "Authentification requise : envoyez l'en-tête « Authorization: Bearer <jeton> »."),
+    401: ("unauthenticated", "Authentification requise : envoyez l'en-tête « Authorization: Bearer <jeton> »."),
     403: ("forbidden", "Vous n'avez pas le droit de faire cela."),
     404: ("not_found", "Ressource introuvable."),
     405: ("method_not_allowed", "Méthode HTTP non autorisée sur cette adresse."),
-    406: ("not_acceptable", "Format de réponse non disponible : cette API répond en JSON."),
+    406: ("not_acceptable", "Format de réponse non disponible : cette API répond en JSON."),
     409: ("conflict", "Conflit avec l'état actuel de la ressource."),
     410: ("gone", "Cette ressource n'est plus disponible."),
     413: ("request_too_large", "La requête est trop volumineuse."),
     415: ("unsupported_media_type", "Type de contenu non pris en charge."),
     422: ("invalid", "Données invalides."),
-    429: ("rate_limited", "Trop de requêtes : réessayez plus tard."),
-    500: ("internal_error", "Erreur interne : l'incident a été enregistré. Réessayez plus tard."),
+    429: ("rate_limited", "Trop de requêtes : réessayez plus tard."),
+    500: ("internal_error", "Erreur interne : l'incident a été enregistré. Réessayez plus tard."),
 }
 
 
@@ -90,23 +90,23 @@ def _describe(error: dict[str, Any]) -> str:
     if kind in {"string_too_long", "too_long"}:
         limit = ctx.get("max_length")
         return (
-            f"Trop long : {limit} caractères au maximum."
+            f"Trop long : {limit} caractères au maximum."
             if kind == "string_too_long"
-            else (f"Trop d'éléments : {limit} au maximum.")
+            else (f"Trop d'éléments : {limit} au maximum.")
         )
     if kind in {"string_too_short", "too_short"}:
         limit = ctx.get("min_length")
         if kind == "string_too_short":
-            return "Ce champ ne peut pas être vide." if limit == 1 else f"Trop court : {limit} caractères au minimum."
-        return f"Pas assez d'éléments : {limit} au minimum."
+            return "Ce champ ne peut pas être vide." if limit == 1 else f"Trop court : {limit} caractères au minimum."
+        return f"Pas assez d'éléments : {limit} au minimum."
     if kind == "string_type":
         return "Texte attendu."
     if kind.startswith("date") or kind.startswith("datetime"):
         if kind.startswith("datetime"):
-            return "Date et heure invalides : format attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SS."
-        return "Date invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-14)."
+            return "Date et heure invalides : format attendu AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SS."
+        return "Date invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-14)."
     if kind.startswith("bool"):
-        return "Valeur booléenne attendue : true ou false."
+        return "Valeur booléenne attendue : true ou false."
     if kind.startswith("int") or kind.startswith("float") or kind.startswith("decimal"):
         return "Nombre attendu."
     if kind in {"greater_than_equal", "greater_than"}:
@@ -115,9 +115,9 @@ def _describe(error: dict[str, Any]) -> str:
         return f"Doit être inférieur ou égal à {ctx.get('le', ctx.get('lt'))}."
     if kind in {"literal_error", "enum"}:
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " ou ")
-        return f"Valeur non autorisée : valeurs possibles {expected}." if expected else "Valeur non autorisée."
+        return f"Valeur non autorisée : valeurs possibles {expected}." if expected else "Valeur non autorisée."
     if kind.startswith("uuid"):
-        return "Identifiant invalide : un UUID est attendu."
+        return "Identifiant invalide : un UUID est attendu."
     if kind in {"list_type", "tuple_type", "set_type"}:
         return "Liste attendue."
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
@@ -160,7 +160,7 @@ def validation_response(errors: list[dict[str, Any]]) -> JsonResponse:
         return error_response(422, "Données invalides.", "invalid")
     first = items[0]
     where = f" ({first['field']})" if first["field"] else ""
-    return error_response(422, f"Données invalides{where} : {first['message']}", "invalid", items)
+    return error_response(422, f"Données invalides{where} : {first['message']}", "invalid", items)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(RateLimited)
     def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
         who = "depuis cette adresse IP sans jeton valide" if exc.what == "anonymous" else "pour ce jeton"
-        detail = f"Trop de requêtes : {exc.limit} par minute au maximum {who}. Réessayez dans {exc.retry_after} s."
+        detail = f"Trop de requêtes : {exc.limit} par minute au maximum {who}. Réessayez dans {exc.retry_after} s."
         response = error_response(429, detail, "rate_limited", retry_after=exc.retry_after)
         response["Retry-After"] = str(exc.retry_after)
         return response
@@ -242,7 +242,7 @@ def install_handlers(api: NinjaAPI) -> None:
     def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         logger.warning("API integrity error on %s %s: %s", request.method, request.path, exc)
         return error_response(
-            409, "La ressource vient d'être modifiée par ailleurs : rechargez-la et recommencez.", "conflict"
+            409, "La ressource vient d'être modifiée par ailleurs : rechargez-la et recommencez.", "conflict"
         )
 
     @api.exception_handler(DataError)
@@ -250,7 +250,7 @@ def install_handlers(api: NinjaAPI) -> None:
         # The database refused a value (a NUL character, a number out of range): the client's data, not a crash.
         logger.warning("API data refused by the database on %s %s: %s", request.method, request.path, exc)
         return error_response(
-            422, "Données refusées : une valeur contient des caractères interdits ou dépasse les limites.", "invalid"
+            422, "Données refusées : une valeur contient des caractères interdits ou dépasse les limites.", "invalid"
         )
 
     @api.exception_handler(Exception)
@@ -262,7 +262,7 @@ def install_handlers(api: NinjaAPI) -> None:
 def malformed_multipart_response() -> JsonResponse:
     return error_response(
         400,
-        "Corps multipart/form-data illisible : l'en-tête Content-Type doit porter un « boundary » valide "
+        "Corps multipart/form-data illisible : l'en-tête Content-Type doit porter un « boundary » valide "
         "et le corps le respecter.",
         "malformed_body",
     )
@@ -271,7 +271,7 @@ def malformed_multipart_response() -> JsonResponse:
 def too_large_response() -> JsonResponse:
     limit = max_request_bytes()
     return error_response(
-        413, f"La requête est trop volumineuse : {limit // (1024 * 1024)} Mo au maximum.", "request_too_large"
+        413, f"La requête est trop volumineuse : {limit // (1024 * 1024)} Mo au maximum.", "request_too_large"
     )
 
 
@@ -319,7 +319,7 @@ def guard(view: Callable) -> Callable:
 
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any path under /api/v1/ that no operation serves."""
-    return error_response(404, "Adresse inconnue dans l'API : voir /api/v1/docs.", "not_found")
+    return error_response(404, "Adresse inconnue dans l'API : voir /api/v1/docs.", "not_found")
 
 
 not_found.csrf_exempt = True  # type: ignore[attr-defined]

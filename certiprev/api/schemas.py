@@ -74,7 +74,7 @@ class TokenOut(Out):
 
 
 class TokenCreatedOut(TokenOut):
-    token: str = Field(..., description="Le jeton complet : affiché une seule fois, conservez-le.")
+    token: str = Field(..., description="Le jeton complet : affiché une seule fois, conservez-le.")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -178,13 +178,13 @@ class TrainingIn(Schema):
     external_id: str | None = Field(
         None,
         max_length=100,
-        description="Votre référence : rejouer la création "
+        description="Votre référence : rejouer la création "
         "avec la même référence renvoie la session existante (200) sans doublon.",
     )
     organisation: str | None = Field(
         None,
         max_length=64,
-        description="Identifiant de l'organisme : obligatoire si vous êtes membre de plusieurs organismes.",
+        description="Identifiant de l'organisme : obligatoire si vous êtes membre de plusieurs organismes.",
     )
 
 
@@ -206,16 +206,16 @@ class TraineeIn(Schema):
     naming the field, with the same French message. The schema's own limits only keep huge strings out."""
 
     last_name: str = Field(
-        ..., max_length=HUGE_TEXT, description="Nom : obligatoire, une lettre au moins, 100 caractères au plus."
+        ..., max_length=HUGE_TEXT, description="Nom : obligatoire, une lettre au moins, 100 caractères au plus."
     )
     first_name: str = Field(
-        ..., max_length=HUGE_TEXT, description="Prénom(s) : obligatoire, une lettre au moins, 100 caractères au plus."
+        ..., max_length=HUGE_TEXT, description="Prénom(s) : obligatoire, une lettre au moins, 100 caractères au plus."
     )
     birth_date: dt.date
     email: str | None = Field(
-        None, max_length=HUGE_TEXT, description="Facultatif ; partie locale en ASCII, 254 caractères au plus."
+        None, max_length=HUGE_TEXT, description="Facultatif ; partie locale en ASCII, 254 caractères au plus."
     )
-    external_id: str | None = Field(None, max_length=HUGE_TEXT, description="Facultatif ; 100 caractères au plus.")
+    external_id: str | None = Field(None, max_length=HUGE_TEXT, description="Facultatif ; 100 caractères au plus.")
 
 
 class TraineeOut(Out):
@@ -267,7 +267,7 @@ class TrainingDetailOut(TrainingOut):
     allowed_actions: list[TrainingActionLiteral] = Field(  # type: ignore[valid-type]
         ...,
         description="Ce que l'appelant peut faire sur la session aujourd'hui (rôles, état et délai de clôture), "
-        "exactement les boutons de la page web : `update`, `trainee_add`, `submit`, `close`, `cancel`…",
+        "exactement les boutons de la page web : `update`, `trainee_add`, `submit`, `close`, `cancel`…",
     )
 
 
@@ -332,8 +332,8 @@ class CertificateOut(Out):
 class CertificatesOut(Out):
     files_state: Literal["pending", "failed", "ready", "none", "purged"] = Field(
         ...,
-        description="pending : en cours de génération ; ready : téléchargeables ; purged : fichiers supprimés "
-        "(les certificats restent valables) ; none : aucun stagiaire reçu ; failed : génération en échec.",
+        description="pending : en cours de génération ; ready : téléchargeables ; purged : fichiers supprimés "
+        "(les certificats restent valables) ; none : aucun stagiaire reçu ; failed : génération en échec.",
     )
     message: str
     files_available_until: dt.datetime | None = Field(..., description="Date et heure exactes de suppression.")
@@ -378,7 +378,7 @@ class VerifyOut(Out):
 class WebhookIn(Schema):
     url: str = Field(..., min_length=1, max_length=500)
     events: list[str] = Field(
-        default_factory=list, max_length=20, description="Événements souhaités ; liste vide : tous."
+        default_factory=list, max_length=20, description="Événements souhaités ; liste vide : tous."
     )
     description: str = Field("", max_length=200)
     organisation: str | None = Field(
@@ -397,7 +397,7 @@ class WebhookOut(Out):
 
 
 class WebhookCreatedOut(WebhookOut):
-    secret: str = Field(..., description="Secret de signature HMAC-SHA256 : affiché une seule fois.")
+    secret: str = Field(..., description="Secret de signature HMAC-SHA256 : affiché une seule fois.")
 
 
 class WebhookAttemptOut(Out):

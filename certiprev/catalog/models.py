@@ -38,7 +38,7 @@ class Scheme(models.Model):
         "durée d'une habilitation (mois)",
         default=60,
         validators=[MinValueValidator(1)],
-        help_text="Durée accordée par la CNH à chaque habilitation ou renouvellement (non sourcée : 5 ans).",
+        help_text="Durée accordée par la CNH à chaque habilitation ou renouvellement (non sourcée : 5 ans).",
     )
 
     objects = SchemeQuerySet.as_manager()
@@ -56,4 +56,9 @@ class Scheme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
+        return f"{self.short_name} — {self.name}"
+
+    @property
+    def short_name(self) -> str:
+        """The scheme as people write it ("PRAP IBC"); the code ("PRAP_IBC") is for files, URLs and the API."""
+        return self.code.replace("_", " ")

@@ -18,7 +18,7 @@ class RevokeForm(forms.Form):
         label="Motif de la révocation",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text="Obligatoire. Il figure au journal d'audit ; le certificat apparaîtra dans revoked.json.",
+        help_text="Obligatoire. Il figure au journal d'audit ; le certificat apparaîtra dans revoked.json.",
     )
 
 
@@ -101,7 +101,7 @@ class CertificateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             except WorkflowError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Le certificat est révoqué ; il figure désormais dans revoked.json.")
+                messages.success(request, "Le certificat est révoqué ; il figure désormais dans revoked.json.")
                 return redirect("admin:certificates_certificate_change", certificate.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -35,7 +35,7 @@ STATUS_LABELS = {
     "valid": "Certificat valide",
     "expired": "Certificat expiré",
     "revoked": "Certificat révoqué",
-    "invalid": "Certificat invalide : illisible, modifié ou falsifié",
+    "invalid": "Certificat invalide : illisible, modifié ou falsifié",
     "unknown_key": "Signature par une clé inconnue",
 }
 # Exit codes of `certiprev verify` (documented in the command's help and the README).
@@ -118,7 +118,7 @@ def qr_texts_from_image(data: bytes) -> list[tuple[bool, str]]:
     if len(data) > limit:
         raise _refuse(
             "image_too_large",
-            f"La photo pèse {len(data) / 1_000_000:.1f} Mo : envoyez une image de {limit // 1_000_000} Mo au plus "
+            f"La photo pèse {len(data) / 1_000_000:.1f} Mo : envoyez une image de {limit // 1_000_000} Mo au plus "
             "(une photo de la carte seule suffit).",
             status=413,
         )
@@ -130,7 +130,7 @@ def qr_texts_from_image(data: bytes) -> list[tuple[bool, str]]:
             if width * height > MAX_IMAGE_PIXELS:
                 raise _refuse(
                     "image_too_large",
-                    f"L'image est trop grande ({width} × {height} pixels) : envoyez une photo plus petite.",
+                    f"L'image est trop grande ({width} × {height} pixels) : envoyez une photo plus petite.",
                     status=413,
                 )
             image.draft("L", (DECODE_MAX_SIDE, DECODE_MAX_SIDE))  # JPEG: decode at a reduced scale, much faster
@@ -140,15 +140,15 @@ def qr_texts_from_image(data: bytes) -> list[tuple[bool, str]]:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refuse(
-            "image_too_large", "L'image est trop grande : envoyez une photo plus petite.", status=413
+            "image_too_large", "L'image est trop grande : envoyez une photo plus petite.", status=413
         ) from None
     except UnidentifiedImageError:
         raise _refuse(
-            "image_invalid", "Ce fichier n'est pas une photo lisible : envoyez une image JPEG, PNG ou WebP."
+            "image_invalid", "Ce fichier n'est pas une photo lisible : envoyez une image JPEG, PNG ou WebP."
         ) from None
     except Exception:  # truncated or corrupt files fail while decoding, with many exception types
         logger.info("unreadable old-card image", exc_info=True)
-        raise _refuse("image_invalid", "Cette image est illisible ou incomplète : reprenez la photo.") from None
+        raise _refuse("image_invalid", "Cette image est illisible ou incomplète : reprenez la photo.") from None
     try:
         import zxingcpp
 
@@ -174,7 +174,7 @@ def _content_from_image(data: bytes) -> str:
         raise _refuse("qr_other_kind", "La photo contient un code-barres, mais pas le QR code d'une carte Certiprev.")
     raise _refuse(
         "qr_not_certiprev",
-        "Ce QR code n'est pas celui d'une carte Certiprev : il ne contient pas de certificat signé.",
+        "Ce QR code n'est pas celui d'une carte Certiprev : il ne contient pas de certificat signé.",
     )
 
 
@@ -205,12 +205,12 @@ def _invalid_message(result: cp1.VerificationResult) -> WorkflowError:
     if result.reason == "malformed":
         return _refuse(
             "certificate_unreadable",
-            "Ce contenu n'est pas celui du QR code d'une carte Certiprev, ou il est incomplet : scannez à nouveau "
+            "Ce contenu n'est pas celui du QR code d'une carte Certiprev, ou il est incomplet : scannez à nouveau "
             "la carte ou copiez tout le contenu (il commence par HTTPS:// et contient un #).",
         )
     return _refuse(
         "certificate_invalid",
-        "La signature de cette carte n'est pas valable : la carte a pu être modifiée ou falsifiée. Le prérequis "
+        "La signature de cette carte n'est pas valable : la carte a pu être modifiée ou falsifiée. Le prérequis "
         "du MAC doit être prouvé autrement (attestation de l'organisme qui a formé le stagiaire).",
     )
 
@@ -235,34 +235,34 @@ def old_card_check(
     if result.status == "unknown_key":
         raise _refuse(
             "certificate_unknown_key",
-            "Cette carte est signée par une clé que Certiprev ne connaît pas : elle ne peut pas servir de prérequis.",
+            "Cette carte est signée par une clé que Certiprev ne connaît pas : elle ne peut pas servir de prérequis.",
         )
     if result.status == "revoked":
         raise _refuse(
-            "certificate_revoked", "Ce certificat a été révoqué : il ne peut pas servir de prérequis au MAC."
+            "certificate_revoked", "Ce certificat a été révoqué : il ne peut pas servir de prérequis au MAC."
         )
     record = result.record
     assert record is not None  # every status but "invalid" and "unknown_key" carries the record
     if record.kind == CertificateKind.TRAINER:
         raise _refuse(
             "certificate_trainer_kind",
-            "C'est un certificat de formateur : pour un MAC, présentez la carte de stagiaire du dispositif.",
+            "C'est un certificat de formateur : pour un MAC, présentez la carte de stagiaire du dispositif.",
         )
     if record.scheme_code != scheme.qr_code:
         other = Scheme.objects.filter(qr_code=record.scheme_code).first()
         other_label = f"le dispositif {other.code}" if other else "un autre dispositif"
         raise _refuse(
             "certificate_other_scheme",
-            f"Cette carte certifie {other_label}, pas {scheme.code} : elle ne prouve pas le prérequis.",
+            f"Cette carte certifie {other_label}, pas {scheme.short_name} : elle ne prouve pas le prérequis.",
         )
     warning = ""
     if result.status == "expired":
         warning = (
             f"Ce certificat a expiré le {format_fr(record.valid_until)}. Le MAC reste possible, mais le stagiaire "
-            "n'était plus certifié depuis cette date : c'est à l'organisme de décider."
+            "n'était plus certifié depuis cette date : c'est à l'organisme de décider."
         )
     elif record.names_truncated:
-        warning = "Les noms sont abrégés dans le QR code : complétez-les d'après la carte."
+        warning = "Les noms sont abrégés dans le QR code : complétez-les d'après la carte."
     return OldCardCheck(
         content=content,
         status=result.status,

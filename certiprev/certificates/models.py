@@ -242,4 +242,4 @@ class MacProof(models.Model):
         verbose_name_plural = "preuves du prérequis MAC"
 
     def __str__(self) -> str:
-        return f"{self.scheme.code} du {self.certified_on:%d/%m/%Y} (clé {self.key_id})"
+        return f"{self.scheme.short_name} du {self.certified_on:%d/%m/%Y} (clé {self.key_id})"

@@ -54,7 +54,7 @@ def certificate_record(certificate: Certificate, *, key_id: int) -> cp1.CP1Recor
 def certificate_content(certificate: Certificate, signer: Signer) -> str:
     """The QR content `HTTPS://<VERIFY_HOST>/V#<digits>`, newly signed by `signer`."""
     if signer.entry.status != "active":
-        raise KeyUnavailable(f"La clé {signer.kid} n'est pas active ({signer.entry.status}) : elle ne signe plus.")
+        raise KeyUnavailable(f"La clé {signer.kid} n'est pas active ({signer.entry.status}) : elle ne signe plus.")
     if not signer.covers(certificate.certified_on):
         raise KeyUnavailable(
             f"La clé active {signer.kid} ne peut pas signer un certificat obtenu le "

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from certiprev.lib.dates import format_fr
+from certiprev.lib.dates import format_fr, span_fr
 
 from .issuance import files_event_emit
 from .models import Certificate, CertificateArchive
@@ -110,6 +110,7 @@ def _send_reminder(archive: CertificateArchive) -> None:
         "archive": archive,
         "start": format_fr(training.start_date),
         "end": format_fr(training.end_date),
+        "dates": span_fr(training.start_date, training.end_date),
         "generated_day": format_fr(timezone.localdate(archive.generated_at)),
         "deletion_day": format_fr(deletion.date()),
         "deletion_time": f"{deletion:%H} h {deletion:%M}",

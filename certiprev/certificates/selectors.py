@@ -83,7 +83,7 @@ def training_files_status(training: Training, *, now: dt.datetime | None = None)
             None,
             None,
             0,
-            "Les certificats sont en cours de génération : rechargez la page dans un instant.",
+            "Les certificats sont en cours de génération : rechargez la page dans un instant.",
         )
     if _is_gone(archive.delete_after, archive.purged_at, now):
         gone = archive.purged_at or archive.delete_after
@@ -95,7 +95,7 @@ def training_files_status(training: Training, *, now: dt.datetime | None = None)
             gone,
             0,
             f"Les fichiers ont été supprimés le {_when(gone)}, comme prévu après leur génération. Les certificats "
-            "restent valables et vérifiables ; une carte perdue peut faire l'objet d'un duplicata.",
+            "restent valables et vérifiables ; une carte perdue peut faire l'objet d'un duplicata.",
         )
     if count == 0:
         return TrainingFilesStatus(
@@ -105,7 +105,7 @@ def training_files_status(training: Training, *, now: dt.datetime | None = None)
             None,
             None,
             0,
-            "Aucun stagiaire n'a réussi : aucun certificat n'a été délivré.",
+            "Aucun stagiaire n'a réussi : aucun certificat n'a été délivré.",
         )
     if not archive.zip_path:
         if archive.last_error and not (archive.lease_until and archive.lease_until > now):
@@ -116,7 +116,7 @@ def training_files_status(training: Training, *, now: dt.datetime | None = None)
                 archive.delete_after,
                 None,
                 0,
-                "La génération des certificats n'a pas abouti. L'équipe technique en est informée ; réessayez "
+                "La génération des certificats n'a pas abouti. L'équipe technique en est informée ; réessayez "
                 "plus tard.",
             )
         return TrainingFilesStatus(
@@ -126,7 +126,7 @@ def training_files_status(training: Training, *, now: dt.datetime | None = None)
             archive.delete_after,
             None,
             0,
-            "Les certificats sont en cours de génération : rechargez la page dans un instant.",
+            "Les certificats sont en cours de génération : rechargez la page dans un instant.",
         )
     return TrainingFilesStatus(
         "ready",
@@ -143,16 +143,16 @@ def _purged_error(when: dt.datetime | None, what: str) -> WorkflowError:
     moment = f" le {_when(when)}" if when else ""
     return WorkflowError(
         "files_purged",
-        f"{what} a été supprimé{moment} : Certiprev ne conserve les fichiers de certificats que quelques jours "
+        f"{what} a été supprimé{moment} : Certiprev ne conserve les fichiers de certificats que quelques jours "
         "après leur génération, pour limiter les données personnelles gardées. Les certificats restent valables et "
-        "vérifiables par leur QR code ; pour une carte perdue, l'organisme peut demander un duplicata.",
+        "vérifiables par leur QR code ; pour une carte perdue, l'organisme peut demander un duplicata.",
         status=410,
     )
 
 
 def _pending_error() -> WorkflowError:
     return WorkflowError(
-        "files_pending", "Les certificats sont en cours de génération : réessayez dans un instant.", status=409
+        "files_pending", "Les certificats sont en cours de génération : réessayez dans un instant.", status=409
     )
 
 
@@ -191,7 +191,7 @@ def certificate_pdf_open(certificate: Certificate, *, now: dt.datetime | None = 
     (409) or files_pending (409)."""
     if certificate.is_revoked:
         raise WorkflowError(
-            "certificate_revoked", "Ce certificat a été révoqué : sa carte ne peut plus être téléchargée.", status=409
+            "certificate_revoked", "Ce certificat a été révoqué : sa carte ne peut plus être téléchargée.", status=409
         )
     state = certificate_files_status(certificate, now=now)
     if state == "purged":

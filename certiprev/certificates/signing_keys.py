@@ -74,7 +74,7 @@ def _private_key(env_name: str, filename: str, what: str) -> Ed25519PrivateKey:
     found = _secret(env_name, filename)
     if found is None:
         raise KeyUnavailable(
-            f"{what} introuvable : ni {env_name} ni {keys_dir() / filename} "
+            f"{what} introuvable : ni {env_name} ni {keys_dir() / filename} "
             "(voir `python manage.py certiprev_keys --help`)."
         )
     text, where = found
@@ -102,7 +102,7 @@ def revocation_key() -> bytes:
     found = _secret(REVOCATION_ENV, REVOCATION_FILE)
     if found is None:
         raise KeyUnavailable(
-            f"La clé de révocation K_rev est introuvable : ni {REVOCATION_ENV} ni {keys_dir() / REVOCATION_FILE}."
+            f"La clé de révocation K_rev est introuvable : ni {REVOCATION_ENV} ni {keys_dir() / REVOCATION_FILE}."
         )
     text, where = found
     text = text.strip()
@@ -131,7 +131,7 @@ def signer_for(key) -> Signer:
     """The Signer of a SigningKey row; refuses a key that is not active, or a private key not the published one."""
     if key.status != "active":
         # A retired or compromised key never signs again, even if its private half is still around (ADR 0006).
-        raise KeyUnavailable(f"La clé de signature {key.kid} n'est pas active ({key.status}) : elle ne signe plus.")
+        raise KeyUnavailable(f"La clé de signature {key.kid} n'est pas active ({key.status}) : elle ne signe plus.")
     private = _private_key(signing_env(key.kid), signing_file(key.kid), f"La clé privée de signature {key.kid}")
     if cp1.public_key_bytes(private) != key.public_key_bytes:
         raise KeyUnavailable(f"La clé privée trouvée pour la clé {key.kid} ne correspond pas à sa clé publique.")
@@ -141,7 +141,7 @@ def signer_for(key) -> Signer:
 def active_signer() -> Signer:
     key = SigningKey.objects.filter(status="active").first()
     if key is None:
-        raise KeyUnavailable("Aucune clé de signature active : lancez `python manage.py certiprev_keys rotate`.")
+        raise KeyUnavailable("Aucune clé de signature active : lancez `python manage.py certiprev_keys rotate`.")
     return signer_for(key)
 
 
@@ -170,7 +170,7 @@ def revocation_key_exists() -> bool:
 def root_key_generate() -> bytes:
     """A new root key in SIGNING_KEYS_DIR; returns its public key. Never replaces one (verifiers embed it)."""
     if root_key_exists():
-        raise KeyUnavailable("Une clé racine existe déjà : la remplacer casserait tous les vérificateurs.")
+        raise KeyUnavailable("Une clé racine existe déjà : la remplacer casserait tous les vérificateurs.")
     private = cp1.generate_private_key()
     write_secret_file(keys_dir() / ROOT_FILE, cp1.private_key_to_pem(private))
     return cp1.public_key_bytes(private)
@@ -178,7 +178,7 @@ def root_key_generate() -> bytes:
 
 def revocation_key_generate() -> None:
     if revocation_key_exists():
-        raise KeyUnavailable("La clé de révocation existe déjà : la changer rendrait les révocations impossibles.")
+        raise KeyUnavailable("La clé de révocation existe déjà : la changer rendrait les révocations impossibles.")
     write_secret_file(keys_dir() / REVOCATION_FILE, secrets.token_bytes(REVOCATION_KEY_BYTES).hex().encode() + b"\n")
 
 

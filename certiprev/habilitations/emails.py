@@ -15,14 +15,14 @@ from .selectors import waiting_on
 S = RequestState
 # Per target state: who is told, and the sentence they read.
 MESSAGES: dict[str, tuple[str, str]] = {
-    S.TRANSMITTED: ("caisse", "Une demande d'habilitation vous a été transmise : elle attend son instruction."),
+    S.TRANSMITTED: ("caisse", "Une demande d'habilitation vous a été transmise : elle attend son instruction."),
     S.UNDER_REVIEW: ("organisation", "Votre demande d'habilitation est en cours d'instruction par votre caisse."),
     S.COMPLEMENTS_REQUESTED: (
         "organisation",
         "La caisse demande des compléments à votre demande d'habilitation. "
         "Complétez-la puis transmettez-la de nouveau.",
     ),
-    S.OPINION_GIVEN: ("cnh", "La caisse a rendu son avis : la demande attend la décision de la CNH."),
+    S.OPINION_GIVEN: ("cnh", "La caisse a rendu son avis : la demande attend la décision de la CNH."),
     S.GRANTED: ("organisation", "La CNH a accordé l'habilitation demandée."),
     S.REFUSED: ("organisation", "La CNH a refusé l'habilitation demandée."),
     S.WITHDRAWN: ("caisse", "L'organisme a retiré sa demande d'habilitation."),

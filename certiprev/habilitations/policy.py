@@ -78,7 +78,7 @@ def require_role(by: User | AnonymousUser | None, request: HabilitationRequest, 
 def state_refusal(request: HabilitationRequest, action: str) -> WorkflowError:
     phrase = STATE_PHRASES[RequestState(request.state)]
     return WorkflowError(
-        "invalid_state", f"Impossible de {VERBS[action]} cette demande : elle est {phrase}.", status=409
+        "invalid_state", f"Impossible de {VERBS[action]} cette demande : elle est {phrase}.", status=409
     )
 
 

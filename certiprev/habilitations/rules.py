@@ -18,10 +18,10 @@ def pdf_problem(content: bytes, *, max_bytes: int) -> tuple[str, str] | None:
     if len(content) > max_bytes:
         return (
             "document_too_large",
-            f"Le fichier fait {_size_fr(len(content))} : un document ne doit pas dépasser {_size_fr(max_bytes)}.",
+            f"Le fichier fait {_size_fr(len(content))} : un document ne doit pas dépasser {_size_fr(max_bytes)}.",
         )
     if not content.startswith(_PDF_VERSIONS) or len(content) < 16 or not content[5:6].isdigit():
-        return "document_not_pdf", "Ce fichier n'est pas un PDF : seuls les documents PDF sont acceptés."
+        return "document_not_pdf", "Ce fichier n'est pas un PDF : seuls les documents PDF sont acceptés."
     if b"%%EOF" not in content[-_TRAILER_WINDOW:]:
         return "document_not_pdf", "Ce fichier PDF est incomplet ou endommagé (fin de fichier absente)."
     return None
@@ -66,7 +66,7 @@ def missing_items(
         missing.append(
             {
                 "field": "organisation.region",
-                "message": "Renseignez la caisse régionale de l'organisme : c'est elle qui instruit la demande.",
+                "message": "Renseignez la caisse régionale de l'organisme : c'est elle qui instruit la demande.",
             }
         )
     if not scheme_codes:
@@ -94,7 +94,7 @@ def missing_items(
             missing.append(
                 {
                     "field": "schemes",
-                    "message": f"L'organisme n'a pas d'habilitation {code} active : "
+                    "message": f"L'organisme n'a pas d'habilitation {code} active : "
                     + ("rien à renouveler." if kind == "renewal" else "demandez d'abord une habilitation initiale."),
                 }
             )
@@ -102,7 +102,7 @@ def missing_items(
             missing.append(
                 {
                     "field": "schemes",
-                    "message": f"L'organisme est déjà habilité pour {code} : demandez un renouvellement.",
+                    "message": f"L'organisme est déjà habilité pour {code} : demandez un renouvellement.",
                 }
             )
     if kind == "associated_entity" and not has_entity:

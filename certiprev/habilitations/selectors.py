@@ -132,7 +132,7 @@ def waiting_phrase(request: HabilitationRequest, now: dt.datetime | None = None)
     today = timezone.localdate(now or timezone.now())
     days = (today - timezone.localdate(request.state_changed_at)).days
     since = "aujourd'hui" if days <= 0 else ("1 jour" if days == 1 else f"{days} jours")
-    return f"attendu de : {who} depuis {since}"
+    return f"attendu de : {who} depuis {since}"
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -16,3 +16,37 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def format_fr(day: dt.date | None) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""  # strftime writes year 1 as "1"
+
+
+MONTH_NAMES_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+NBSP = "\u00a0"
+
+
+def format_fr_words(day: dt.date | None) -> str:
+    """A date written in words, as French writes it: "1er décembre 2026", "2 décembre 2026" (never "1 décembre").
+
+    Non-breaking spaces: a line never starts with the month or the year."""
+    if not day:
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number}{NBSP}{MONTH_NAMES_FR[day.month - 1]}{NBSP}{day.year}"
+
+
+def span_fr(start: dt.date, end: dt.date) -> str:
+    """A session's days: "le 10/12/2026" for a single day, "du 10/12/2026 au 11/12/2026" otherwise."""
+    if start == end:
+        return f"le {format_fr(start)}"
+    return f"du {format_fr(start)} au {format_fr(end)}"

@@ -28,7 +28,7 @@ class RejectNullCharactersMiddleware:
                     },
                     status=400,
                 )
-            return HttpResponseBadRequest("Requête invalide : elle contient un caractère nul (%00).".encode())
+            return HttpResponseBadRequest("Requête invalide : elle contient un caractère nul (%00).".encode())
         return self.get_response(request)
 
 

@@ -31,7 +31,7 @@ def siret_error(value: str) -> str | None:
         # La Poste's establishments: the digits sum to a multiple of 5 instead of the Luhn key.
         return None if sum(int(c) for c in siret) % 5 == 0 else "Ce SIRET est invalide (clé de contrôle incorrecte)."
     if not luhn_ok(siret[:9]):
-        return "Ce SIRET est invalide : le SIREN (9 premiers chiffres) a une clé de contrôle incorrecte."
+        return "Ce SIRET est invalide : le SIREN (9 premiers chiffres) a une clé de contrôle incorrecte."
     if not luhn_ok(siret):
         return "Ce SIRET est invalide (clé de contrôle incorrecte)."
     return None

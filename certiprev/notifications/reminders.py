@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from certiprev.lib.dates import format_fr
+from certiprev.lib.dates import format_fr, span_fr
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import session_display
 
@@ -59,6 +59,7 @@ def _send(training: Training, days_left: int, today: dt.date) -> int:
         "close_before": format_fr(training.effective_close_deadline),
         "start": format_fr(training.start_date),
         "end": format_fr(training.end_date),
+        "dates": span_fr(training.start_date, training.end_date),
         "url": training_url(training, for_trainer=False),
     }
     subject = render_to_string("notifications/email/deadline_subject.txt", context).strip()

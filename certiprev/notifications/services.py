@@ -7,7 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from certiprev.lib.dates import format_fr
+from certiprev.lib.dates import format_fr, span_fr
+from certiprev.lib.french import count_fr
 from certiprev.trainings.enums import Action
 from certiprev.trainings.models import Training, TrainingEvent
 
@@ -39,6 +40,16 @@ def recipients_for(event: TrainingEvent) -> list[tuple[str, bool]]:
     return sorted({(m.user.email, False) for m in members if m.user.email})
 
 
+def _results_sentence(data: dict) -> str:
+    """ "8 réussites, 1 échec, 1 absence" from a validation event's counts (absent trainees are counted apart)."""
+    if not isinstance(data, dict) or "passed" not in data:
+        return ""
+    return ", ".join(
+        count_fr(int(data.get(key) or 0), word)
+        for key, word in (("passed", "réussite"), ("failed", "échec"), ("absent", "absence"))
+    )
+
+
 def event_emails_send(*, event: TrainingEvent) -> int:
     """Send the event's e-mails not sent yet; returns how many were sent now (retries send nothing twice)."""
     template = TEMPLATES.get(event.action)
@@ -56,6 +67,8 @@ def event_emails_send(*, event: TrainingEvent) -> int:
             "url": training_url(training, for_trainer=for_trainer),
             "start": format_fr(training.start_date),
             "end": format_fr(training.end_date),
+            "dates": span_fr(training.start_date, training.end_date),
+            "results": _results_sentence(event.data),
             "close_before": format_fr(training.effective_close_deadline),
         }
         subject = render_to_string(f"notifications/email/{template}_subject.txt", context).strip()

@@ -39,7 +39,7 @@ class Organisation(models.Model):
     is_provisional = models.BooleanField(
         "provisoire",
         default=False,
-        help_text="Inscrit en ligne, en attente de sa première habilitation : il ne peut que déposer sa demande "
+        help_text="Inscrit en ligne, en attente de sa première habilitation : il ne peut que déposer sa demande "
         "initiale.",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)

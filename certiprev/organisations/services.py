@@ -192,7 +192,7 @@ def membership_create(
     require_network_admin(by)
     require_established(organisation, "ajouter un membre")
     if role not in (MemberRole.CORRESPONDENT, MemberRole.USER):
-        raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
+        raise WorkflowError("role_invalid", "Rôle inconnu : correspondent ou user.", field="role")
     try:
         validate_email(email)
     except ValidationError:
@@ -371,7 +371,7 @@ def member_remove(*, by: User | None, membership: Membership) -> None:
     if membership.user_id == getattr(by, "pk", None):
         raise WorkflowError(
             "member_self",
-            "Vous ne pouvez pas vous retirer vous-même : demandez-le à un autre correspondant.",
+            "Vous ne pouvez pas vous retirer vous-même : demandez-le à un autre correspondant.",
             status=409,
         )
     audit_event_record(by=by, action="membership_remove", target=organisation, data={"email": membership.user.email})

@@ -70,7 +70,7 @@ def _db_tasks_of_dead_workers(now: dt.datetime) -> set[int]:
         status=TaskResultStatus.FAILED,
         finished_at=now,
         exception_class_path="certiprev.scheduler.jobs.WorkerLost",
-        traceback="Le processus qui exécutait cette tâche s'est arrêté ; la tâche a été relancée.",
+        traceback="Le processus qui exécutait cette tâche s'est arrêté ; la tâche a été relancée.",
     )
     return {rows[pk] for pk in dead}
 

@@ -57,4 +57,4 @@ class TrainerCertification(ValidityPeriod):
         constraints = [period_coherent("trainer_certification_period_coherent")]
 
     def __str__(self) -> str:
-        return f"{self.trainer} — {self.scheme.code} ({self.valid_from:%d/%m/%Y} → {self.valid_until:%d/%m/%Y})"
+        return f"{self.trainer} — {self.scheme.short_name} ({self.valid_from:%d/%m/%Y} → {self.valid_until:%d/%m/%Y})"

@@ -61,7 +61,7 @@ def trainer_create(*, by: User | None, first_name: str, last_name: str, email: s
                     "trainer_number_taken", f"Le numéro {number} est déjà attribué.", status=409, field="number"
                 ) from None
     else:  # pragma: no cover - 17 million numbers
-        raise WorkflowError("trainer_number_exhausted", "Impossible d'attribuer un numéro : réessayez.", status=409)
+        raise WorkflowError("trainer_number_exhausted", "Impossible d'attribuer un numéro : réessayez.", status=409)
     audit_event_record(by=by, action="trainer_create", target=trainer, data={"number": trainer.number})
     return trainer
 

@@ -102,7 +102,7 @@ class Training(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scheme.code} {self.get_kind_display()} du {self.start_date:%d/%m/%Y} ({self.place})"
+        return f"{self.scheme.short_name} {self.get_kind_display()} du {self.start_date:%d/%m/%Y} ({self.place})"
 
     def save(self, *args, **kwargs):
         self.close_before = close_deadline_for(self.end_date)

@@ -16,7 +16,7 @@ from certiprev.lib.workflow import acting_role, actions_allowed
 
 from .enums import EDITABLE_STATES, ROLE_PREFERENCE, TRANSITIONS, Action, Actor, Condition, TrainingKind, TrainingState
 from .models import Training
-from .rules import deadline_passed, effective_close_deadline
+from .rules import deadline_passed, effective_close_deadline, session_finished
 from .selectors import AnyUser, roles_on
 
 # "Seul … peut <verb> cette session."
@@ -78,7 +78,7 @@ def condition_holds(training: Training, when: str | None, today: dt.date) -> boo
     if when == Condition.OVERDUE:
         return deadline_passed(training.close_before, training.close_extended_until, today)
     if when == Condition.FINISHED:
-        return training.end_date <= today
+        return session_finished(training.end_date, today)
     if when == Condition.MAC:
         return training.kind == TrainingKind.MAC
     raise ValueError(f"Unknown condition: {when}")
@@ -101,6 +101,18 @@ def allowed_actions(user: AnyUser, training: Training, today: dt.date | None = N
             condition=lambda when: condition_holds(training, when, today),
         )
     )
+
+
+def validation_opens_on(user: AnyUser, training: Training, today: dt.date | None = None) -> dt.date | None:
+    """The day from which the user will be able to validate the session, when only its last day is still to come.
+
+    None when they may validate it now, or never will (another state, another role): the trainer's screens show a
+    session waiting for its last day read-only, with this date."""
+    today = today or timezone.localdate()
+    row = TRANSITIONS[Action.VALIDATE]
+    if training.state not in row.sources or acting_role_for(user, training, Action.VALIDATE) is None:
+        return None
+    return None if condition_holds(training, row.when, today) else training.end_date
 
 
 def can(user: AnyUser, training: Training, action: str, today: dt.date | None = None) -> bool:
@@ -126,16 +138,16 @@ def state_refusal(training: Training, action: str, *, verb: str | None = None) -
     """Why `action` cannot start from the session's state. `verb` rewords an edit ("importer des stagiaires")."""
     phrase = STATE_PHRASES[TrainingState(training.state)]
     if action == Action.OVERRIDE_DEADLINE:
-        return WorkflowError("invalid_state", f"Aucune dérogation possible : la session est {phrase}.", status=409)
+        return WorkflowError("invalid_state", f"Aucune dérogation possible : la session est {phrase}.", status=409)
     if action == Action.MAC_CHECK:
         return WorkflowError(
-            "invalid_state", f"La session est {phrase} : le prérequis ne se vérifie plus.", status=409
+            "invalid_state", f"La session est {phrase} : le prérequis ne se vérifie plus.", status=409
         )
     verb = verb or STATE_VERBS[action]
     if TRANSITIONS[action].sources == EDITABLE_STATES and not TRANSITIONS[action].moves:
         return WorkflowError(
             "not_editable",
-            f"Impossible {de(verb)} : la session est {phrase}. "
+            f"Impossible {de(verb)} : la session est {phrase}. "
             "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables.",
             status=409,
         )
@@ -154,21 +166,21 @@ def condition_refusal(training: Training, action: str) -> WorkflowError:
     if action == Action.SUBMIT:
         return WorkflowError(
             "close_deadline_passed",
-            f"Cette session s'est terminée le {format_fr(training.end_date)} : le délai de clôture (le {deadline}) "
+            f"Cette session s'est terminée le {format_fr(training.end_date)} : le délai de clôture (le {deadline}) "
             "est déjà dépassé, elle ne pourrait plus être clôturée.",
             field="end_date",
         )
     if action == Action.CLOSE:
         return WorkflowError(
             "close_deadline_passed",
-            f"Le délai de clôture est dépassé : la session était à clôturer avant le {effective}. Seul un "
+            f"Le délai de clôture est dépassé : la session était à clôturer avant le {effective}. Seul un "
             "administrateur du réseau peut accorder une dérogation.",
             status=409,
         )
     if action == Action.VALIDATE:
         return WorkflowError(
             "not_finished",
-            f"La session se termine le {format_fr(training.end_date)} : elle ne peut être validée qu'à partir "
+            f"La session se termine le {format_fr(training.end_date)} : elle ne peut être validée qu'à partir "
             "de son dernier jour.",
             status=409,
         )
@@ -177,7 +189,7 @@ def condition_refusal(training: Training, action: str) -> WorkflowError:
     if action == Action.OVERRIDE_DEADLINE:
         return WorkflowError(
             "not_overdue",
-            f"La session n'est pas en retard : elle peut être clôturée jusqu'au {effective}.",
+            f"La session n'est pas en retard : elle peut être clôturée jusqu'au {effective}.",
             status=409,
         )
     raise ValueError(f"No condition on {action}")

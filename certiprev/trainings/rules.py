@@ -45,6 +45,16 @@ def deadline_running_q(today: dt.date) -> Q:
     return Q(close_before__gte=today) | Q(close_extended_until__gte=today)
 
 
+def session_finished(end_date: dt.date, today: dt.date) -> bool:
+    """The session's last day has come: presence and results are known, it may be validated."""
+    return end_date <= today
+
+
+def session_finished_q(today: dt.date) -> Q:
+    """`session_finished` as a query condition on Training rows."""
+    return Q(end_date__lte=today)
+
+
 # A session's days lie within this horizon around today: nobody plans a session more than 5 years ahead, and a
 # session more than 10 years old (the records' retention) is no longer closed. Beyond it a date is a typo
 # (9999 for 2025), and the date arithmetic (closing deadline, validity end) would leave the calendar.
@@ -64,12 +74,12 @@ def session_date_problem(field: str, day: dt.date, *, today: dt.date) -> str | N
     label = SESSION_DATE_LABELS[field]
     if day > latest:
         return (
-            f"{label} ({format_fr(day)}) est trop loin : une session a lieu au plus tard le {format_fr(latest)} "
+            f"{label} ({format_fr(day)}) est trop loin : une session a lieu au plus tard le {format_fr(latest)} "
             f"({SESSION_YEARS_AHEAD} ans à partir d'aujourd'hui)."
         )
     if day < earliest:
         return (
-            f"{label} ({format_fr(day)}) est trop ancien : une session a lieu au plus tôt le {format_fr(earliest)} "
+            f"{label} ({format_fr(day)}) est trop ancien : une session a lieu au plus tôt le {format_fr(earliest)} "
             f"({SESSION_YEARS_BACK} ans avant aujourd'hui)."
         )
     return None
@@ -96,7 +106,7 @@ def check_session_dates(
     if deadline_passed(deadline, extended_until, today):
         raise WorkflowError(
             "close_deadline_passed",
-            f"Cette session s'est terminée le {format_fr(end)} : le délai de clôture (le {format_fr(deadline)}) "
+            f"Cette session s'est terminée le {format_fr(end)} : le délai de clôture (le {format_fr(deadline)}) "
             "est déjà dépassé, elle ne pourrait plus être clôturée.",
             field="end_date",
         )
@@ -111,7 +121,7 @@ MAX_PLACE = 200
 
 def check_kind(kind: str) -> None:
     if kind not in TrainingKind.values:
-        raise WorkflowError("kind_invalid", "Le type de session doit être « initiale » ou « MAC ».", field="kind")
+        raise WorkflowError("kind_invalid", "Le type de session doit être « initiale » ou « MAC ».", field="kind")
 
 
 def check_place(place: str) -> str:

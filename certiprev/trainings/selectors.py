@@ -16,7 +16,7 @@ from certiprev.organisations.models import AssociatedEntity, Organisation
 
 from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingState
 from .models import Trainee, Training
-from .rules import deadline_passed_q, deadline_running_q
+from .rules import deadline_passed_q, deadline_running_q, session_finished_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -225,15 +225,36 @@ def closed_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}state": TrainingState.CLOSED})
 
 
-def trainer_sessions(queryset: QuerySet[Training], *, done: bool) -> QuerySet[Training]:
-    """The trainer's sessions waiting for them (soonest last day first), or those they are done with."""
+def trainer_sessions(queryset: QuerySet[Training], *, done: bool, today: dt.date) -> QuerySet[Training]:
+    """The trainer's sessions they can validate now (soonest last day first), or those they are done with."""
     if done:
         return queryset.filter(state__in=TRAINER_DONE_STATES).order_by("-end_date", "-id")
-    return queryset.filter(waiting_for_trainer_q()).order_by("end_date", "id")
+    return queryset.filter(waiting_for_trainer_q() & session_finished_q(today)).order_by("end_date", "id")
 
 
-def trainer_waiting_count(queryset: QuerySet[Training]) -> int:
-    return queryset.filter(waiting_for_trainer_q()).count()
+def trainer_upcoming_sessions(queryset: QuerySet[Training], *, today: dt.date) -> QuerySet[Training]:
+    """Submitted to the trainer but not over yet: validated from their last day on (the same rule as the policy's)."""
+    return queryset.filter(waiting_for_trainer_q()).exclude(session_finished_q(today)).order_by("end_date", "id")
+
+
+def trainer_waiting_count(queryset: QuerySet[Training], *, today: dt.date) -> int:
+    """How many sessions the trainer can validate now (the "À valider" tab)."""
+    return queryset.filter(waiting_for_trainer_q() & session_finished_q(today)).count()
+
+
+# A trainee's outcome as every screen, export and e-mail writes it: absent is a result of its own, never "Échoué".
+RESULT_ABSENT = "Absent·e"
+RESULT_PASSED = "Réussi"
+RESULT_FAILED = "Échoué"
+
+
+def trainee_result_label(present: bool | None, passed: bool | None) -> str:
+    """ "Absent·e", "Réussi" or "Échoué"; "" before the trainer has recorded the results."""
+    if present is False:
+        return RESULT_ABSENT
+    if passed is None:
+        return ""
+    return RESULT_PASSED if passed else RESULT_FAILED
 
 
 def dashboard_conditions(today: dt.date, *, closed_since: dt.datetime) -> dict[str, tuple[Q, str]]:

@@ -20,7 +20,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField("adresse", max_length=500)
     # Kept in clear: the HMAC key must be read back to sign each delivery (like any webhook sender).
     secret = models.CharField("secret de signature", max_length=100, editable=False)
-    events = models.JSONField("événements", default=list, blank=True, help_text="Liste vide : tous les événements.")
+    events = models.JSONField("événements", default=list, blank=True, help_text="Liste vide : tous les événements.")
     description = models.CharField("description", max_length=200, blank=True)
     is_active = models.BooleanField("active", default=True)
     created_by = models.ForeignKey(

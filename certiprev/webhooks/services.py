@@ -39,7 +39,7 @@ def _clean_events(events: list[str]) -> list[str]:
     if unknown:
         raise WorkflowError(
             "events_invalid",
-            f"Événement inconnu : {', '.join(unknown)}. Événements possibles : {', '.join(SUBSCRIBABLE)}.",
+            f"Événement inconnu : {', '.join(unknown)}. Événements possibles : {', '.join(SUBSCRIBABLE)}.",
             field="events",
         )
     return sorted(set(events))

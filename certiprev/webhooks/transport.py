@@ -20,15 +20,15 @@ TIMEOUT_SECONDS = 10
 EXCERPT_BYTES = 500
 
 # Failure classes written to the delivery log (what the member reads).
-ERROR_CONNECTION_REFUSED = "Échec de connexion : connexion refusée."
-ERROR_TIMEOUT = "Échec de connexion : délai dépassé."
-ERROR_TLS = "Échec de connexion : certificat ou TLS refusé."
-ERROR_NETWORK = "Échec de connexion : réseau injoignable."
-ERROR_DNS = "Échec de connexion : nom de serveur introuvable."
-ERROR_INTERNAL = "Destination refusée : adresse interne."
-ERROR_HTTP_REFUSED = "Destination refusée : seules les adresses https:// sont autorisées."
+ERROR_CONNECTION_REFUSED = "Échec de connexion : connexion refusée."
+ERROR_TIMEOUT = "Échec de connexion : délai dépassé."
+ERROR_TLS = "Échec de connexion : certificat ou TLS refusé."
+ERROR_NETWORK = "Échec de connexion : réseau injoignable."
+ERROR_DNS = "Échec de connexion : nom de serveur introuvable."
+ERROR_INTERNAL = "Destination refusée : adresse interne."
+ERROR_HTTP_REFUSED = "Destination refusée : seules les adresses https:// sont autorisées."
 ERROR_REDIRECT = "Redirection non suivie."
-ERROR_PROTOCOL = "Échec : réponse HTTP illisible."
+ERROR_PROTOCOL = "Échec : réponse HTTP illisible."
 
 
 def _is_loopback_name(host: str) -> bool:
@@ -66,7 +66,7 @@ def url_error(url: str, *, allow_loopback: bool = False) -> str | None:
     if parts.scheme not in {"https", "http"} or not host:
         return "L'adresse doit commencer par https:// et nommer un serveur."
     if parts.username or parts.password:
-        return "L'adresse ne doit pas contenir d'identifiant ni de mot de passe : utilisez la signature."
+        return "L'adresse ne doit pas contenir d'identifiant ni de mot de passe : utilisez la signature."
     if parts.scheme == "http" and not (allow_loopback and _is_loopback_name(host)):
         return "Seules les adresses https:// sont acceptées."
     if parts.fragment:

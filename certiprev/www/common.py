@@ -46,7 +46,8 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%d/%m/%Y")
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def date_field(label: str, *, required: bool = True, help_text: str = "", missing: str = "") -> forms.DateField:
+    """A JJ/MM/AAAA date field; `missing` is the sentence of a date left empty ("Indiquez le premier jour.")."""
     return forms.DateField(
         label=label,
         required=required,
@@ -55,7 +56,7 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         help_text=help_text or "Format JJ/MM/AAAA, par exemple 14/03/2025.",
         error_messages={
             "invalid": "Saisissez une date valide (JJ/MM/AAAA).",
-            "required": f"Indiquez : {label.lower()}.",
+            "required": missing or f"Indiquez la date « {label} ».",
         },
     )
 

@@ -19,11 +19,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request on purpose: the failure may come from the database the session or the menu
     # would read again. 500.html therefore uses the layout's neutral header.
     if request.path.startswith(API_PREFIX):
-        return _api_error(500, "Erreur interne du serveur ; elle a été enregistrée.", "server_error")
+        return _api_error(500, "Erreur interne du serveur ; elle a été enregistrée.", "server_error")
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith(API_PREFIX):
-        return _api_error(403, "Vérification CSRF échouée : rechargez la page d'origine.", "csrf_failed")
+        return _api_error(403, "Vérification CSRF échouée : rechargez la page d'origine.", "csrf_failed")
     return render(request, "403_csrf.html", {"no_cookie": "cookie" in reason.lower()}, status=403)

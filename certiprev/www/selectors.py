@@ -129,13 +129,13 @@ def dashboard_groups(
         Group(
             "validated",
             "À clôturer",
-            "Validées par le formateur : clôturez-les pour émettre les certificats.",
+            "Validées par le formateur : clôturez-les pour émettre les certificats.",
             "deadline",
         ),
         Group(
             "overdue",
             "En retard",
-            "Le délai de clôture est dépassé : seul un administrateur du réseau peut accorder une dérogation.",
+            "Le délai de clôture est dépassé : seul un administrateur du réseau peut accorder une dérogation.",
             "overdue",
         ),
         Group(
@@ -153,7 +153,7 @@ def dashboard_groups(
         Group(
             "closed",
             "Clôturées récemment",
-            "Certificats émis : téléchargez-les avant la suppression des fichiers.",
+            "Certificats émis : téléchargez-les avant la suppression des fichiers.",
             "files",
         ),
     ]

@@ -51,13 +51,13 @@ def test_wrong_types_get_french_messages_per_field(as_member):
     messages = {e["field"]: e["message"] for e in body["errors"]}
     assert messages == {
         "scheme": "Texte attendu.",
-        "kind": "Valeur non autorisée : valeurs possibles initial ou mac.",
-        "start_date": "Date invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-14).",
-        "end_date": "Date invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-14).",
+        "kind": "Valeur non autorisée : valeurs possibles initial ou mac.",
+        "start_date": "Date invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-14).",
+        "end_date": "Date invalide : format attendu AAAA-MM-JJ (par exemple 2025-03-14).",
         "place": "Texte attendu.",
         "trainer_number": "Texte attendu.",
     }
-    assert body["detail"] == "Données invalides (scheme) : Texte attendu."
+    assert body["detail"] == "Données invalides (scheme) : Texte attendu."
 
 
 def test_missing_fields_are_named(as_member):
@@ -77,7 +77,7 @@ def test_huge_strings_are_refused_before_reaching_the_services(as_member, traini
     trainee = {"last_name": "A" * 100_000, "first_name": "Zoé", "birth_date": "1990-01-01"}
     body = assert_error(as_member.post(f"trainings/{training.public_id}/trainees", trainee), 422, "invalid")
     assert body["errors"] == [
-        {"field": "last_name", "location": "body", "message": "Trop long : 1000 caractères au maximum."}
+        {"field": "last_name", "location": "body", "message": "Trop long : 1000 caractères au maximum."}
     ]
     assert training.trainees.count() == 0
 
@@ -117,7 +117,7 @@ def test_wrong_query_values_are_422_with_french_messages(as_member):
     fields = {e["field"]: e["message"] for e in body["errors"]}
     assert fields["page"] == "Doit être supérieur ou égal à 1."
     assert fields["page_size"] == "Doit être inférieur ou égal à 200."
-    assert fields["state"].startswith("Valeur non autorisée : valeurs possibles draft, submitted")
+    assert fields["state"].startswith("Valeur non autorisée : valeurs possibles draft, submitted")
     assert "AAAA-MM-JJ" in fields["updated_since"]
 
 

@@ -40,7 +40,7 @@ def creation(**overrides) -> dict:
 @pytest.mark.parametrize(
     ("overrides", "status", "code", "words"),
     [
-        ({"scheme": "PRAP_IBC"}, 422, "habilitation_invalid", "n'est pas habilité pour le dispositif PRAP_IBC"),
+        ({"scheme": "PRAP_IBC"}, 422, "habilitation_invalid", "n'est pas habilité pour le dispositif PRAP IBC"),
         ({"trainer_number": "XYZ54321"}, 422, "trainer_not_certified", "n'est pas certifié pour le dispositif SST"),
         ({"trainer_number": "ZZZ99999"}, 422, "trainer_unknown", "Aucun formateur ne porte le numéro ZZZ99999"),
         ({"trainer_number": "12345"}, 422, "trainer_number_invalid", "3 lettres puis 5 chiffres"),
@@ -94,8 +94,8 @@ def test_trainees_cannot_change_once_the_session_is_submitted(as_member, member,
 @pytest.mark.parametrize(
     ("count", "code", "words"),
     [
-        (3, "group_too_small", "au moins 4 stagiaires ; celle-ci en compte 3"),
-        (11, "group_too_large", "au plus 10 stagiaires ; celle-ci en compte 11"),
+        (3, "group_too_small", "au moins 4 stagiaires ; celle-ci en compte 3"),
+        (11, "group_too_large", "au plus 10 stagiaires ; celle-ci en compte 11"),
     ],
 )
 def test_submission_checks_the_group_size_of_the_scheme(as_member, training, count, code, words):
@@ -132,7 +132,7 @@ def test_an_absent_trainee_cannot_pass(as_trainer, submitted):
     body = assert_error(
         as_trainer.post(f"trainings/{submitted.public_id}/validate", {"results": results}), 422, "results_invalid"
     )
-    assert "est absent·e : il ou elle ne peut pas avoir réussi" in body["detail"]
+    assert "est absent·e : il ou elle ne peut pas avoir réussi" in body["detail"]
     assert body["errors"][0]["trainee_id"] == results[0]["trainee_id"]
 
 

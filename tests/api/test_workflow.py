@@ -101,7 +101,7 @@ def test_the_whole_workflow_from_network_set_up_to_closing(
         {
             "line": 6,
             "field": "birth_date",
-            "message": "Date de naissance impossible : « 31/02/1990 » n'existe pas (format attendu : JJ/MM/AAAA).",
+            "message": "Date de naissance impossible : « 31/02/1990 » n'existe pas (format attendu : JJ/MM/AAAA).",
         }
     ]
     assert Trainee.objects.count() == 0

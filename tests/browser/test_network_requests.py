@@ -71,7 +71,7 @@ def test_the_instructor_works_through_the_queue_of_their_caisse(new_page, settin
     assert page.get_by_role("link", name="Breizh Secours").count() == 0
     rows = page.locator("tbody tr")
     assert "Prévention Rhône" in rows.nth(0).inner_text()  # the longest waiting first
-    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in rows.nth(0).inner_text()
+    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in rows.nth(0).inner_text()
     check_accessibility(page, f"network-requests-{width}")
     screenshot(page, f"network-requests-{width}")
 
@@ -89,7 +89,7 @@ def test_the_instructor_works_through_the_queue_of_their_caisse(new_page, settin
     assert "Indiquez le motif de l'avis." in page.get_by_role("alert").inner_text()
     check_accessibility(page, f"network-request-error-{width}")
     screenshot(page, f"network-request-error-{width}")
-    page.get_by_label("Motif").fill("Dossier complet ; formateur certifié SST.")
+    page.get_by_label("Motif").fill("Dossier complet ; formateur certifié SST.")
     page.get_by_role("button", name="Avis favorable").click()
     page.wait_for_load_state()
     assert "attend la décision de la CNH" in page.locator("main").inner_text()

@@ -86,8 +86,8 @@ def test_the_correspondent_reads_the_list_and_a_detail_and_sees_what_is_missing(
     sign_in(page, ceh.email)
     page.get_by_role("link", name="Demandes d'habilitation").first.click()
     page.wait_for_load_state()
-    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in _text(page)
-    assert "attendu de : l'organisme depuis 1 jour" in _text(page)
+    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in _text(page)
+    assert "attendu de : l'organisme depuis 1 jour" in _text(page)
     check_accessibility(page, f"request-list-{width}")
     _shoot(page, f"request-list-{width}")
 

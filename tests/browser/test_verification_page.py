@@ -59,7 +59,7 @@ MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 
 def french_date(iso: str) -> str:
     day = date.fromisoformat(iso)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"  # "1er septembre"
 
 
 def french_moment(moment: datetime) -> str:
@@ -372,7 +372,7 @@ def test_cached_key_list_verifies_offline(open_page, verification_url):
     assert field(offline, "last-name") == "DUPONT-LEFEVRE"
     assert field(offline, "revocation").startswith("Révocation non vérifiée")
     assert seen(offline.locator("#sources")).startswith(
-        "Liste des clés du 2 janvier 2025 à 04:04 (copie enregistrée sur cet appareil le 1 septembre 2025 à 12:00 ;"
+        "Liste des clés du 2 janvier 2025 à 04:04 (copie enregistrée sur cet appareil le 1er septembre 2025 à 12:00 ;"
         " serveur injoignable)."
     )
 
@@ -564,7 +564,7 @@ def test_several_cards_table_and_csv_export(open_page, verification_url):
         "Code formation": "SST", "Type": "Formation initiale", "Obtenu le": "14/03/2025",
         "Valable jusqu’au": "14/03/2027", "Organisme": "", "N° organisme": "42", "Révocation vérifiée": "oui",
         "Statut de révocation au": revocation_moment, "Liste des clés du": "2 janvier 2025 à 04:04",
-        "Vérifiée le": "1 septembre 2025 à 12:00",
+        "Vérifiée le": "1er septembre 2025 à 12:00",
     }  # fmt: skip
     assert (body[1]["Type"], body[1]["Formation"], body[1]["Date de naissance"]) == (
         "Certificat de formateur", "Acteur PRAP Sanitaire et Social", "",

@@ -45,8 +45,8 @@ def test_private_keys_are_files_only_their_owner_can_read(signing_key_dir):
 def test_listing_keys_never_shows_a_private_key(signing_key_dir, caplog):
     output = run("list")
     assert "  1  active" in output
-    assert "privée : fichier" in output
-    assert "Clé racine : présente ; clé de révocation K_rev : présente." in output
+    assert "privée : fichier" in output
+    assert "Clé racine : présente ; clé de révocation K_rev : présente." in output
     for secret in private_key_texts(signing_key_dir):
         assert secret not in output
         assert secret not in caplog.text
@@ -160,7 +160,7 @@ def test_keys_may_come_from_the_environment_instead_of_files(signing_key_dir, mo
     ):
         monkeypatch.setenv(env, (signing_key_dir / name).read_text())
         (signing_key_dir / name).unlink()
-    assert "privée : variable d'environnement" in run("list")
+    assert "privée : variable d'environnement" in run("list")
     training = close(trainees=4)
     assert Certificate.objects.filter(training=training, key_id=1).count() == 4
 
@@ -199,8 +199,8 @@ def test_rotation_destroys_the_old_private_key_and_list_says_so(signing_key_dir)
     assert (signing_key_dir / "signing-002.pem").exists()
     assert all(old_text not in path.read_text() for path in signing_key_dir.iterdir())
     listing = run("list")
-    assert "  1  retired      du" in listing and "privée : détruite" in listing
-    assert "  2  active" in listing and "privée : fichier" in listing
+    assert "  1  retired      du" in listing and "privée : détruite" in listing
+    assert "  2  active" in listing and "privée : fichier" in listing
 
 
 def test_compromising_a_retired_key_destroys_a_leftover_private_key(signing_key_dir):
@@ -210,7 +210,7 @@ def test_compromising_a_retired_key_destroys_a_leftover_private_key(signing_key_
     assert "fichier encore présent, refusé" in run("list")
     run("compromise", "1", "--reason", "sauvegarde volée")
     assert not (signing_key_dir / "signing-001.pem").exists()
-    assert "privée : détruite" in run("list")
+    assert "privée : détruite" in run("list")
 
 
 def test_a_retired_or_compromised_key_refuses_to_sign_even_from_the_environment(signing_key_dir, monkeypatch, close):

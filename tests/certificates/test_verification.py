@@ -81,7 +81,7 @@ def test_the_verify_command_exit_code_is_the_status(card, network_admin):
     certificate, content = card
     code, output = verify(content)
     assert code == 0
-    assert "Statut : valid" in output and f"Obtenu le {certificate.certified_on:%d/%m/%Y}" in output
+    assert "Statut : valid" in output and f"Obtenu le {certificate.certified_on:%d/%m/%Y}" in output
     assert "SST — Sauveteur Secouriste du Travail" in output and "Révocation vérifiée" in output
     assert verify(change_one_digit(content))[0] == 1
     assert verify(content, "--today", (certificate.valid_until + dt.timedelta(days=1)).isoformat())[0] == 2

@@ -45,7 +45,7 @@ def test_the_whole_story_through_the_api(
     assert org.post(f"habilitation-requests/{rid}/transmit").json()["state"] == "transmitted"
     detail = inst.get(f"habilitation-requests/{rid}").json()
     assert detail["waiting_on"] == "la Carsat Rhône-Alpes"
-    assert detail["waiting"] == "attendu de : la Carsat Rhône-Alpes depuis aujourd'hui"
+    assert detail["waiting"] == "attendu de : la Carsat Rhône-Alpes depuis aujourd'hui"
     assert detail["allowed_actions"] == ["review"]
     assert inst.post(f"habilitation-requests/{rid}/review").json()["state"] == "under_review"
     response = inst.post(f"habilitation-requests/{rid}/complements", {"message": "Le programme, svp."})

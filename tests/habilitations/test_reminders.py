@@ -60,7 +60,7 @@ def test_each_threshold_is_sent_once_to_the_correspondents(db):
     assert len(mail.outbox) == 3
     first = mail.outbox[0]
     assert first.bcc == ["ceh@of.fr"]  # the correspondent, not the plain user
-    assert first.subject == "Habilitation SST de Prévention Rhône : fin le 30/09/2027"
+    assert first.subject == "Habilitation SST de Prévention Rhône : fin le 30/09/2027"
     assert "prend fin le 30/09/2027, dans 184 jours" in first.body
     assert reverse("www:habilitation_renewal", kwargs={"pk": habilitation.pk}) in first.body
     html = first.alternatives[0][0]

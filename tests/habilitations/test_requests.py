@@ -123,7 +123,7 @@ def test_documents_are_refused_when_empty_not_a_pdf_or_too_big(correspondent, ma
 def test_the_size_refusal_says_the_limit_in_french():
     assert pdf_problem(PDF + b"x" * 3_000_000, max_bytes=2 * 1024 * 1024) == (
         "document_too_large",
-        "Le fichier fait 2,9 Mo : un document ne doit pas dépasser 2 Mo.",
+        "Le fichier fait 2,9 Mo : un document ne doit pas dépasser 2 Mo.",
     )
 
 
@@ -139,10 +139,10 @@ def test_a_pdf_is_stored_under_unguessable_ids(correspondent, make_request):
 def test_the_waiting_phrase_names_the_caisse_and_the_days(make_request):
     transmitted = make_request(RequestState.TRANSMITTED)
     transmitted.state_changed_at = timezone.now() - dt.timedelta(days=12)
-    assert waiting_phrase(transmitted) == "attendu de : la Carsat Rhône-Alpes depuis 12 jours"
+    assert waiting_phrase(transmitted) == "attendu de : la Carsat Rhône-Alpes depuis 12 jours"
     opinion = make_request(RequestState.OPINION_GIVEN, codes=("PRAP_IBC",))
     opinion.state_changed_at = timezone.now() - dt.timedelta(days=1)
-    assert waiting_phrase(opinion) == "attendu de : la CNH depuis 1 jour"
+    assert waiting_phrase(opinion) == "attendu de : la CNH depuis 1 jour"
     assert waiting_phrase(make_request(RequestState.GRANTED, codes=("PRAP_2S",))) == ""
 
 

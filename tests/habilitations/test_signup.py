@@ -80,7 +80,7 @@ def test_a_sign_up_creates_a_provisional_organisation_its_inactive_correspondent
         ("7328293200007", "Le SIRET doit comporter exactement 14 chiffres."),
         ("7328293200007A", "Le SIRET doit comporter exactement 14 chiffres."),
         ("73282932000075", "Ce SIRET est invalide (clé de contrôle incorrecte)."),
-        ("73282932100074", "Ce SIRET est invalide : le SIREN (9 premiers chiffres) a une clé de contrôle incorrecte."),
+        ("73282932100074", "Ce SIRET est invalide : le SIREN (9 premiers chiffres) a une clé de contrôle incorrecte."),
     ],
 )
 def test_a_bad_siret_is_refused_with_its_french_reason_and_nothing_is_written(signup, siret, message):

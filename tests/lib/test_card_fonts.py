@@ -44,8 +44,8 @@ def test_letters_whose_capitals_are_spelled_differently_are_accepted():
 
 def test_the_message_names_each_character_and_its_code_point_in_french():
     assert undrawable_message("Le prénom", "Zoé 😀") == (
-        "Le prénom contient « 😀 » (U+1F600), un caractère que la carte ne peut pas imprimer."
+        "Le prénom contient « 😀 » (U+1F600), un caractère que la carte ne peut pas imprimer."
     )
     assert undrawable_message("Le nom", "王 😀") == (
-        "Le nom contient des caractères que la carte ne peut pas imprimer : « 王 » (U+738B), « 😀 » (U+1F600)."
+        "Le nom contient des caractères que la carte ne peut pas imprimer : « 王 » (U+738B), « 😀 » (U+1F600)."
     )

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from certiprev.lib.dates import add_months, format_fr
+from certiprev.lib.dates import add_months, format_fr, format_fr_words, span_fr
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,26 @@ def test_add_months_outside_the_calendar_is_a_value_error(day, months):
 
 def test_format_fr_writes_four_digit_years():
     assert format_fr(dt.date(1, 1, 2)) == "02/01/0001"
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 12, 1), "1er décembre 2026"),
+        (dt.date(2026, 12, 2), "2 décembre 2026"),
+        (dt.date(2027, 8, 31), "31 août 2027"),
+        (dt.date(2027, 2, 1), "1er février 2027"),
+    ],
+)
+def test_a_date_in_words_says_1er_for_the_first_of_the_month(day, expected):
+    # Non-breaking spaces: the month or the year never begins a line on its own.
+    assert format_fr_words(day) == expected.replace(" ", "\u00a0")
+
+
+def test_a_date_in_words_of_nothing_is_empty():
+    assert format_fr_words(None) == ""
+
+
+def test_a_one_day_session_is_written_le_and_a_longer_one_du_au():
+    assert span_fr(dt.date(2026, 12, 10), dt.date(2026, 12, 10)) == "le 10/12/2026"
+    assert span_fr(dt.date(2026, 12, 10), dt.date(2026, 12, 11)) == "du 10/12/2026 au 11/12/2026"

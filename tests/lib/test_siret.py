@@ -4,7 +4,7 @@ from certiprev.lib.siret import luhn_ok, normalise_siret, siret_error
 
 BAD_LENGTH = "Le SIRET doit comporter exactement 14 chiffres."
 BAD_KEY = "Ce SIRET est invalide (clé de contrôle incorrecte)."
-BAD_SIREN = "Ce SIRET est invalide : le SIREN (9 premiers chiffres) a une clé de contrôle incorrecte."
+BAD_SIREN = "Ce SIRET est invalide : le SIREN (9 premiers chiffres) a une clé de contrôle incorrecte."
 
 
 @pytest.mark.parametrize("siret", ["73282932000074", "44306184100021", "552 100 554 00021", "732.829.320-00074"])

@@ -202,7 +202,7 @@ def test_a_workbook_with_several_sheets_reads_the_active_one_and_says_so():
 
     assert result.ok and result.rows[0].last_name == "Dupont"
     assert issues(result.warnings) == [
-        (None, "file", "Le classeur contient 2 feuilles : seule la feuille « Stagiaires » a été lue."),
+        (None, "file", "Le classeur contient 2 feuilles : seule la feuille « Stagiaires » a été lue."),
     ]
 
 
@@ -284,7 +284,7 @@ def test_unknown_columns_are_ignored_and_reported_as_a_warning():
     result = parse(make_csv([["0601020304", "Dupont", "Jean", "ACME", "12/05/1990"]], headers))
 
     assert result.ok and result.rows[0].last_name == "Dupont"
-    assert issues(result.warnings) == [(1, None, "Colonnes ignorées : « Téléphone » (A), « Entreprise » (D).")]
+    assert issues(result.warnings) == [(1, None, "Colonnes ignorées : « Téléphone » (A), « Entreprise » (D).")]
 
 
 def test_a_missing_required_column_is_one_error_naming_it():
@@ -296,7 +296,7 @@ def test_a_missing_required_column_is_one_error_naming_it():
             1,
             "first_names",
             (
-                "Colonne obligatoire « Prénom(s) » introuvable (intitulés acceptés : Prénom, Prénoms, Prénom(s), "
+                "Colonne obligatoire « Prénom(s) » introuvable (intitulés acceptés : Prénom, Prénoms, Prénom(s), "
                 "First name, First names, Firstname, Given name, Given names, Given name(s), Forename, Forenames)."
             ),
         )
@@ -311,7 +311,7 @@ def test_each_missing_required_column_is_named():
         (1, "first_names"),
         (1, "birth_date"),
     ]
-    assert "« Nom »" in result.errors[0].message and "« Date de naissance »" in result.errors[2].message
+    assert "« Nom »" in result.errors[0].message and "« Date de naissance »" in result.errors[2].message
 
 
 def test_a_file_without_a_header_row_gets_one_error_asking_for_it():
@@ -322,7 +322,7 @@ def test_a_file_without_a_header_row_gets_one_error_asking_for_it():
             1,
             "file",
             (
-                "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir "
+                "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir "
                 "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."
             ),
         )
@@ -332,7 +332,7 @@ def test_a_file_without_a_header_row_gets_one_error_asking_for_it():
 def test_a_column_given_twice_is_refused():
     result = parse(make_csv([["Dupont", "Jean", "12/05/1990", "Durand"]], [*HEADERS, "Last name"]))
 
-    assert issues(result.errors) == [(1, "last_name", "La colonne « Nom » apparaît plusieurs fois (colonnes A et D).")]
+    assert issues(result.errors) == [(1, "last_name", "La colonne « Nom » apparaît plusieurs fois (colonnes A et D).")]
 
 
 def test_blank_leading_rows_are_skipped_and_lines_are_numbered_as_in_the_spreadsheet():
@@ -352,10 +352,10 @@ def test_empty_rows_are_skipped_without_error():
 
 
 def test_a_row_with_values_only_in_ignored_columns_is_skipped_with_a_warning():
-    result = parse(make_csv([[*DUPONT, ""], ["", "", "", "total : 1"]], [*HEADERS, "Remarque"]))
+    result = parse(make_csv([[*DUPONT, ""], ["", "", "", "total : 1"]], [*HEADERS, "Remarque"]))
 
     assert result.ok and len(result.rows) == 1
-    assert issues(result.warnings)[-1] == (3, None, "Ligne ignorée : aucune valeur dans les colonnes reconnues.")
+    assert issues(result.warnings)[-1] == (3, None, "Ligne ignorée : aucune valeur dans les colonnes reconnues.")
 
 
 # --- Dates ----------------------------------------------------------------------------------------------------
@@ -390,22 +390,22 @@ def test_the_29th_of_february_of_a_leap_year_is_accepted():
 @pytest.mark.parametrize("text", ["31/02/1990", "29/02/1990", "31/04/1990", "00/05/1990", "12/13/1990", "1990-13-01"])
 def test_impossible_dates_are_refused(text):
     assert birth_date_error(text) == (
-        f"Date de naissance impossible : « {text} » n'existe pas (format attendu : JJ/MM/AAAA)."
+        f"Date de naissance impossible : « {text} » n'existe pas (format attendu : JJ/MM/AAAA)."
     )
 
 
 @pytest.mark.parametrize("text", ["12/05/90", "12-05-90", "12.05.90"])
 def test_two_digit_years_are_refused(text):
     assert birth_date_error(text) == (
-        f"Date de naissance « {text} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
+        f"Date de naissance « {text} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
     )
 
 
 @pytest.mark.parametrize("text", ["12 mai 1990", "1990", "12/05", "12/05-1990", "12051990", "12/05/19901", "demain"])
 def test_unreadable_dates_are_refused_with_the_accepted_formats(text):
     assert birth_date_error(text) == (
-        f"Date de naissance illisible : « {text} » "
-        "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
+        f"Date de naissance illisible : « {text} » "
+        "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
     )
 
 
@@ -421,8 +421,8 @@ def test_a_number_in_an_xlsx_date_column_is_refused_rather_than_guessed():
             2,
             "birth_date",
             (
-                "Date de naissance illisible : « 33005 » "
-                "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
+                "Date de naissance illisible : « 33005 » "
+                "(formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
             ),
         )
     ]
@@ -577,7 +577,7 @@ def test_an_external_id_used_twice_in_the_file_is_refused():
     result = parse(make_csv([[*DUPONT, "R1"], [*MARTIN, "R1"]], [*HEADERS, "Identifiant"]))
 
     assert [row.line for row in result.rows] == [2]
-    assert issues(result.errors) == [(3, "external_id", "Identifiant « R1 » déjà utilisé à la ligne 2.")]
+    assert issues(result.errors) == [(3, "external_id", "Identifiant « R1 » déjà utilisé à la ligne 2.")]
 
 
 def test_a_row_with_several_problems_gets_one_error_per_field_and_is_not_kept():
@@ -602,7 +602,7 @@ def test_a_duplicate_in_the_file_is_reported_on_the_later_line_naming_the_earlie
 
     assert [row.line for row in result.rows] == [2, 3, 5]
     assert issues(result.errors) == [
-        (4, None, "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne 2.")
+        (4, None, "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne 2.")
     ]
 
 
@@ -631,10 +631,10 @@ def test_a_file_larger_than_max_bytes_is_refused():
     data += b" " * (3072 - len(data))
 
     assert parse(data, max_bytes=3072).ok
-    assert file_error(parse(data, max_bytes=1000)) == "Le fichier est trop volumineux (3 Ko) : 1 Ko au maximum."
-    assert file_error(parse(data + b" ", max_bytes=3072)) == "Le fichier est trop volumineux (4 Ko) : 3 Ko au maximum."
+    assert file_error(parse(data, max_bytes=1000)) == "Le fichier est trop volumineux (3 Ko) : 1 Ko au maximum."
+    assert file_error(parse(data + b" ", max_bytes=3072)) == "Le fichier est trop volumineux (4 Ko) : 3 Ko au maximum."
     big = data + b" " * (2 * 1024 * 1024 - 3072 + 1)
-    assert file_error(parse(big)) == "Le fichier est trop volumineux (2,1 Mo) : 2 Mo au maximum."
+    assert file_error(parse(big)) == "Le fichier est trop volumineux (2,1 Mo) : 2 Mo au maximum."
 
 
 def test_more_trainees_than_max_rows_are_refused_as_a_whole():
@@ -642,14 +642,14 @@ def test_more_trainees_than_max_rows_are_refused_as_a_whole():
 
     assert len(parse(make_csv(rows[:10], SAMPLE_HEADERS), max_rows=10).rows) == 10
     assert file_error(parse(make_csv(rows, SAMPLE_HEADERS), max_rows=10)) == (
-        "Le fichier contient plus de 10 stagiaires : 10 au maximum par import."
+        "Le fichier contient plus de 10 stagiaires : 10 au maximum par import."
     )
 
 
 def test_the_default_limit_is_500_trainees():
     assert len(parse(make_xlsx(sample_rows(500), SAMPLE_HEADERS), "s.xlsx").rows) == 500
     assert file_error(parse(make_xlsx(sample_rows(501), SAMPLE_HEADERS), "s.xlsx")) == (
-        "Le fichier contient plus de 500 stagiaires : 500 au maximum par import."
+        "Le fichier contient plus de 500 stagiaires : 500 au maximum par import."
     )
 
 
@@ -663,7 +663,7 @@ def test_reading_stops_after_ten_thousand_consecutive_blank_rows():
         (
             10_002,
             "file",
-            ("Lecture arrêtée après 10 000 lignes vides consécutives : la suite du fichier a été ignorée."),
+            ("Lecture arrêtée après 10 000 lignes vides consécutives : la suite du fichier a été ignorée."),
         )
     ]
 
@@ -681,7 +681,7 @@ def test_a_file_of_separators_only_is_refused_as_empty():
 
 
 def test_a_header_only_file_is_refused():
-    message = "Le fichier ne contient aucun stagiaire : seule la ligne d'en-tête est remplie."
+    message = "Le fichier ne contient aucun stagiaire : seule la ligne d'en-tête est remplie."
 
     assert file_error(parse(make_csv([], HEADERS))) == message
     assert file_error(parse(make_xlsx([], HEADERS), "s.xlsx")) == message
@@ -689,7 +689,7 @@ def test_a_header_only_file_is_refused():
 
 def test_an_xlsx_with_an_empty_sheet_is_refused():
     assert file_error(parse(make_xlsx([], None, sheet_title="Feuil1"), "s.xlsx")) == (
-        "La feuille « Feuil1 » du classeur est vide."
+        "La feuille « Feuil1 » du classeur est vide."
     )
 
 
@@ -716,14 +716,14 @@ def test_a_truncated_xlsx_is_reported_as_damaged():
 
     for size in (10, 100, len(data) // 2, len(data) - 10):
         assert file_error(parse(data[:size], "s.xlsx")) == (
-            "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
+            "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
         )
 
 
 def test_an_xlsx_with_corrupted_sheet_xml_is_reported_as_damaged():
     data = rezip(make_xlsx([DUPONT], HEADERS), {"xl/worksheets/sheet1.xml": b"<worksheet><sheetData><row><c>"})
 
-    assert file_error(parse(data, "s.xlsx")) == "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
+    assert file_error(parse(data, "s.xlsx")) == "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
 
 
 def test_an_xlsx_with_flipped_bytes_never_raises():
@@ -741,7 +741,7 @@ def test_a_zip_bomb_is_refused_without_being_inflated():
     assert len(bomb) < 100_000
 
     assert file_error(parse(bomb, "s.xlsx")) == (
-        "Le contenu du fichier Excel est anormalement volumineux une fois décompressé : il n'a pas été lu."
+        "Le contenu du fichier Excel est anormalement volumineux une fois décompressé : il n'a pas été lu."
     )
 
 
@@ -757,20 +757,20 @@ def test_a_sheet_claiming_a_far_away_row_does_not_hang():
 
     result = parse(data, "s.xlsx")
 
-    assert file_error(result) == "Le fichier ne contient aucun stagiaire : seule la ligne d'en-tête est remplie."
+    assert file_error(result) == "Le fichier ne contient aucun stagiaire : seule la ligne d'en-tête est remplie."
 
 
 def test_an_old_xls_file_is_refused_with_a_clear_message():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000)
     message = (
-        "Le format Excel 97-2003 (.xls) n'est pas pris en charge : "
+        "Le format Excel 97-2003 (.xls) n'est pas pris en charge : "
         "enregistrez le fichier au format Excel (.xlsx) ou CSV."
     )
 
     assert file_error(parse(ole, "stagiaires.xls")) == message
     assert file_error(parse(ole, "upload", content_type="application/vnd.ms-excel")) == message
     assert file_error(parse(ole, "stagiaires.doc")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
     )
 
 
@@ -778,7 +778,7 @@ def test_a_password_protected_xlsx_is_refused_with_a_clear_message():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000)
 
     assert file_error(parse(ole, "stagiaires.xlsx")) == (
-        "Ce fichier Excel est protégé par un mot de passe : retirez la protection puis déposez-le à nouveau."
+        "Ce fichier Excel est protégé par un mot de passe : retirez la protection puis déposez-le à nouveau."
     )
 
 
@@ -789,7 +789,7 @@ def test_an_opendocument_spreadsheet_is_refused_with_a_clear_message():
         archive.writestr("content.xml", "<office:document-content/>")
 
     assert file_error(parse(buffer.getvalue(), "stagiaires.ods")) == (
-        "Le format OpenDocument (.ods) n'est pas pris en charge : "
+        "Le format OpenDocument (.ods) n'est pas pris en charge : "
         "enregistrez le fichier au format Excel (.xlsx) ou CSV."
     )
 
@@ -800,23 +800,23 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
         archive.writestr("word/document.xml", "<w:document/>")
 
     assert file_error(parse(buffer.getvalue(), "stagiaires.docx")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
     )
 
 
 def test_pdf_images_and_web_pages_are_refused():
     assert file_error(parse(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "s.pdf")) == (
-        "Les fichiers PDF ne sont pas pris en charge : déposez un fichier Excel (.xlsx) ou CSV."
+        "Les fichiers PDF ne sont pas pris en charge : déposez un fichier Excel (.xlsx) ou CSV."
     )
     assert file_error(parse(b"\x89PNG\r\n\x1a\n" + bytes(100), "s.png")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
     )
     assert file_error(parse(b"<!DOCTYPE html><html><table><tr><td>Nom</td></tr></table></html>", "export.xls")) == (
-        "Ce fichier est une page web (HTML), pas un tableau : enregistrez-le au format Excel (.xlsx) ou CSV."
+        "Ce fichier est une page web (HTML), pas un tableau : enregistrez-le au format Excel (.xlsx) ou CSV."
     )
     spreadsheet_2003 = b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
     assert file_error(parse(spreadsheet_2003, "export.xml")) == (
-        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+        "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
     )
 
 
@@ -834,13 +834,13 @@ def test_an_unexpected_internal_failure_becomes_an_error_instead_of_an_exception
     monkeypatch.setattr(trainee_import.logger, "exception", lambda *args, **kwargs: None)
 
     assert file_error(parse_rows([DUPONT])) == (
-        "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
+        "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
     )
 
 
 def test_an_issue_reads_as_a_sentence_with_its_line():
-    assert str(ImportIssue(4, "email", "Adresse e-mail invalide : « x ».")) == (
-        "Ligne 4 : Adresse e-mail invalide : « x »."
+    assert str(ImportIssue(4, "email", "Adresse e-mail invalide : « x ».")) == (
+        "Ligne 4 : Adresse e-mail invalide : « x »."
     )
     assert str(ImportIssue(None, "file", "Le fichier est vide.")) == "Le fichier est vide."
 
@@ -878,7 +878,7 @@ def test_sample_rows_are_valid_distinct_trainees_in_every_format():
 def test_a_huge_cell_is_named_as_such_with_its_line_and_the_limit():
     data = make_csv([DUPONT, ["Martin", "x" * 1_500_000, "03/11/1985"]], HEADERS)
     assert file_error(parse(data)) == (
-        "Le fichier CSV contient, à la ligne 3, une cellule de plus de 131 072 caractères : ce n'est pas une liste "
+        "Le fichier CSV contient, à la ligne 3, une cellule de plus de 131 072 caractères : ce n'est pas une liste "
         "de stagiaires (vérifiez le séparateur et les guillemets), elle n'a pas été lue."
     )
 
@@ -897,8 +897,8 @@ def test_a_formula_without_a_computed_value_is_named_instead_of_a_missing_name()
         (
             3,
             "file",
-            "La cellule A3 contient une formule dont la valeur n'a pas été calculée ni enregistrée : dans Excel, "
-            "copiez les colonnes puis « Collage spécial › Valeurs », enregistrez et déposez le fichier à nouveau.",
+            "La cellule A3 contient une formule dont la valeur n'a pas été calculée ni enregistrée : dans Excel, "
+            "copiez les colonnes puis « Collage spécial › Valeurs », enregistrez et déposez le fichier à nouveau.",
         )
     ]
 

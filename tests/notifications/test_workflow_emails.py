@@ -120,7 +120,7 @@ def test_a_validation_alerts_every_active_member_of_the_organisation(
     start, deadline = f"{submitted.start_date:%d/%m/%Y}", f"{submitted.close_before:%d/%m/%Y}"
     assert message.subject == (f"Session SST du {start} validée par le formateur — à clôturer avant le {deadline}")
     assert "Hélène LEFÈVRE a validé la session" in message.body
-    assert "4 réussite(s), 1 échec(s), 1 absence(s)." in message.body
+    assert "4 réussites, 1 échec, 1 absence." in message.body
     assert f"au plus tard le {deadline}" in message.body
     assert f"http://127.0.0.1:8000/sessions/{submitted.public_id}/" in message.body
     assert f"<strong>au plus tard le {deadline}</strong>" in _html(message)
@@ -134,7 +134,7 @@ def test_a_return_alerts_the_members_with_the_reason(
     assert sorted(m.to[0] for m in mail.outbox) == ["collegue@secours-rhone.fr", "membre@secours-rhone.fr"]
     message = mail.outbox[0]
     assert message.subject == f"Session SST du {submitted.start_date:%d/%m/%Y} renvoyée par le formateur"
-    assert "« Il manque Mme Brûlé.\nMerci <3 »" in message.body
+    assert "« Il manque Mme Brûlé.\nMerci <3 »" in message.body
     assert "Il manque Mme Brûlé.<br>Merci &lt;3" in _html(message)
 
 

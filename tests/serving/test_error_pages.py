@@ -45,7 +45,7 @@ def test_a_server_error_under_the_api_stays_json(settings, db):
     response = Client(raise_request_exception=False).get("/api/v1/test-500")
     assert response.status_code == 500
     assert response.json() == {
-        "detail": "Erreur interne du serveur ; elle a été enregistrée.",
+        "detail": "Erreur interne du serveur ; elle a été enregistrée.",
         "code": "server_error",
         "errors": [],
     }

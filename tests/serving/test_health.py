@@ -43,7 +43,7 @@ def test_readyz_answers_503_naming_the_unreachable_parts(client, db, settings, t
         "status": "unavailable",
         "checks": {"database": "ok", "queue": "error", "storage": "error"},
         "failed": ["queue", "storage"],
-        "detail": "Indisponible : queue, storage.",
+        "detail": "Indisponible : queue, storage.",
     }
     assert "readiness check queue failed" in caplog.text  # the reason stays in the log, not in the answer
 

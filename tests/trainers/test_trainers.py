@@ -240,12 +240,12 @@ def test_only_network_admins_extend_a_certification(network_admin, member, train
         (
             {"first_name": "Hélène 🎉"},
             "first_name",
-            "Le prénom contient « 🎉 » (U+1F389), un caractère que la carte ne peut pas imprimer.",
+            "Le prénom contient « 🎉 » (U+1F389), un caractère que la carte ne peut pas imprimer.",
         ),
         (
             {"last_name": "李"},
             "last_name",
-            "Le nom contient « 李 » (U+674E), un caractère que la carte ne peut pas imprimer.",
+            "Le nom contient « 李 » (U+674E), un caractère que la carte ne peut pas imprimer.",
         ),
     ],
 )

@@ -86,7 +86,7 @@ def test_two_simultaneous_closes_close_once_and_the_other_gets_a_conflict(sessio
     loser = _assert_one_winner(outcomes)
     assert loser.message in {
         "Impossible de clôturer une session clôturée.",
-        "La session vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
+        "La session vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
     }
     training.refresh_from_db()
     assert training.state == TrainingState.CLOSED

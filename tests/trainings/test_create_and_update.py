@@ -92,7 +92,7 @@ def test_a_mac_session_is_created_like_an_initial_one(member, organisation, rule
 def test_an_unknown_kind_is_refused(member, organisation, rules):
     error = refused_creation(member, organisation, kind="recyclage")
     assert (error.code, error.field) == ("kind_invalid", "kind")
-    assert error.message == "Le type de session doit être « initiale » ou « MAC »."
+    assert error.message == "Le type de session doit être « initiale » ou « MAC »."
 
 
 def test_a_network_admin_may_create_a_session_for_any_organisation(network_admin, organisation, rules):
@@ -132,7 +132,7 @@ def test_a_habilitation_of_another_organisation_or_scheme_does_not_count(member,
     HabilitationFactory(organisation=organisation, scheme=scheme("CATEC"))
     TrainerCertificationFactory(trainer=trainer, scheme=scheme("PRAP_IBC"))
     error = refused_creation(member, organisation, scheme=scheme("PRAP_IBC"))
-    assert error.message == "Secours Formation Rhône n'est pas habilité pour le dispositif PRAP_IBC."
+    assert error.message == "Secours Formation Rhône n'est pas habilité pour le dispositif PRAP IBC."
 
 
 @time_machine.travel(PARIS_NOON_2025_03_10, tick=False)
@@ -142,7 +142,7 @@ def test_creation_is_refused_when_the_habilitation_expires_before_the_session(me
     error = refused_creation(member, organisation, start_date=dt.date(2025, 3, 17), end_date=dt.date(2025, 3, 18))
     assert error.code == "habilitation_invalid"
     assert error.message == (
-        "L'habilitation SST de Secours Formation Rhône expire le 14/03/2025 : "
+        "L'habilitation SST de Secours Formation Rhône expire le 14/03/2025 : "
         "elle ne couvre pas la session (du 17/03/2025 au 18/03/2025)."
     )
 
@@ -154,7 +154,7 @@ def test_creation_is_refused_when_the_habilitation_has_expired(member, organisat
     error = refused_creation(member, organisation, start_date=dt.date(2025, 3, 9), end_date=dt.date(2025, 3, 10))
     assert error.code == "habilitation_invalid"
     assert error.message == (
-        "L'habilitation SST de Secours Formation Rhône a expiré le 05/03/2025 : "
+        "L'habilitation SST de Secours Formation Rhône a expiré le 05/03/2025 : "
         "elle ne couvre pas la session (du 09/03/2025 au 10/03/2025)."
     )
 
@@ -251,7 +251,7 @@ def test_a_session_that_could_no_longer_be_closed_cannot_be_created(member, orga
     error = refused_creation(member, organisation, start_date=dt.date(2024, 12, 8), end_date=dt.date(2024, 12, 9))
     assert (error.code, error.field) == ("close_deadline_passed", "end_date")
     assert error.message == (
-        "Cette session s'est terminée le 09/12/2024 : le délai de clôture (le 09/03/2025) est déjà dépassé, "
+        "Cette session s'est terminée le 09/12/2024 : le délai de clôture (le 09/03/2025) est déjà dépassé, "
         "elle ne pourrait plus être clôturée."
     )
     # Ended on 10/12/2024, it may still be closed today (its deadline), so it may be created.
@@ -324,7 +324,7 @@ def test_only_draft_or_returned_sessions_can_be_updated(state, session_in, membe
     with db_unchanged(), pytest.raises(WorkflowError) as refused:
         services.training_update(by=member, training=training, place="Ailleurs")
     assert (refused.value.code, refused.value.status) == ("not_editable", 409)
-    assert refused.value.message.startswith("Impossible de modifier : la session est ")
+    assert refused.value.message.startswith("Impossible de modifier : la session est ")
     assert refused.value.message.endswith(
         "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables."
     )

@@ -45,7 +45,7 @@ def test_a_session_cannot_be_closed_the_day_after_its_deadline(who, request, val
         services.training_close(by=request.getfixturevalue(who), training=validated)
     assert (refused.value.code, refused.value.status) == ("close_deadline_passed", 409)
     assert refused.value.message == (
-        "Le délai de clôture est dépassé : la session était à clôturer avant le 28/02/2025. "
+        "Le délai de clôture est dépassé : la session était à clôturer avant le 28/02/2025. "
         "Seul un administrateur du réseau peut accorder une dérogation."
     )
     validated.refresh_from_db()
@@ -130,7 +130,7 @@ def test_once_the_extension_has_run_out_the_session_is_overdue_again(validated, 
         with pytest.raises(WorkflowError) as refused:
             services.training_close(by=member, training=validated)
     assert refused.value.message.startswith(
-        "Le délai de clôture est dépassé : la session était à clôturer avant le 05/03/2025."
+        "Le délai de clôture est dépassé : la session était à clôturer avant le 05/03/2025."
     )
 
 
@@ -152,7 +152,7 @@ def test_a_session_still_within_its_deadline_needs_no_override(validated, networ
             by=network_admin, training=validated, reason="Par précaution.", until=dt.date(2025, 3, 10)
         )
     assert (refused.value.code, refused.value.status) == ("not_overdue", 409)
-    assert refused.value.message == ("La session n'est pas en retard : elle peut être clôturée jusqu'au 28/02/2025.")
+    assert refused.value.message == ("La session n'est pas en retard : elle peut être clôturée jusqu'au 28/02/2025.")
 
 
 @pytest.mark.parametrize("until", [dt.date(2025, 2, 28), dt.date(2025, 4, 2)])
@@ -187,7 +187,7 @@ def test_a_finished_session_gets_no_override(state, phrase, session_in, network_
             by=network_admin, training=training, reason="Dérogation.", until=dt.date(2025, 3, 10)
         )
     assert (refused.value.code, refused.value.status) == ("invalid_state", 409)
-    assert refused.value.message == f"Aucune dérogation possible : la session est {phrase}."
+    assert refused.value.message == f"Aucune dérogation possible : la session est {phrase}."
 
 
 def test_an_overdue_returned_session_can_go_through_the_workflow_once_extended(

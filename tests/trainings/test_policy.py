@@ -5,7 +5,7 @@ import pytest
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings.enums import Action, TrainingKind, TrainingState
 from certiprev.trainings.models import Training
-from certiprev.trainings.policy import allowed_actions, can
+from certiprev.trainings.policy import allowed_actions, can, validation_opens_on
 from tests.factories import today
 from tests.trainings.helpers import days, perform
 
@@ -107,6 +107,19 @@ def test_the_trainer_is_not_offered_validation_before_the_last_day(session_in, t
     training = session_in(S.SUBMITTED, start_date=days(-1), end_date=days(2))
     assert allowed_actions(trainer.user, training, today()) == {A.RETURN}
     assert allowed_actions(trainer.user, training, days(2)) == {A.RETURN, A.VALIDATE}
+
+
+def test_the_trainer_is_told_the_day_validation_opens_on_an_unfinished_session(session_in, trainer, member):
+    training = session_in(S.SUBMITTED, start_date=days(-1), end_date=days(2))
+    assert validation_opens_on(trainer.user, training, today()) == days(2)
+    assert validation_opens_on(trainer.user, training, days(2)) is None  # the last day itself: validate now
+    assert validation_opens_on(member, training, today()) is None  # not theirs to validate
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.RETURNED, S.VALIDATED, S.CLOSED, S.CANCELLED])
+def test_no_validation_day_is_announced_for_a_session_the_trainer_does_not_hold(session_in, trainer, state):
+    training = session_in(state, start_date=days(-1), end_date=days(2))
+    assert validation_opens_on(trainer.user, training, today()) is None
 
 
 def test_an_inactive_member_is_offered_nothing(session_in, member):

@@ -69,13 +69,13 @@ CASES = [
         (
             "refused",
             "first_names",
-            "Le prénom contient « 😀 » (U+1F600), un caractère que la carte ne peut pas imprimer.",
+            "Le prénom contient « 😀 » (U+1F600), un caractère que la carte ne peut pas imprimer.",
         ),
     ),
     (
         "cjk-last-name",
         {"last_name": "Dupont王"},
-        ("refused", "last_name", "Le nom contient « 王 » (U+738B), un caractère que la carte ne peut pas imprimer."),
+        ("refused", "last_name", "Le nom contient « 王 » (U+738B), un caractère que la carte ne peut pas imprimer."),
     ),
     ("spaces-collapsed", {"last_name": "  Du   pont "}, ("accepted", "Du pont", "Jean")),
     ("missing-last-name", {"last_name": ""}, ("refused", "last_name", "Le nom est obligatoire.")),

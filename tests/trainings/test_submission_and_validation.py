@@ -33,9 +33,9 @@ def test_a_session_within_the_group_limits_is_submitted(count, session_in, membe
 @pytest.mark.parametrize(
     ("count", "code", "message"),
     [
-        (3, "group_too_small", "Une session SST compte au moins 4 stagiaires ; celle-ci en compte 3."),
-        (0, "group_too_small", "Une session SST compte au moins 4 stagiaires ; celle-ci en compte 0."),
-        (11, "group_too_large", "Une session SST compte au plus 10 stagiaires ; celle-ci en compte 11."),
+        (3, "group_too_small", "Une session SST compte au moins 4 stagiaires ; celle-ci en compte 3."),
+        (0, "group_too_small", "Une session SST compte au moins 4 stagiaires ; celle-ci en compte 0."),
+        (11, "group_too_large", "Une session SST compte au plus 10 stagiaires ; celle-ci en compte 11."),
     ],
 )
 def test_a_session_outside_the_group_limits_is_not_submitted(count, code, message, session_in, member, db_unchanged):
@@ -52,7 +52,7 @@ def test_the_group_limits_are_read_from_the_scheme_table(session_in, member):
     too_many = session_in(TrainingState.DRAFT, with_trainees=4)
     with pytest.raises(WorkflowError) as refused:
         services.training_submit(by=member, training=too_many)
-    assert refused.value.message == "Une session SST compte au plus 3 stagiaires ; celle-ci en compte 4."
+    assert refused.value.message == "Une session SST compte au plus 3 stagiaires ; celle-ci en compte 4."
     just_enough = session_in(TrainingState.DRAFT, with_trainees=2)
     services.training_submit(by=member, training=just_enough)
     just_enough.refresh_from_db()
@@ -63,7 +63,7 @@ def test_each_scheme_has_its_own_limits(organisation, trainer, member):
     catec = TrainingFactory(organisation=organisation, trainer=trainer, scheme=scheme("CATEC"), with_trainees=9)
     with pytest.raises(WorkflowError) as refused:
         services.training_submit(by=member, training=catec)
-    assert refused.value.message == "Une session CATEC compte au plus 8 stagiaires ; celle-ci en compte 9."
+    assert refused.value.message == "Une session CATEC compte au plus 8 stagiaires ; celle-ci en compte 9."
 
 
 def test_the_habilitation_is_checked_again_at_submission(session_in, member, network_admin, db_unchanged):
@@ -153,7 +153,7 @@ def test_a_session_ending_in_the_future_cannot_be_validated(session_in, trainer,
         services.training_validate(by=trainer.user, training=training, results=results_for(training))
     assert (refused.value.code, refused.value.status) == ("not_finished", 409)
     assert refused.value.message == (
-        f"La session se termine le {days(1):%d/%m/%Y} : elle ne peut être validée qu'à partir de son dernier jour."
+        f"La session se termine le {days(1):%d/%m/%Y} : elle ne peut être validée qu'à partir de son dernier jour."
     )
 
 
@@ -173,7 +173,7 @@ def test_an_absent_trainee_cannot_pass(session_in, trainer, db_unchanged):
     with db_unchanged(), pytest.raises(WorkflowError) as refused:
         services.training_validate(by=trainer.user, training=training, results=results)
     assert (refused.value.code, refused.value.status) == ("results_invalid", 422)
-    assert refused.value.message == f"{absent} est absent·e : il ou elle ne peut pas avoir réussi."
+    assert refused.value.message == f"{absent} est absent·e : il ou elle ne peut pas avoir réussi."
     assert refused.value.errors == [{"trainee_id": str(absent.public_id), "message": refused.value.message}]
 
 

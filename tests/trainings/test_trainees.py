@@ -214,7 +214,7 @@ def test_trainees_are_only_editable_while_the_session_is_draft_or_returned(
         "cancelled": "annulée",
     }[state]
     assert refused.value.message == (
-        f"Impossible {de(what)} : la session est {phrase}. "
+        f"Impossible {de(what)} : la session est {phrase}. "
         "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables."
     )
 
@@ -271,7 +271,7 @@ def test_a_bulk_addition_is_all_or_nothing_with_every_error_numbered_by_line(dra
         services.trainees_add_many(by=member, training=draft, rows=rows)
     assert (refused.value.code, refused.value.message) == (
         "import_invalid",
-        "Aucun stagiaire n'a été ajouté : corrigez les erreurs.",
+        "Aucun stagiaire n'a été ajouté : corrigez les erreurs.",
     )
     assert refused.value.errors == [
         {"line": 2, "field": "last_name", "message": "Le nom est obligatoire."},

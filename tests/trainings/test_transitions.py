@@ -54,11 +54,11 @@ def expected_state_refusal(action, state) -> tuple[str, str]:
     """(code, message) of a refusal because of the session's state, spelled out for each kind of row."""
     if action in EDIT_VERBS:
         return "not_editable", (
-            f"Impossible {de(EDIT_VERBS[action])} : la session est {STATE_PHRASES[state]}. "
+            f"Impossible {de(EDIT_VERBS[action])} : la session est {STATE_PHRASES[state]}. "
             "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables."
         )
     if action == Action.OVERRIDE_DEADLINE:
-        return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
+        return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
     return "invalid_state", f"Impossible {de(VERBS[action])} une session {STATE_PHRASES[state]}."
 
 
@@ -240,4 +240,4 @@ def test_refusal_messages_elide_de_before_a_vowel(member, training):
     assert refused.value.message == "Impossible d'annuler une session annulée."
     with pytest.raises(WorkflowError) as refused:
         ts.trainees_add_many(by=member, training=training, rows=[])
-    assert refused.value.message.startswith("Impossible d'importer des stagiaires : la session est annulée.")
+    assert refused.value.message.startswith("Impossible d'importer des stagiaires : la session est annulée.")

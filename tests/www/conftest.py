@@ -103,7 +103,9 @@ def text_of(response) -> str:
 
     content = response.content.decode()
     content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split()).replace(" )", ")").replace("( ", "(")
+    # Collapse the spaces a page's layout adds, but keep the non-breaking ones of French typography (" :").
+    text = re.sub(r"[ \t\n\r\f\v]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", content))).strip()
+    return text.replace(" )", ")").replace("( ", "(")
 
 
 # --- Certificates ---------------------------------------------------------------------------------------------

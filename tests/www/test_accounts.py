@@ -72,7 +72,7 @@ def test_password_reset_sends_a_french_email_with_a_working_link(client, user):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.subject == "Certiprev : choisir un nouveau mot de passe"
+    assert message.subject == "Certiprev : choisir un nouveau mot de passe"
     link = re.search(r"http://testserver(/mot-de-passe/nouveau/\S+/)", message.body).group(1)
     response = client.get(link, follow=True)
     assert "Nouveau mot de passe" in response.content.decode()

@@ -59,7 +59,7 @@ def test_an_upload_a_bit_over_the_limit_is_refused_with_the_real_limit(member_cl
     content = b"Nom;Prenom\n" + b"x" * (DEFAULT_MAX_BYTES + 200 * 1024)
     response = member_client.post(import_url(training), {"file": SimpleUploadedFile("liste.csv", content)})
     assert response.status_code == 413
-    assert response.context["import_errors"] == ["Le fichier est trop volumineux (2,2 Mo) : 2 Mo au maximum."]
+    assert response.context["import_errors"] == ["Le fichier est trop volumineux (2,2 Mo) : 2 Mo au maximum."]
     assert training.trainees.count() == 0
 
 
@@ -76,7 +76,7 @@ def test_a_300_mb_upload_is_refused_from_its_content_length_unread_and_before_th
     )
     assert response.status_code == 413
     html = response.content.decode()
-    assert "Le fichier est trop volumineux (300 Mo) : 2 Mo au maximum." in html
+    assert "Le fichier est trop volumineux (300 Mo) : 2 Mo au maximum." in html
     assert "2,1 Mo" not in html
 
 
@@ -88,7 +88,7 @@ def test_an_upload_within_the_framing_margin_is_measured_by_its_real_size(member
     content = b"x" * (DEFAULT_MAX_BYTES + 10 * 1024)
     response = member_client.post(import_url(training), {"file": SimpleUploadedFile("liste.csv", content)})
     assert response.status_code == 422
-    assert response.context["import_errors"] == ["Le fichier est trop volumineux (2,1 Mo) : 2 Mo au maximum."]
+    assert response.context["import_errors"] == ["Le fichier est trop volumineux (2,1 Mo) : 2 Mo au maximum."]
 
 
 def test_an_oversized_upload_to_another_organisations_session_is_a_404(other_member_client, training):

@@ -104,7 +104,7 @@ def test_while_the_task_has_not_run_the_page_says_in_progress_with_a_reload_link
 ):
     training = set_state(training_with_trainees, TrainingState.CLOSED)
     response = member_client.get(detail_url(training))
-    assert "Les certificats sont en cours de génération : rechargez la page dans un instant." in text_of(response)
+    assert "Les certificats sont en cours de génération : rechargez la page dans un instant." in text_of(response)
     assert f'href="{detail_url(training)}#certificats">Recharger la page</a>' in response.content.decode()
     assert "ZIP" not in text_of(response)
 
@@ -119,7 +119,7 @@ def test_a_failed_generation_is_said_instead_of_in_progress_forever(member_clien
 def test_nobody_passed_means_no_certificate_and_no_zip(member_client, close_session):
     training = close_session(trainees=4, failed=(0, 1, 2, 3))
     text = text_of(member_client.get(detail_url(training)))
-    assert "Aucun stagiaire n'a réussi : aucun certificat n'a été délivré." in text
+    assert "Aucun stagiaire n'a réussi : aucun certificat n'a été délivré." in text
     assert "Télécharger les" not in text
 
 
@@ -389,7 +389,7 @@ def test_a_card_of_another_scheme_is_refused(member_client, organisation, traine
     trainee = TraineeFactory(training=training)
     response = member_client.post(check_url(trainee), card_data(trainee, content=content))
     assert response.status_code == 422
-    assert "Cette carte certifie le dispositif SST, pas PRAP_IBC : elle ne prouve pas le prérequis." in text_of(
+    assert "Cette carte certifie le dispositif SST, pas PRAP IBC : elle ne prouve pas le prérequis." in text_of(
         response
     )
     assert not MacProof.objects.exists()
@@ -533,7 +533,7 @@ def test_a_forged_card_sent_with_the_add_form_is_verified_again_and_not_recorded
     )
     assert Trainee.objects.filter(training=mac).count() == 1
     assert not MacProof.objects.exists()
-    assert "non enregistrée : La signature de cette carte n'est pas valable" in text_of(response)
+    assert "non enregistrée : La signature de cette carte n'est pas valable" in text_of(response)
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ WITH_GONE = (*ERROR_STATUSES, 410)
 CSV_RESPONSE = {
     "responses": {
         200: {
-            "description": "Fichier CSV (UTF-8, séparateur « ; »).",
+            "description": "Fichier CSV (UTF-8, séparateur « ; »).",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     }
@@ -113,7 +113,7 @@ def training_certificates(request: ApiRequest, id: str):
 @router.get(
     "/trainings/{id}/certificates.zip",
     response=responses(errors=WITH_GONE),
-    openapi_extra=_file_response("Archive ZIP : un PDF par stagiaire reçu·e.", "application/zip"),
+    openapi_extra=_file_response("Archive ZIP : un PDF par stagiaire reçu·e.", "application/zip"),
     summary="Archive ZIP des certificats",
     url_name="certificates_zip",
 )

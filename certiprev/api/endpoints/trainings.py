@@ -42,13 +42,13 @@ class TrainingFilters(Schema):
     as_: Literal["trainer", "organisation"] | None = Field(
         None,
         alias="as",
-        description="`trainer` : les sessions où je suis le formateur ; `organisation` : celles "
-        "de mes organismes. Par défaut : les deux (toutes pour un administrateur du réseau).",
+        description="`trainer` : les sessions où je suis le formateur ; `organisation` : celles "
+        "de mes organismes. Par défaut : les deux (toutes pour un administrateur du réseau).",
     )
     state: TrainingStateLiteral | None = None  # type: ignore[valid-type]
     scheme: str | None = Field(None, max_length=20)
     updated_since: dt.datetime | None = Field(
-        None, description="Modifiées depuis (ISO 8601, heure de Paris si sans fuseau) : pour synchroniser."
+        None, description="Modifiées depuis (ISO 8601, heure de Paris si sans fuseau) : pour synchroniser."
     )
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
@@ -75,7 +75,7 @@ def filtered_trainings(user, filters: TrainingFilters) -> QuerySet[Training]:
             raise ApiError(
                 422,
                 "invalid",
-                "Date « updated_since » hors limites.",
+                "Date « updated_since » hors limites.",
                 errors=[{"field": "updated_since", "message": "Date hors limites."}],
             ) from None
         queryset = queryset.filter(updated_at__gte=since)
@@ -236,11 +236,11 @@ class _DryRun(Exception):
 
 def _import_refused(errors: list[dict], warnings: list[dict]) -> None:
     first = errors[0]
-    where = f"ligne {first['line']} : " if first.get("line") else ""
+    where = f"ligne {first['line']} : " if first.get("line") else ""
     raise ApiError(
         422,
         "import_invalid",
-        f"Aucun stagiaire n'a été ajouté : corrigez le fichier ({where}{first['message']})",
+        f"Aucun stagiaire n'a été ajouté : corrigez le fichier ({where}{first['message']})",
         errors=errors,
         created=0,
         warnings=warnings,

@@ -12,10 +12,10 @@ from ..schemas import WebhookCreatedOut, WebhookDeliveryOut, WebhookIn, WebhookO
 
 router = Router(tags=["Webhooks"])
 
-DESCRIPTION = """Chaque événement est envoyé en `POST` JSON, signé :
+DESCRIPTION = """Chaque événement est envoyé en `POST` JSON, signé :
 `Certiprev-Signature: t=<horodatage unix>,v1=<HMAC-SHA256 hexadécimal du texte "<t>.<corps brut>" avec le secret>`.
-`Certiprev-Event-Id` est le même à chaque nouvelle tentative : ignorez un identifiant déjà traité. Toute réponse
-2xx vaut accusé de réception ; sinon nouvelles tentatives espacées (1 min, 2 min, 4 min… jusqu'à 10 tentatives)."""
+`Certiprev-Event-Id` est le même à chaque nouvelle tentative : ignorez un identifiant déjà traité. Toute réponse
+2xx vaut accusé de réception ; sinon nouvelles tentatives espacées (1 min, 2 min, 4 min… jusqu'à 10 tentatives)."""
 
 
 def _endpoint_out(endpoint: WebhookEndpoint) -> dict:

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 def _signer_unavailable() -> WorkflowError:
     return WorkflowError(
         "signing_unavailable",
-        "La signature des certificats est momentanément indisponible. Réessayez plus tard ; si le problème "
+        "La signature des certificats est momentanément indisponible. Réessayez plus tard ; si le problème "
         "persiste, contactez l'administration du réseau.",
         status=503,
     )
@@ -48,14 +48,14 @@ def _check_signable(certificate: Certificate, signer: Signer, what: str) -> None
     if certificate.is_revoked:
         raise WorkflowError(
             "certificate_revoked",
-            f"Ce certificat a été révoqué le {format_fr(timezone.localdate(certificate.revoked_at))} : "
+            f"Ce certificat a été révoqué le {format_fr(timezone.localdate(certificate.revoked_at))} : "
             f"{what} est impossible.",
             status=409,
         )
     if certificate.is_expired():
         raise WorkflowError(
             "certificate_expired",
-            f"Ce certificat a expiré le {format_fr(certificate.valid_until)} : {what} n'aurait aucune valeur. "
+            f"Ce certificat a expiré le {format_fr(certificate.valid_until)} : {what} n'aurait aucune valeur. "
             "Pour un MAC, le prérequis peut être prouvé par une attestation.",
             status=409,
         )
@@ -111,7 +111,7 @@ def certificate_duplicate_request(*, by: User | None, certificate: Certificate) 
     CERTIFICATE_FILE_DAYS days from now.
     """
     if certificate.kind == CertificateKind.TRAINER or certificate.organisation_id is None:
-        raise WorkflowError("not_applicable", "Un certificat de formateur se réédite depuis « Mes certificats ».")
+        raise WorkflowError("not_applicable", "Un certificat de formateur se réédite depuis « Mes certificats ».")
     is_member = getattr(by, "is_active", False) and certificate.organisation_id in organisation_ids_of(by)
     if not (is_member or getattr(by, "is_network_administrator", False)):
         raise WorkflowError(
@@ -180,7 +180,7 @@ def trainer_certificate_issue(*, by: User | None, trainer: Trainer, scheme: Sche
     if certification is None:
         raise WorkflowError(
             "trainer_not_certified",
-            f"Vous n'avez pas de certification de formateur {scheme.code} en cours de validité.",
+            f"Vous n'avez pas de certification de formateur {scheme.short_name} en cours de validité.",
             status=409,
         )
     try:

@@ -58,7 +58,7 @@ def transition(
         invalid_state=lambda _state: state_refusal(request, action),
         conflict=lambda: WorkflowError(
             "conflict",
-            "La demande vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
+            "La demande vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
             status=409,
         ),
         updates={"state_changed_at": now, "updated_at": now, **updates},

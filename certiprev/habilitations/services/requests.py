@@ -61,7 +61,7 @@ def _check_no_open_request(organisation: Organisation, schemes: Sequence[Scheme]
     if taken:
         raise WorkflowError(
             "request_already_open",
-            f"Une demande d'habilitation est déjà en cours pour {', '.join(taken)} : "
+            f"Une demande d'habilitation est déjà en cours pour {', '.join(taken)} : "
             "terminez-la ou retirez-la avant d'en créer une autre pour ce dispositif.",
             status=409,
             field="schemes",
@@ -92,7 +92,7 @@ def habilitation_request_create(
     if kind not in RequestKind.values:
         raise WorkflowError("kind_invalid", "Type de demande inconnu.", field="kind")
     if kind != RequestKind.INITIAL:
-        require_established(organisation, f"déposer une demande « {RequestKind(kind).label} »")
+        require_established(organisation, f"déposer une demande « {RequestKind(kind).label} »")
     if level not in HabilitationLevel.values:
         raise WorkflowError("level_invalid", "Le niveau est 1 ou 2.", field="level")
     if kind == RequestKind.LEVEL2:
@@ -200,7 +200,7 @@ def habilitation_request_transmit(*, by: User | None, request: HabilitationReque
     if missing:
         raise WorkflowError(
             "request_incomplete",
-            f"La demande n'est pas complète : {len(missing)} élément{'s' if len(missing) > 1 else ''} à fournir.",
+            f"La demande n'est pas complète : {len(missing)} élément{'s' if len(missing) > 1 else ''} à fournir.",
             errors=missing,
         )
     transition(request, Action.TRANSMIT, by=by, role=role)

@@ -28,7 +28,7 @@ def network_staff_create(
     if not (getattr(by, "is_active", False) and getattr(by, "is_network_administrator", False)):
         raise WorkflowError("forbidden", "Réservé aux administrateurs nationaux.", status=403)
     if role not in STAFF_ROLES:
-        raise WorkflowError("role_invalid", "Rôle inconnu : administrator, instructor ou cnh.", field="role")
+        raise WorkflowError("role_invalid", "Rôle inconnu : administrator, instructor ou cnh.", field="role")
     try:
         validate_email(email)
     except ValidationError:

@@ -229,7 +229,7 @@ def undrawable_message(label: str, text: str) -> str | None:
     found = undrawable_characters(text)
     if not found:
         return None
-    named = ", ".join(f"« {unit} » ({' '.join(f'U+{ord(ch):04X}' for ch in unit)})" for unit in found)
+    named = ", ".join(f"« {unit} » ({' '.join(f'U+{ord(ch):04X}' for ch in unit)})" for unit in found)
     if len(found) == 1:
         return f"{label} contient {named}, un caractère que la carte ne peut pas imprimer."
-    return f"{label} contient des caractères que la carte ne peut pas imprimer : {named}."
+    return f"{label} contient des caractères que la carte ne peut pas imprimer : {named}."

@@ -96,57 +96,57 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 
 # --- French messages (module constants so callers and tests can refer to them) ---------------------------------
 MSG_EMPTY_FILE = "Le fichier est vide."
-MSG_TOO_BIG = "Le fichier est trop volumineux ({size}) : {limit} au maximum."
-MSG_TOO_MANY_ROWS = "Le fichier contient plus de {limit} stagiaires : {limit} au maximum par import."
-MSG_UNKNOWN_FORMAT = "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
+MSG_TOO_BIG = "Le fichier est trop volumineux ({size}) : {limit} au maximum."
+MSG_TOO_MANY_ROWS = "Le fichier contient plus de {limit} stagiaires : {limit} au maximum par import."
+MSG_UNKNOWN_FORMAT = "Format de fichier non reconnu : déposez un fichier Excel (.xlsx) ou CSV."
 MSG_XLS = (
-    "Le format Excel 97-2003 (.xls) n'est pas pris en charge : enregistrez le fichier au format Excel (.xlsx) ou CSV."
+    "Le format Excel 97-2003 (.xls) n'est pas pris en charge : enregistrez le fichier au format Excel (.xlsx) ou CSV."
 )
-MSG_ENCRYPTED = "Ce fichier Excel est protégé par un mot de passe : retirez la protection puis déposez-le à nouveau."
+MSG_ENCRYPTED = "Ce fichier Excel est protégé par un mot de passe : retirez la protection puis déposez-le à nouveau."
 MSG_ODS = (
-    "Le format OpenDocument (.ods) n'est pas pris en charge : enregistrez le fichier au format Excel (.xlsx) ou CSV."
+    "Le format OpenDocument (.ods) n'est pas pris en charge : enregistrez le fichier au format Excel (.xlsx) ou CSV."
 )
-MSG_HTML = "Ce fichier est une page web (HTML), pas un tableau : enregistrez-le au format Excel (.xlsx) ou CSV."
-MSG_PDF = "Les fichiers PDF ne sont pas pris en charge : déposez un fichier Excel (.xlsx) ou CSV."
-MSG_XLSX_DAMAGED = "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
-MSG_XLSX_TOO_BIG = "Le contenu du fichier Excel est anormalement volumineux une fois décompressé : il n'a pas été lu."
+MSG_HTML = "Ce fichier est une page web (HTML), pas un tableau : enregistrez-le au format Excel (.xlsx) ou CSV."
+MSG_PDF = "Les fichiers PDF ne sont pas pris en charge : déposez un fichier Excel (.xlsx) ou CSV."
+MSG_XLSX_DAMAGED = "Le fichier Excel est endommagé ou incomplet : il ne peut pas être lu."
+MSG_XLSX_TOO_BIG = "Le contenu du fichier Excel est anormalement volumineux une fois décompressé : il n'a pas été lu."
 MSG_NO_SHEET = "Le classeur Excel ne contient aucune feuille de calcul."
-MSG_EMPTY_SHEET = "La feuille « {sheet} » du classeur est vide."
-MSG_SEVERAL_SHEETS = "Le classeur contient {count} feuilles : seule la feuille « {sheet} » a été lue."
+MSG_EMPTY_SHEET = "La feuille « {sheet} » du classeur est vide."
+MSG_SEVERAL_SHEETS = "Le classeur contient {count} feuilles : seule la feuille « {sheet} » a été lue."
 MSG_CSV_CELL_TOO_LONG = (
-    "Le fichier CSV contient, à la ligne {line}, une cellule de plus de {limit} caractères : ce n'est pas une liste "
+    "Le fichier CSV contient, à la ligne {line}, une cellule de plus de {limit} caractères : ce n'est pas une liste "
     "de stagiaires (vérifiez le séparateur et les guillemets), elle n'a pas été lue."
 )
 MSG_UTF16_UNREADABLE = (
-    "Ce fichier texte semble encodé en UTF-16 sans marque d'ordre des octets, et il n'a pas pu être décodé : "
+    "Ce fichier texte semble encodé en UTF-16 sans marque d'ordre des octets, et il n'a pas pu être décodé : "
     "enregistrez-le en CSV UTF-8 puis déposez-le à nouveau."
 )
 MSG_FORMULA_WITHOUT_VALUE = (
-    "La cellule {cell} contient une formule dont la valeur n'a pas été calculée ni enregistrée : dans Excel, "
-    "copiez les colonnes puis « Collage spécial › Valeurs », enregistrez et déposez le fichier à nouveau."
+    "La cellule {cell} contient une formule dont la valeur n'a pas été calculée ni enregistrée : dans Excel, "
+    "copiez les colonnes puis « Collage spécial › Valeurs », enregistrez et déposez le fichier à nouveau."
 )
-MSG_CSV_MALFORMED = "Le fichier CSV est mal formé (vers la ligne {line}) : il ne peut pas être lu."
-MSG_UNREADABLE = "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
+MSG_CSV_MALFORMED = "Le fichier CSV est mal formé (vers la ligne {line}) : il ne peut pas être lu."
+MSG_UNREADABLE = "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
 MSG_NO_HEADER = (
-    "Aucune colonne reconnue sur la ligne d'en-tête (ligne {line}) : la première ligne doit contenir "
+    "Aucune colonne reconnue sur la ligne d'en-tête (ligne {line}) : la première ligne doit contenir "
     "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."
 )
-MSG_MISSING_COLUMN = "Colonne obligatoire « {label} » introuvable (intitulés acceptés : {accepted})."
-MSG_DUPLICATE_COLUMN = "La colonne « {label} » apparaît plusieurs fois (colonnes {columns})."
-MSG_IGNORED_COLUMNS = "Colonnes ignorées : {columns}."
-MSG_NO_TRAINEE = "Le fichier ne contient aucun stagiaire : seule la ligne d'en-tête est remplie."
-MSG_ROW_IGNORED = "Ligne ignorée : aucune valeur dans les colonnes reconnues."
-MSG_BLANK_ROWS_STOP = "Lecture arrêtée après {count} lignes vides consécutives : la suite du fichier a été ignorée."
+MSG_MISSING_COLUMN = "Colonne obligatoire « {label} » introuvable (intitulés acceptés : {accepted})."
+MSG_DUPLICATE_COLUMN = "La colonne « {label} » apparaît plusieurs fois (colonnes {columns})."
+MSG_IGNORED_COLUMNS = "Colonnes ignorées : {columns}."
+MSG_NO_TRAINEE = "Le fichier ne contient aucun stagiaire : seule la ligne d'en-tête est remplie."
+MSG_ROW_IGNORED = "Ligne ignorée : aucune valeur dans les colonnes reconnues."
+MSG_BLANK_ROWS_STOP = "Lecture arrêtée après {count} lignes vides consécutives : la suite du fichier a été ignorée."
 
 MSG_BIRTH_DATE_UNREADABLE = (
-    "Date de naissance illisible : « {value} » (formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
+    "Date de naissance illisible : « {value} » (formats acceptés : JJ/MM/AAAA, JJ-MM-AAAA, JJ.MM.AAAA ou AAAA-MM-JJ)."
 )
 MSG_BIRTH_DATE_TWO_DIGIT_YEAR = (
-    "Date de naissance « {value} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
+    "Date de naissance « {value} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
 )
-MSG_BIRTH_DATE_IMPOSSIBLE = "Date de naissance impossible : « {value} » n'existe pas (format attendu : JJ/MM/AAAA)."
-MSG_EXTERNAL_ID_DUPLICATE = "Identifiant « {value} » déjà utilisé à la ligne {line}."
-MSG_DUPLICATE_IN_FILE = "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne {line}."
+MSG_BIRTH_DATE_IMPOSSIBLE = "Date de naissance impossible : « {value} » n'existe pas (format attendu : JJ/MM/AAAA)."
+MSG_EXTERNAL_ID_DUPLICATE = "Identifiant « {value} » déjà utilisé à la ligne {line}."
+MSG_DUPLICATE_IN_FILE = "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne {line}."
 
 # The downloadable template's header row: each field's label, required fields first.
 TEMPLATE_HEADERS = [FIELD_LABELS[key] for key in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)]

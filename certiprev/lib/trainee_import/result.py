@@ -34,7 +34,7 @@ class ImportIssue:
     message: str
 
     def __str__(self) -> str:
-        return f"Ligne {self.line} : {self.message}" if self.line is not None else self.message
+        return f"Ligne {self.line} : {self.message}" if self.line is not None else self.message
 
 
 @dataclass

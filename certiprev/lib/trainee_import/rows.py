@@ -73,7 +73,7 @@ def _match_header(result: ImportResult, line: int, cells: list[object]) -> dict[
         if key is not None:
             columns.setdefault(key, []).append(index)
         elif _text(cell):
-            ignored.append(f"« {_text(cell)} » ({_column_letter(index)})")
+            ignored.append(f"« {_text(cell)} » ({_column_letter(index)})")
     if not columns:
         result.error(line, FIELD_FILE, MSG_NO_HEADER.format(line=line))
         return None

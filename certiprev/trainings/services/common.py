@@ -79,7 +79,7 @@ def transition(
         invalid_state=lambda _state: state_refusal(training, action),
         conflict=lambda: WorkflowError(
             "conflict",
-            "La session vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
+            "La session vient d'être modifiée par quelqu'un d'autre : rechargez-la et recommencez.",
             status=409,
         ),
         updates={"updated_at": now, **updates},

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 def check_scheme(scheme: Scheme) -> None:
     if not scheme.is_active:
         raise WorkflowError(
-            "scheme_inactive", f"Le dispositif {scheme.code} n'est plus ouvert aux nouvelles sessions.", field="scheme"
+            "scheme_inactive",
+            f"Le dispositif {scheme.short_name} n'est plus ouvert aux nouvelles sessions.",
+            field="scheme",
         )
 
 
@@ -46,24 +48,24 @@ def check_habilitation(organisation: Organisation, scheme: Scheme, start: dt.dat
         latest = max(stopped, key=lambda h: h.valid_until)
         raise WorkflowError(
             "habilitation_suspended",
-            f"L'habilitation {scheme.code} de {organisation.name} est {latest.get_status_display()} depuis le "
-            f"{format_fr(latest.status_changed_on)} : aucune nouvelle session n'est possible.",
+            f"L'habilitation {scheme.short_name} de {organisation.name} est {latest.get_status_display()} depuis le "
+            f"{format_fr(latest.status_changed_on)} : aucune nouvelle session n'est possible.",
             field="scheme",
         )
     period = f"du {format_fr(start)} au {format_fr(end)}" if start != end else f"le {format_fr(start)}"
     if not habilitations:
-        message = f"{organisation.name} n'est pas habilité pour le dispositif {scheme.code}."
+        message = f"{organisation.name} n'est pas habilité pour le dispositif {scheme.short_name}."
     else:
         latest = max(habilitations, key=lambda h: h.valid_until)
         if latest.valid_until < start:
             message = (
-                f"L'habilitation {scheme.code} de {organisation.name} "
-                f"{'a expiré' if latest.valid_until < today() else 'expire'} le {format_fr(latest.valid_until)} : "
+                f"L'habilitation {scheme.short_name} de {organisation.name} "
+                f"{'a expiré' if latest.valid_until < today() else 'expire'} le {format_fr(latest.valid_until)} : "
                 f"elle ne couvre pas la session ({period})."
             )
         else:
             message = (
-                f"L'habilitation {scheme.code} de {organisation.name} (du {format_fr(latest.valid_from)} au "
+                f"L'habilitation {scheme.short_name} de {organisation.name} (du {format_fr(latest.valid_from)} au "
                 f"{format_fr(latest.valid_until)}) ne couvre pas toute la session ({period})."
             )
     raise WorkflowError("habilitation_invalid", message, field="scheme")
@@ -92,12 +94,13 @@ def check_trainer_certification(trainer: Trainer, scheme: Scheme, start: dt.date
         return
     if not certifications:
         message = (
-            f"Le formateur {trainer.full_name} ({trainer.number}) n'est pas certifié pour le dispositif {scheme.code}."
+            f"Le formateur {trainer.full_name} ({trainer.number}) n'est pas certifié pour le dispositif "
+            f"{scheme.short_name}."
         )
     else:
         latest = max(certifications, key=lambda c: c.valid_until)
         message = (
-            f"La certification {scheme.code} du formateur {trainer.full_name} ({trainer.number}), valable du "
+            f"La certification {scheme.short_name} du formateur {trainer.full_name} ({trainer.number}), valable du "
             f"{format_fr(latest.valid_from)} au {format_fr(latest.valid_until)}, ne couvre pas toute la session "
             f"(du {format_fr(start)} au {format_fr(end)})."
         )

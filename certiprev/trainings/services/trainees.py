@@ -95,7 +95,7 @@ def trainees_add_many(*, by: User | None, training: Training, rows: list[Trainee
         existing.add(trainee.identity_key)
         trainees.append(trainee)
     if errors:
-        raise WorkflowError("import_invalid", "Aucun stagiaire n'a été ajouté : corrigez les erreurs.", errors=errors)
+        raise WorkflowError("import_invalid", "Aucun stagiaire n'a été ajouté : corrigez les erreurs.", errors=errors)
     Trainee.objects.bulk_create(trainees)
     event_record(training, by=by, role=role, action=Action.TRAINEE_ADD, data={"imported": len(trainees)})
     _touch(training)

@@ -27,12 +27,14 @@ def _check_group_size(training: Training, count: int) -> None:
     if count < scheme.group_min:
         raise WorkflowError(
             "group_too_small",
-            f"Une session {scheme.code} compte au moins {scheme.group_min} stagiaires ; celle-ci en compte {count}.",
+            f"Une session {scheme.short_name} compte au moins {scheme.group_min} stagiaires ; "
+            f"celle-ci en compte {count}.",
         )
     if count > scheme.group_max:
         raise WorkflowError(
             "group_too_large",
-            f"Une session {scheme.code} compte au plus {scheme.group_max} stagiaires ; celle-ci en compte {count}.",
+            f"Une session {scheme.short_name} compte au plus {scheme.group_max} stagiaires ; "
+            f"celle-ci en compte {count}.",
         )
 
 
@@ -92,7 +94,7 @@ def training_validate(*, by: User | None, training: Training, results: list[Trai
             errors.append({"trainee_id": key, "message": f"{trainees[key]} apparaît plusieurs fois."})
         elif result.passed and not result.present:
             errors.append(
-                {"trainee_id": key, "message": f"{trainees[key]} est absent·e : il ou elle ne peut pas avoir réussi."}
+                {"trainee_id": key, "message": f"{trainees[key]} est absent·e : il ou elle ne peut pas avoir réussi."}
             )
         seen.setdefault(key, result)
     missing = [trainees[k] for k in trainees if k not in seen]

@@ -87,5 +87,5 @@ class ApiTokenForm(Form):
         label="Nom du jeton",
         max_length=100,
         required=False,
-        help_text="Pour le reconnaître plus tard, par exemple « Logiciel de gestion ».",
+        help_text="Pour le reconnaître plus tard, par exemple « Logiciel de gestion ».",
     )

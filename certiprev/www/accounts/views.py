@@ -62,7 +62,7 @@ class ResetView(auth_views.PasswordResetView):
             minutes = max(1, math.ceil(limited.retry_after / 60))
             form.add_error(
                 "email",
-                f"Trop de demandes de lien pour cette adresse ou depuis ce poste : réessayez dans {minutes} min.",
+                f"Trop de demandes de lien pour cette adresse ou depuis ce poste : réessayez dans {minutes} min.",
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
@@ -93,7 +93,7 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Votre mot de passe est enregistré : bienvenue sur Certiprev.")
+        messages.success(self.request, "Votre mot de passe est enregistré : bienvenue sur Certiprev.")
         return response
 
 
@@ -170,5 +170,5 @@ def account_token_create(request):
 def account_token_revoke(request, token_id: int):
     token = get_object_or_404(api_tokens_of(request.user), pk=token_id)  # someone else's token: 404
     api_token_revoke(by=request.user, token=token)
-    messages.success(request, f"Le jeton {token.prefix}… est révoqué : il ne permet plus d'accéder à l'API.")
+    messages.success(request, f"Le jeton {token.prefix}… est révoqué : il ne permet plus d'accéder à l'API.")
     return redirect("www:account")

@@ -22,7 +22,7 @@ class DirectoryForm(Form):
         label="Ville",
         required=False,
         max_length=100,
-        help_text="Le début du nom suffit ; majuscules et accents sont ignorés.",
+        help_text="Le début du nom suffit ; majuscules et accents sont ignorés.",
     )
 
     def __init__(self, *args, schemes: list[tuple[str, str]], **kwargs):

@@ -34,7 +34,7 @@ class OrganisationForm(AddressFields):
         label="Caisse régionale (facultatif)",
         choices=[("", "— Non renseignée —"), *Region.choices],
         required=False,
-        help_text="La Carsat, la Cramif ou la CGSS de votre région : c'est elle qui instruit vos demandes.",
+        help_text="La Carsat, la Cramif ou la CGSS de votre région : c'est elle qui instruit vos demandes.",
     )
     field_order = ["name", "address", "postal_code", "city", "region"]
 
@@ -182,6 +182,6 @@ class DocumentForm(Form):
         error_messages={
             "required": "Choisissez le fichier PDF à joindre.",
             "empty": "Le fichier est vide.",
-            "invalid": "Le fichier n'a pas pu être lu : choisissez-le de nouveau.",
+            "invalid": "Le fichier n'a pas pu être lu : choisissez-le de nouveau.",
         },
     )

@@ -42,8 +42,8 @@ class PeriodForm(Form):
         empty_label="— Choisir —",
         error_messages={"required": "Choisissez le dispositif."},
     )
-    valid_from = date_field("Valable du")
-    valid_until = date_field("Valable jusqu'au")
+    valid_from = date_field("Valable du", missing="Indiquez le début de validité.")
+    valid_until = date_field("Valable jusqu'au", missing="Indiquez la fin de validité.")
 
     def clean(self):
         data = super().clean()
@@ -54,7 +54,7 @@ class PeriodForm(Form):
 
 
 class EndForm(Form):
-    on = date_field("Dernier jour de validité")
+    on = date_field("Dernier jour de validité", missing="Indiquez le dernier jour de validité.")
     reason = forms.CharField(
         label="Motif",
         max_length=2000,
@@ -64,7 +64,7 @@ class EndForm(Form):
 
 
 class ExtendForm(Form):
-    valid_until = date_field("Nouvelle fin de validité")
+    valid_until = date_field("Nouvelle fin de validité", missing="Indiquez la nouvelle fin de validité.")
 
 
 class PersonForm(Form):
@@ -84,12 +84,16 @@ class TrainerForm(PersonForm):
         label="Numéro de formateur (facultatif)",
         max_length=8,
         required=False,
-        help_text="3 lettres puis 5 chiffres ; laissé vide, il est attribué automatiquement.",
+        help_text="3 lettres puis 5 chiffres ; laissé vide, il est attribué automatiquement.",
     )
 
 
 class OverrideForm(Form):
-    until = date_field("Nouveau délai de clôture", help_text="Au plus 31 jours après aujourd'hui.")
+    until = date_field(
+        "Nouveau délai de clôture",
+        missing="Indiquez le nouveau délai de clôture.",
+        help_text="Au plus 31 jours après aujourd'hui.",
+    )
     reason = forms.CharField(
         label="Motif de la dérogation",
         max_length=2000,

@@ -60,7 +60,7 @@ def stacked_columns(
             colour = PALETTE[s % len(PALETTE)]
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{colour}">'
-                f"<title>{escape(name)} — {escape(label)} : {_fmt(value)}</title></rect>"
+                f"<title>{escape(name)} — {escape(label)} : {_fmt(value)}</title></rect>"
             )
         parts.append(
             f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 16}" text-anchor="middle" class="axis">'

@@ -98,7 +98,7 @@ def expired_card_warning(valid_until: dt.date) -> str:
     # DESIGN §2: a MAC for a holder whose certificate has expired is allowed, with a clear warning.
     return (
         f"Ce certificat a expiré le {format_fr(valid_until)}. Le MAC reste possible, mais le stagiaire n'était plus "
-        "certifié depuis cette date : c'est à l'organisme de décider."
+        "certifié depuis cette date : c'est à l'organisme de décider."
     )
 
 
@@ -109,10 +109,10 @@ def record_old_card_proof(request, trainee: Trainee, content: str, source: str) 
             by=request.user, trainee=trainee, content=content, source=source or ProofSource.QR_CONTENT
         )
     except WorkflowError as error:
-        messages.error(request, f"Ancienne carte de {trainee} non enregistrée : {error.message}")
+        messages.error(request, f"Ancienne carte de {trainee} non enregistrée : {error.message}")
         return None
     what = (
-        f"{proof.scheme.code} obtenu le {format_fr(proof.certified_on)}, valable jusqu'au "
+        f"{proof.scheme.short_name} obtenu le {format_fr(proof.certified_on)}, valable jusqu'au "
         f"{format_fr(proof.valid_until)}"
     )
     if proof.expired:
@@ -121,11 +121,11 @@ def record_old_card_proof(request, trainee: Trainee, content: str, source: str) 
             f"Ancienne carte de {trainee} enregistrée ({what}). {expired_card_warning(proof.valid_until)}",
         )
     else:
-        messages.success(request, f"Ancienne carte de {trainee} valide ({what}) : le prérequis du MAC est enregistré.")
+        messages.success(request, f"Ancienne carte de {trainee} valide ({what}) : le prérequis du MAC est enregistré.")
     if not proof.names_match:
         messages.warning(
             request,
-            f"Les noms inscrits sur la carte ne sont pas ceux saisis pour {trainee} : vérifiez son identité et "
+            f"Les noms inscrits sur la carte ne sont pas ceux saisis pour {trainee} : vérifiez son identité et "
             "corrigez la saisie si besoin.",
         )
     return proof

@@ -42,8 +42,8 @@ class TrainingForm(Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choisissez le type de session."},
     )
-    start_date = date_field("Premier jour")
-    end_date = date_field("Dernier jour")
+    start_date = date_field("Premier jour", missing="Indiquez le premier jour.")
+    end_date = date_field("Dernier jour", missing="Indiquez le dernier jour.")
     place = forms.CharField(
         label="Lieu",
         max_length=200,
@@ -145,7 +145,9 @@ class TraineeForm(Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     birth_date = date_field(
-        "Date de naissance", help_text="JJ/MM/AAAA : le formateur la vérifie sur une pièce d'identité."
+        "Date de naissance",
+        missing=rules.MSG_BIRTH_DATE_MISSING,
+        help_text="JJ/MM/AAAA : le formateur la vérifie sur une pièce d'identité.",
     )
     email = forms.CharField(
         label="E-mail (facultatif)",
@@ -184,7 +186,7 @@ class TraineeForm(Form):
 class ImportForm(Form):
     file = forms.FileField(
         label="Fichier des stagiaires (Excel .xlsx ou CSV)",
-        help_text="Colonnes Nom, Prénom(s), Date de naissance (JJ/MM/AAAA) et, si besoin, E-mail ; en-têtes en "
+        help_text="Colonnes Nom, Prénom(s), Date de naissance (JJ/MM/AAAA) et, si besoin, E-mail ; en-têtes en "
         "français ou en anglais, dans n'importe quel ordre.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILE_TYPES}),
         error_messages={"required": "Choisissez un fichier.", "empty": "Le fichier est vide."},
@@ -218,8 +220,8 @@ class HistoryFilterForm(Form):
         to_field_name="code",
     )
     state = forms.ChoiceField(label="État", choices=STATE_FILTER_CHOICES, required=False)
-    start = date_field("Du", required=False, help_text="JJ/MM/AAAA : sessions commençant à partir de ce jour.")
-    end = date_field("Au", required=False, help_text="JJ/MM/AAAA : sessions commençant au plus tard ce jour.")
+    start = date_field("Du", required=False, help_text="JJ/MM/AAAA : sessions commençant à partir de ce jour.")
+    end = date_field("Au", required=False, help_text="JJ/MM/AAAA : sessions commençant au plus tard ce jour.")
 
 
 class OldCardForm(Form):
@@ -244,7 +246,7 @@ class OldCardForm(Form):
         super().__init__(*args, **kwargs)
         limit_mb = settings.OLD_CARD_MAX_IMAGE_BYTES // 1_000_000
         self.fields["photo"].help_text = (
-            f"JPEG, PNG ou WebP, {limit_mb} Mo au plus : la carte à plat, bien éclairée, le QR code net. "
+            f"JPEG, PNG ou WebP, {limit_mb} Mo au plus : la carte à plat, bien éclairée, le QR code net. "
             "La photo sert à lire le QR code et n'est pas conservée."
         )
         self.too_large = False
@@ -256,7 +258,7 @@ class OldCardForm(Form):
         if photo is not None and photo.size > limit:
             self.too_large = True
             raise forms.ValidationError(
-                f"La photo pèse {photo.size / 1_000_000:.1f} Mo : envoyez une image de {limit // 1_000_000} Mo au "
+                f"La photo pèse {photo.size / 1_000_000:.1f} Mo : envoyez une image de {limit // 1_000_000} Mo au "
                 "plus (une photo de la carte seule suffit)."
             )
         return photo

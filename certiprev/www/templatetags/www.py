@@ -3,6 +3,8 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from certiprev.lib.dates import format_fr_words, span_fr
+from certiprev.trainings.selectors import trainee_result_label
 from certiprev.www.common import roles as request_roles
 
 register = template.Library()
@@ -100,28 +102,31 @@ def within_days(moment: dt.datetime | None, days: int) -> bool:
     return moment is not None and moment - timezone.now() <= dt.timedelta(days=int(days))
 
 
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+@register.filter
+def date_words(day: dt.date | dt.datetime | None) -> str:
+    """`{{ day|date_words }}` → "1er décembre 2026" (a datetime is taken on its local day)."""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date()
+    return format_fr_words(day)
 
 
 @register.filter
-def long_date(moment) -> str:
-    """ "1er décembre 2026", "12 mars 2025": a date (or a datetime, in local time) as written in French."""
-    if moment is None:
-        return ""
-    if isinstance(moment, dt.datetime):
-        moment = timezone.localtime(moment).date()
-    day = "1er" if moment.day == 1 else str(moment.day)
-    return f"{day} {_MONTHS_FR[moment.month - 1]} {moment.year}"
+def session_days(training) -> str:
+    """`{{ training|session_days }}` → "le 10/12/2026" (one day) or "du 10/12/2026 au 11/12/2026";
+    `|capfirst` at the start of a sentence."""
+    return span_fr(training.start_date, training.end_date)
+
+
+@register.filter
+def trainee_result(trainee) -> str:
+    """ "Absent·e", "Réussi" or "Échoué" (absent is a result of its own); "" before the results."""
+    return trainee_result_label(trainee.present, trainee.passed)
+
+
+@register.filter
+def quoted_sentence(text) -> str:
+    """`{{ reason|quoted_sentence }}` → «\u00a0Il manque Mme Durand.\u00a0» — the quotation ends the host sentence too:
+    no second period after « » when the quoted text has its own (never "« … ». .")."""
+    text = str(text or "").strip()
+    end = "" if text.endswith((".", "!", "?", "…")) else "."
+    return f"«\u00a0{text}\u00a0»{end}"

@@ -31,11 +31,38 @@ class ValidationForm(Form):
 
     def clean(self):
         data = super().clean()
+        self.unanswered = []
         for trainee in self.trainees:
             key = str(trainee.public_id)
+            if f"present-{key}" not in data and f"passed-{key}" not in data and not self.data.get(f"present-{key}"):
+                # Neither answered: one message on the card instead of two (an empty form would list 2 per trainee).
+                self.unanswered.append(trainee)
+                self.errors.pop(f"passed-{key}", None)
+                self.errors[f"present-{key}"] = self.error_class(
+                    [f"Indiquez la présence et le résultat de {trainee}."]
+                )
+                continue
             if data.get(f"present-{key}") == "non" and data.get(f"passed-{key}") == "oui":
-                self.add_error(f"passed-{key}", f"{trainee} est absent·e : il ou elle ne peut pas avoir réussi.")
+                self.add_error(f"passed-{key}", f"{trainee} est absent·e : il ou elle ne peut pas avoir réussi.")
         return data
+
+    def summary_errors(self) -> list[tuple[str, str]]:
+        """(anchor, message) lines for the error summary: the unanswered trainees in one line linked to the first of
+        them ("10 stagiaires sans présence ni résultat"), then every other error."""
+        lines: list[tuple[str, str]] = []
+        unanswered = getattr(self, "unanswered", [])
+        skip = {f"present-{t.public_id}" for t in unanswered}
+        if unanswered:
+            n = len(unanswered)
+            first = self[f"present-{unanswered[0].public_id}"]
+            lines.append((f"#{first.auto_id}_0", f"{n} stagiaire{'s' if n > 1 else ''} sans présence ni résultat"))
+        for field in self:
+            if field.name in skip:
+                continue
+            anchor = f"#{field.auto_id}_0" if field.name.startswith(("present-", "passed-")) else f"#{field.auto_id}"
+            lines.extend((anchor, str(error)) for error in field.errors)
+        lines.extend(("", str(error)) for error in self.non_field_errors())
+        return lines
 
     def rows(self):
         """(trainee, presence bound field, result bound field) for the template."""

@@ -12,7 +12,7 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import selectors as trainings_selectors
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action
-from certiprev.trainings.policy import allowed_actions
+from certiprev.trainings.policy import allowed_actions, condition_refusal, validation_opens_on
 from certiprev.trainings.selectors import get_training_for_user, trainings_visible_to
 from certiprev.www import selectors
 from certiprev.www.common import paginate, roles, today, trainer_required
@@ -25,9 +25,16 @@ from .forms import ValidationForm
 def to_validate(request):
     view = "traitees" if request.GET.get("vue") == "traitees" else "a-valider"
     mine = trainings_visible_to(request.user, as_trainer=True).select_related("organisation", "scheme")
-    waiting_count = trainings_selectors.trainer_waiting_count(mine)
-    queryset = trainings_selectors.trainer_sessions(mine, done=view == "traitees")
+    today_ = today()
+    waiting_count = trainings_selectors.trainer_waiting_count(mine, today=today_)
+    queryset = trainings_selectors.trainer_sessions(mine, done=view == "traitees", today=today_)
     page = paginate(request, selectors.with_trainee_count(queryset), per_page=20)
+    upcoming = []
+    if view == "a-valider" and page.number == 1:
+        # Submitted but not over yet: apart from "À valider", each with the day its validation opens.
+        upcoming = list(
+            selectors.with_trainee_count(trainings_selectors.trainer_upcoming_sessions(mine, today=today_))[:50]
+        )
     return render(
         request,
         "www/trainer/to_validate.html",
@@ -35,7 +42,8 @@ def to_validate(request):
             "page": page,
             "view": view,
             "waiting_count": waiting_count,
-            "today": today(),
+            "upcoming": upcoming,
+            "today": today_,
         },
     )
 
@@ -51,17 +59,34 @@ def validate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     trainees = list(training.trainees.all())
     today_ = today()
     allowed = allowed_actions(request.user, training, today_)
+    step = request.POST.get("step", "")
     if not allowed & {Action.VALIDATE, Action.RETURN}:
+        display = trainings_selectors.session_display(training, today_)
+        # Back to the summary after validating, then "Confirmer" again: say so rather than land silently.
+        already_validated = request.method == "POST" and step == "confirm" and display.has_results
         return render(
             request,
             "www/trainer/training_done.html",
+            {"training": training, "trainees": trainees, "display": display, "already_validated": already_validated},
+            status=409 if already_validated else 200,
+        )
+    opens_on = validation_opens_on(request.user, training, today_)
+    if opens_on is not None:
+        # Not over yet: shown read-only (nothing to fill in that would be refused), with the day validation opens.
+        # A form posted from a page opened elsewhere is refused with the policy's own message.
+        refusal = condition_refusal(training, Action.VALIDATE).message if request.method == "POST" else ""
+        return render(
+            request,
+            "www/trainer/validate.html",
             {
                 "training": training,
                 "trainees": trainees,
-                "display": trainings_selectors.session_display(training, today_),
+                "opens_on": opens_on,
+                "allowed_actions": allowed,
+                "error_lines": [("", refusal)] if refusal else [],
             },
+            status=409 if refusal else 200,
         )
-    step = request.POST.get("step", "")
     initial = {}
     if request.method == "GET" and request.GET.get("tous") == "reussis":
         for trainee in trainees:
@@ -107,7 +132,7 @@ def validate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
         {
             "training": training,
             "form": form,
-            "action_errors": errors,
+            "error_lines": [("", error) for error in errors] + (form.summary_errors() if form.is_bound else []),
             "allowed_actions": allowed,
         },
         status=422 if (form.is_bound and (form.errors or errors)) else 200,

@@ -32,14 +32,14 @@ def test_list_says_who_holds_each_request_and_since_when_in_french(as_user, ceh,
     response = as_user(ceh).get(reverse("www:request_list"))
     text = text_of(response)
     assert response.status_code == 200
-    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in text
-    assert "attendu de : l'organisme depuis 1 jour" in text
+    assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in text
+    assert "attendu de : l'organisme depuis 1 jour" in text
     assert "1 jours" not in text
 
 
 def test_list_says_today_for_a_request_that_just_changed(as_user, ceh, make_request):
     make_request(S.OPINION_GIVEN, days=0)
-    assert "attendu de : la CNH depuis aujourd'hui" in text_of(as_user(ceh).get(reverse("www:request_list")))
+    assert "attendu de : la CNH depuis aujourd'hui" in text_of(as_user(ceh).get(reverse("www:request_list")))
 
 
 def test_a_decided_request_waits_on_nobody(as_user, ceh, make_request):
@@ -76,7 +76,7 @@ def test_list_query_count_does_not_grow_with_the_requests(
     with django_assert_num_queries(9):
         response = client.get(reverse("www:request_list"))
     assert response.status_code == 200
-    assert text_of(response).count("attendu de :") == count
+    assert text_of(response).count("attendu de :") == count
 
 
 # --- Who may reach the pages ----------------------------------------------------------------------------------
@@ -230,16 +230,16 @@ def test_detail_shows_the_history_the_documents_and_the_complements(as_user, ceh
         comment="Joignez le programme SST.",
     )
     text = text_of(as_user(ceh).get(detail_url(target)))
-    assert "Compléments demandés par la caisse : Joignez le programme SST." in text
+    assert "Compléments demandés par la caisse : Joignez le programme SST." in text
     assert "Demande de compléments, par Instructeur (instructeur de la caisse)" in text
     assert "Kbis 1" in text
-    assert "attendu de : l'organisme depuis 3 jours" in text
+    assert "attendu de : l'organisme depuis 3 jours" in text
 
 
 @time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC))
 def test_dates_are_written_in_french_with_1er(as_user, ceh, make_request):
     target = make_request(S.DRAFT)
-    assert "Créée le 1er décembre 2026" in text_of(as_user(ceh).get(detail_url(target)))
+    assert "Créée le 1er\u00a0décembre\u00a02026" in text_of(as_user(ceh).get(detail_url(target)))
 
 
 # --- Documents --------------------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def test_a_pdf_is_attached_and_downloadable(as_user, ceh, make_request):
     [
         (
             b"GIF89a not a pdf at all, just bytes",
-            "Ce fichier n'est pas un PDF : seuls les documents PDF sont acceptés.",
+            "Ce fichier n'est pas un PDF : seuls les documents PDF sont acceptés.",
         ),
         (b"%PDF-1.4\n" + b"x" * 2000, "Ce fichier PDF est incomplet ou endommagé (fin de fichier absente)."),
         (b"", "Le fichier est vide."),
@@ -307,7 +307,7 @@ def test_no_upload_once_transmitted(as_user, ceh, make_request):
     target = make_request(S.TRANSMITTED, documents=0)
     response = _upload(as_user(ceh), target, PDF)
     assert response.status_code == 422
-    assert "Impossible de joindre un document à cette demande : elle est transmise à la caisse." in text_of(response)
+    assert "Impossible de joindre un document à cette demande : elle est transmise à la caisse." in text_of(response)
     assert not RequestDocument.objects.exists()
 
 
@@ -356,7 +356,7 @@ def test_transmit_lists_exactly_what_this_request_misses(as_user, ceh, org, make
     response = as_user(ceh).post(reverse("www:request_transmit", args=[target.public_id]))
     text = text_of(response)
     assert response.status_code == 422
-    assert "La demande n'est pas complète : 3 éléments à fournir." in text
+    assert "La demande n'est pas complète : 3 éléments à fournir." in text
     assert "Renseignez la caisse régionale de l'organisme" in text
     assert "Indiquez au moins un formateur qui animera les sessions." in text
     assert "Joignez au moins un document (PDF) à la demande." in text
@@ -375,7 +375,7 @@ def test_a_complete_request_is_transmitted(as_user, ceh, make_request, django_ca
     assert target.state == S.TRANSMITTED
     text = text_of(client.get(detail_url(target)))
     assert "Demande transmise à votre caisse régionale." in text
-    assert "attendu de : la Carsat Rhône-Alpes depuis aujourd'hui" in text
+    assert "attendu de : la Carsat Rhône-Alpes depuis aujourd'hui" in text
 
 
 def test_withdraw_asks_for_confirmation_then_withdraws(as_user, ceh, make_request):
@@ -383,7 +383,7 @@ def test_withdraw_asks_for_confirmation_then_withdraws(as_user, ceh, make_reques
     client = as_user(ceh)
     page = client.get(reverse("www:request_withdraw", args=[target.public_id]))
     assert page.status_code == 200
-    assert "Retirer la demande « Habilitation initiale — SST » ?" in text_of(page)
+    assert "Retirer la demande « Habilitation initiale — SST » ?" in text_of(page)
     target.refresh_from_db()
     assert target.state == S.UNDER_REVIEW
     response = client.post(reverse("www:request_withdraw", args=[target.public_id]))
@@ -396,7 +396,7 @@ def test_a_decided_request_cannot_be_withdrawn(as_user, ceh, make_request):
     target = make_request(S.REFUSED)
     response = as_user(ceh).post(reverse("www:request_withdraw", args=[target.public_id]))
     assert response.status_code == 409
-    assert "Impossible de retirer cette demande : elle est déjà refusée." in text_of(response)
+    assert "Impossible de retirer cette demande : elle est déjà refusée." in text_of(response)
 
 
 def test_request_pages_stay_reachable_for_a_correspondent_whatever_the_organisation(as_user, make_request):

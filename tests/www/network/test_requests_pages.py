@@ -42,7 +42,7 @@ def test_the_instructor_queue_lists_the_requests_of_their_caisse_only(as_user, i
     text = text_of(response)
     assert "Prévention Rhône" in text
     assert "Breizh Secours" not in text
-    assert "attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text
+    assert "attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text
     assert _detail(mine) in response.content.decode()
     assert _detail(elsewhere) not in response.content.decode()
 
@@ -287,7 +287,7 @@ def test_the_detail_shows_documents_trainers_history_and_the_waiting(
     assert "Kbis" in text
     assert certified_trainer.number in text and certified_trainer.full_name in text
     assert "Transmission à la caisse, par Camille Martin" in text
-    assert "Attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text
+    assert "Attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text
 
 
 def test_a_document_downloads_as_a_pdf(as_user, instructor, make_request):
@@ -352,7 +352,7 @@ def test_taking_up_a_request_twice_shows_the_services_refusal(as_user, instructo
     hr = make_request(S.UNDER_REVIEW)
     client = as_user(instructor)
     response = client.post(reverse("www:network_request_review", args=[hr.public_id]))
-    assert "Impossible de prendre en charge cette demande : elle est en cours d'instruction." in text_of(response)
+    assert "Impossible de prendre en charge cette demande : elle est en cours d'instruction." in text_of(response)
     assert response.status_code == 422
     assert _reload(hr).events.count() == 0
 
@@ -462,7 +462,7 @@ def test_a_second_decision_shows_the_conflict(as_user, cnh_member, make_request)
     client.post(url, {"decision-verdict": "1"})
     response = client.post(url, {"decision-verdict": "0", "decision-reason": "Trop tard."})
     assert response.status_code == 422
-    assert "Impossible de refuser cette demande : elle est déjà accordée." in text_of(response)
+    assert "Impossible de refuser cette demande : elle est déjà accordée." in text_of(response)
     assert _reload(hr).state == S.GRANTED
     assert Habilitation.objects.filter(scheme=scheme("SST")).count() == 1
 
@@ -475,11 +475,11 @@ def test_the_action_urls_refuse_a_get(as_user, instructor, make_request):
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("www:network_request_opinion", {"opinion-reason": "Bien."}, "Choisissez : avis favorable ou défavorable."),
+        ("www:network_request_opinion", {"opinion-reason": "Bien."}, "Choisissez : avis favorable ou défavorable."),
         (
             "www:network_request_decision",
             {"decision-reason": "Bien.", "decision-verdict": "2"},
-            "Choisissez : accorder ou refuser.",
+            "Choisissez : accorder ou refuser.",
         ),
     ],
 )

@@ -199,7 +199,7 @@ def test_the_organisation_page_lists_its_habilitation_requests(as_user, network_
     hr = make_request("transmitted")
     response = as_user(network_admin).get(reverse("www:network_organisation", args=[hr.organisation.public_id]))
     assert reverse("www:network_request", args=[hr.public_id]) in response.content.decode()
-    assert "Transmise à la caisse attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text_of(response)
+    assert "Transmise à la caisse attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text_of(response)
 
 
 def test_a_document_downloads_under_its_label(as_user, network_admin, make_request):

@@ -11,7 +11,7 @@ from certiprev.trainings.selectors import closed_q
 class Command(BaseCommand):
     help = (
         "Génère (ou complète) les certificats et les fichiers de sessions clôturées, sans passer par la file de "
-        "tâches : pour reprendre une génération qui a échoué. Idempotent : seul ce qui manque est créé."
+        "tâches : pour reprendre une génération qui a échoué. Idempotent : seul ce qui manque est créé."
     )
 
     def add_arguments(self, parser):
@@ -40,6 +40,6 @@ class Command(BaseCommand):
         for training in trainings.order_by("pk"):
             report = certificates_issue(training_id=training.pk)
             self.stdout.write(
-                f"{training.public_id} : {report.created} certificat(s) créé(s), {report.rendered} PDF, "
+                f"{training.public_id} : {report.created} certificat(s) créé(s), {report.rendered} PDF, "
                 f"ZIP {'refait' if report.zipped else 'inchangé'}{f' ({report.skipped})' if report.skipped else ''}"
             )

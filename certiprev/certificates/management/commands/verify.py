@@ -21,8 +21,8 @@ KIND_WORDS = {"initial": "formation initiale", "mac": "MAC", "trainer": "certifi
 class Command(BaseCommand):
     help = (
         "Vérifie le contenu du QR code d'une carte (HTTPS://<hôte>/V#<chiffres>, ou les chiffres seuls). Par défaut "
-        "avec les clés et les révocations de la base ; avec --keys-file, hors ligne, contre un keys.json signé. "
-        "Code de sortie : 0 valide, 1 invalide, 2 expiré, 3 révoqué, 4 clé inconnue, 64 erreur d'utilisation."
+        "avec les clés et les révocations de la base ; avec --keys-file, hors ligne, contre un keys.json signé. "
+        "Code de sortie : 0 valide, 1 invalide, 2 expiré, 3 révoqué, 4 clé inconnue, 64 erreur d'utilisation."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         def error(message):  # argparse exits 2, which means "expired" here
             if parser.called_from_command_line:
                 parser.print_usage(sys.stderr)
-                sys.stderr.write(f"{parser.prog}: erreur : {message}\n")
+                sys.stderr.write(f"{parser.prog}: erreur : {message}\n")
                 sys.exit(USAGE_ERROR)
             default_error(message)
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="résultat en JSON")
         parser.add_argument("--keys-file", type=Path, help="keys.json publié (vérification hors base)")
         parser.add_argument("--revoked-file", type=Path, help="revoked.json publié (avec --keys-file)")
-        parser.add_argument("--root-public-key", help="clé publique racine base64url (défaut : la clé racine locale)")
+        parser.add_argument("--root-public-key", help="clé publique racine base64url (défaut : la clé racine locale)")
 
     def handle(self, *args, **options):
         today = options["today"] or dt.date.today()
@@ -81,26 +81,26 @@ class Command(BaseCommand):
                 try:
                     revoked = cp1.verify_revoked_list(options["revoked_file"].read_bytes(), root, now=now)
                 except cp1.KeyListError as error:
-                    self.stderr.write(f"Liste des révocations inutilisable ({error}) : révocation non vérifiée.")
+                    self.stderr.write(f"Liste des révocations inutilisable ({error}) : révocation non vérifiée.")
         except (OSError, ValueError, signing_keys.KeyUnavailable) as error:
-            raise CommandError(f"Listes inutilisables : {error}", returncode=USAGE_ERROR) from None
+            raise CommandError(f"Listes inutilisables : {error}", returncode=USAGE_ERROR) from None
         return cp1.verify_content(content, keys=entries, revoked=revoked, today=today)
 
     def _print(self, result: cp1.VerificationResult, source: str) -> None:
         write = self.stdout.write
-        write(f"Statut : {result.status} — {STATUS_LABELS[result.status]}")
+        write(f"Statut : {result.status} — {STATUS_LABELS[result.status]}")
         record = result.record
         if result.authentic and record is not None:
             born = f", né·e le {format_fr(record.birth_date)}" if record.birth_date else ""
             short = " (noms abrégés dans le QR code)" if record.names_truncated else ""
-            write(f"Titulaire : {record.last_name} {record.first_names}{born}{short}")
+            write(f"Titulaire : {record.last_name} {record.first_names}{born}{short}")
             scheme = Scheme.objects.filter(qr_code=record.scheme_code).first() if source == "base Certiprev" else None
             label = f"{scheme.code} — {scheme.name}" if scheme else f"code {record.scheme_code}"
-            write(f"Dispositif : {label} ({KIND_WORDS[record.kind]})")
+            write(f"Dispositif : {label} ({KIND_WORDS[record.kind]})")
             write(f"Obtenu le {format_fr(record.certified_on)}, valable jusqu'au {format_fr(record.valid_until)}")
             if source == "base Certiprev":
-                write(f"Organisme : {organisation_name(record.organisation_id) or record.organisation_id}")
-            write(f"Clé {record.key_id} ; identifiant de révocation {record.revocation_id.hex()}")
+                write(f"Organisme : {organisation_name(record.organisation_id) or record.organisation_id}")
+            write(f"Clé {record.key_id} ; identifiant de révocation {record.revocation_id.hex()}")
         elif result.status == "unknown_key":
-            write("La clé de signature n'est pas dans la liste : la carte est peut-être plus récente que la liste.")
+            write("La clé de signature n'est pas dans la liste : la carte est peut-être plus récente que la liste.")
         write("Révocation vérifiée (" + source + ")." if result.revocation_checked else "Révocation NON vérifiée.")

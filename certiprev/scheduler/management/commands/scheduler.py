@@ -10,7 +10,7 @@ from certiprev.scheduler.runner import scheduler_loop, scheduler_owner
 class Command(BaseCommand):
     help = (
         "Lance les tâches périodiques (suppression des fichiers échus, rappels, webhooks, reprise des générations "
-        "interrompues) à leurs intervalles (SCHEDULER_*_SECONDS). Plusieurs instances peuvent tourner : chaque "
+        "interrompues) à leurs intervalles (SCHEDULER_*_SECONDS). Plusieurs instances peuvent tourner : chaque "
         "tâche n'est exécutée que par une seule à la fois."
     )
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         owner = scheduler_owner()
         if options["verbosity"] >= 1:
-            self.stdout.write(f"Tâches périodiques : démarrage ({owner}).")
+            self.stdout.write(f"Tâches périodiques : démarrage ({owner}).")
         runs = scheduler_loop(
             scheduled_jobs(),
             owner=owner,
@@ -40,4 +40,4 @@ class Command(BaseCommand):
             stop=lambda: bool(stopping),
         )
         if options["verbosity"] >= 1:
-            self.stdout.write(f"Tâches périodiques : arrêt après {runs} exécution(s).")
+            self.stdout.write(f"Tâches périodiques : arrêt après {runs} exécution(s).")

@@ -52,9 +52,9 @@ PEOPLE = [
 
 def logins(password: str) -> str:
     return (
-        f"\nComptes de démonstration (mot de passe : {password}) :\n"
-        f"  administrateur du réseau : {ADMIN_EMAIL}\n"
-        f"  instructeurs des caisses : {INSTRUCTORS[0][0]} (Rhône-Alpes), {INSTRUCTORS[1][0]} (Pays de la Loire)\n"
+        f"\nComptes de démonstration (mot de passe : {password}) :\n"
+        f"  administrateur du réseau : {ADMIN_EMAIL}\n"
+        f"  instructeurs des caisses : {INSTRUCTORS[0][0]} (Rhône-Alpes), {INSTRUCTORS[1][0]} (Pays de la Loire)\n"
         f"  membre de la CNH         : {CNH_EMAIL}\n"
         "  membres de l'organisme   : claire.martin@secours-rhone.demo (correspondante),"
         " jerome.dubois@secours-rhone.demo\n"
@@ -113,13 +113,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load(password)
             self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
-        self.stdout.write(f"E-mails : {mail_destination()}")
+        self.stdout.write(f"E-mails : {mail_destination()}")
         if not options["no_logins"]:
             self.stdout.write(logins(password))
 
     def _welcome(self, url: str, password: str) -> None:
         self.stdout.write(
-            "\n" + self.style.SUCCESS(f"Certiprev est prêt : {url}/") + "\n"
+            "\n" + self.style.SUCCESS(f"Certiprev est prêt : {url}/") + "\n"
             f"  réseau (administrateurs)     : {url}/reseau/\n"
             f"  vérifier un certificat (QR)  : {url}/V\n"
             f"  administration               : {url}/admin/\n"
@@ -255,7 +255,7 @@ class Command(BaseCommand):
         ts.training_submit(by=claire, training=closed)
         validate(closed, francois.user, failed={4})
         ts.training_close(by=claire, training=closed)
-        ts.training_cancel(by=claire, training=session(30, people=4), reason="Entreprise cliente : report en 2027.")
+        ts.training_cancel(by=claire, training=session(30, people=4), reason="Entreprise cliente : report en 2027.")
         self._overdue(rhone, sst, helene, claire, today)
         self._habilitation_requests(admin, password, rhone, claire, atlantique, sophie)
 
@@ -323,7 +323,7 @@ class Command(BaseCommand):
         # Refused: level 2 on SST, unfavourable opinion then the CNH's refusal.
         refused = up_to_opinion(claire, rhone, RequestKind.LEVEL2, ["SST"], rhone_instructor, favourable=False)
         hs.habilitation_request_decide(
-            by=cnh, request=refused, granted=False, reason="Avis défavorable de la caisse : locaux inadaptés."
+            by=cnh, request=refused, granted=False, reason="Avis défavorable de la caisse : locaux inadaptés."
         )
         # Opinion given, awaiting the CNH: level 2 on SST again, after the refusal.
         up_to_opinion(claire, rhone, RequestKind.LEVEL2, ["SST"], rhone_instructor)

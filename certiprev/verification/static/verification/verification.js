@@ -43,7 +43,7 @@
     key_compromised: "La clé qui a signé ce code est déclarée compromise : rien de ce qu’elle a signé n’est fiable.",
     outside_key_period: "La date du certificat est en dehors de la période d’utilisation de sa clé de signature.",
     unknown_key: "Clé de signature absente de la liste des clés.",
-    revoked: "Certificat retiré par Certiprev.",
+    revoked: "Certificat retiré par le réseau.",
     expired: "Date de fin de validité dépassée.",
     ok: "",
   };
@@ -375,8 +375,11 @@
   const dateFormat = new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   const momentFormat = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short" });
   // "14 mars 2027": the day stays with its month, the year may go to the next line in a narrow column.
-  const formatDate = (iso) => (iso ? dateFormat.format(new Date(iso + "T00:00:00Z")).replace(" ", "\u00a0") : "");
-  const formatMoment = (iso) => (iso ? momentFormat.format(new Date(iso)) : "date inconnue");
+  // French writes the first of the month "1er septembre" (Intl writes "1 septembre").
+  const firstOfMonth = (text) => text.replace(/^1(?=[\s\u00a0])/, "1er");
+  const formatDate = (iso) =>
+    (iso ? firstOfMonth(dateFormat.format(new Date(iso + "T00:00:00Z"))).replace(" ", "\u00a0") : "");
+  const formatMoment = (iso) => (iso ? firstOfMonth(momentFormat.format(new Date(iso))) : "date inconnue");
   const shortDate = (iso) => (iso ? iso.split("-").reverse().join("/") : "");
 
   let schemes = {};
@@ -470,7 +473,7 @@
           `Certificat authentique, mais il n’était valable que jusqu’au ${formatDate(record.valid_until)}.`];
       case "revoked":
         return ["bad", "i-invalid", "Certificat révoqué",
-          "Ce certificat a été retiré par Certiprev : il n’est plus valable."];
+          "Ce certificat a été retiré par le réseau\u00a0: il n’est plus valable."];
       case "unknown_key":
         return ["neutral", "i-key", "Clé de signature inconnue",
           `Ce code est signé par une clé (n° ${record.key_id}) absente de la liste des clés du ` +

@@ -147,7 +147,7 @@ def document_add(request: AuthenticatedRequest, public_id) -> HttpResponse:
         except WorkflowError as error:
             form.add_workflow_error(error)
         else:
-            messages.success(request, f"Document « {form.cleaned_data['label']} » joint à la demande.")
+            messages.success(request, f"Document « {form.cleaned_data['label']} » joint à la demande.")
             return redirect("www:request_detail", public_id=target.public_id)
     return _render_detail(request, target, document_form=form, status=422)
 
@@ -171,7 +171,7 @@ def document_download(request: AuthenticatedRequest, public_id, document_id) -> 
 def request_edit(request: AuthenticatedRequest, public_id) -> HttpResponse:
     target = get_request_for_correspondent(request.user, public_id)
     if not policy.can(request.user, target, Action.EDIT):
-        messages.error(request, "Cette demande n'est plus modifiable : elle a quitté les mains de l'organisme.")
+        messages.error(request, "Cette demande n'est plus modifiable : elle a quitté les mains de l'organisme.")
         return redirect("www:request_detail", public_id=target.public_id)
     initial = {
         "schemes": list(target.schemes.values_list("pk", flat=True)),

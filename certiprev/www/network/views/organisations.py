@@ -65,7 +65,7 @@ def organisation_create(request):
         request,
         form,
         write=partial(org_services.organisation_create, by=request.user),
-        done=lambda organisation: f"Organisme « {organisation.name} » créé. Ajoutez ses habilitations et ses membres.",
+        done=lambda organisation: f"Organisme « {organisation.name} » créé. Ajoutez ses habilitations et ses membres.",
         back=lambda organisation: redirect("www:network_organisation", public_id=organisation.public_id),
         again=again,
     )
@@ -118,7 +118,7 @@ def habilitation_add(request, public_id):
         request,
         PeriodForm(request.POST, prefix="hab"),
         write=partial(org_services.habilitation_create, by=request.user, organisation=organisation),
-        done=lambda habilitation: f"Habilitation {habilitation.scheme.code} ajoutée.",
+        done=lambda habilitation: f"Habilitation {habilitation.scheme.short_name} ajoutée.",
         back=lambda _habilitation: _back_to(organisation),
         again=lambda form: _render_organisation(request, organisation, habilitation_form=form, status=422),
     )
@@ -132,8 +132,8 @@ def habilitation_end(request, pk):
         request,
         period=habilitation,
         end=partial(org_services.habilitation_end, by=request.user, habilitation=habilitation),
-        subject=f"l'habilitation {habilitation.scheme.code} de {habilitation.organisation.name}",
-        done=f"Habilitation {habilitation.scheme.code} terminée.",
+        subject=f"l'habilitation {habilitation.scheme.short_name} de {habilitation.organisation.name}",
+        done=f"Habilitation {habilitation.scheme.short_name} terminée.",
         back=habilitation.organisation,
         back_url="www:network_organisation",
         back_arg=habilitation.organisation.public_id,

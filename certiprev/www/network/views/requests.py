@@ -134,7 +134,7 @@ def request_review(request, public_id):
         request,
         target,
         write=services.habilitation_request_review,
-        done="Demande prise en charge : elle est en cours d'instruction.",
+        done="Demande prise en charge : elle est en cours d'instruction.",
     )
 
 
@@ -146,7 +146,7 @@ def request_complements(request, public_id):
         request,
         target,
         write=services.habilitation_request_complements,
-        done="Compléments demandés : l'organisme en est averti par e-mail.",
+        done="Compléments demandés : l'organisme en est averti par e-mail.",
         form=MessageForm(request.POST, prefix="complements"),
         form_name="complements_form",
         fields=lambda data: {"message": data.get("message", "")},
@@ -162,8 +162,8 @@ def request_opinion(request, public_id):
         request,
         target,
         write=services.habilitation_request_opinion,
-        done=f"Avis {'favorable' if favourable else 'défavorable'} rendu : la demande attend la décision de la CNH.",
-        form=VerdictForm(request.POST, prefix="opinion", missing="Choisissez : avis favorable ou défavorable."),
+        done=f"Avis {'favorable' if favourable else 'défavorable'} rendu : la demande attend la décision de la CNH.",
+        form=VerdictForm(request.POST, prefix="opinion", missing="Choisissez : avis favorable ou défavorable."),
         form_name="opinion_form",
         fields=lambda data: {"favourable": data["verdict"], "reason": data.get("reason", "")},
     )
@@ -178,8 +178,8 @@ def request_decision(request, public_id):
         request,
         target,
         write=services.habilitation_request_decide,
-        done="Habilitation accordée." if granted else "Habilitation refusée : le motif est transmis à l'organisme.",
-        form=VerdictForm(request.POST, prefix="decision", missing="Choisissez : accorder ou refuser."),
+        done="Habilitation accordée." if granted else "Habilitation refusée : le motif est transmis à l'organisme.",
+        form=VerdictForm(request.POST, prefix="decision", missing="Choisissez : accorder ou refuser."),
         form_name="decision_form",
         fields=lambda data: {"granted": data["verdict"], "reason": data.get("reason", "")},
     )

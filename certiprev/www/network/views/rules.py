@@ -75,7 +75,7 @@ def scheme_months(request, code):
         else:
             messages.success(
                 request,
-                f"{scheme.code} : les habilitations seront accordées pour {scheme.habilitation_months} mois.",
+                f"{scheme.code} : les habilitations seront accordées pour {scheme.habilitation_months} mois.",
             )
             return redirect("www:network_schemes")
     return _schemes_page(request, failed=(scheme.code, form), status=422)
@@ -104,7 +104,7 @@ def override_deadline(request, public_id):
         else:
             messages.success(
                 request,
-                f"Dérogation accordée : la session peut être clôturée jusqu'au {form.cleaned_data['until']:%d/%m/%Y}.",
+                f"Dérogation accordée : la session peut être clôturée jusqu'au {form.cleaned_data['until']:%d/%m/%Y}.",
             )
             return redirect("www:training_detail", public_id=training.public_id)
     return render(

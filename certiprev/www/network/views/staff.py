@@ -104,7 +104,7 @@ def habilitation_suspend(request, pk):
         write=services.habilitation_suspend,
         verb="Suspendre",
         noun="suspension",
-        done="Habilitation {code} de {name} suspendue : aucune nouvelle session à partir d'aujourd'hui.",
+        done="Habilitation {code} de {name} suspendue : aucune nouvelle session à partir d'aujourd'hui.",
     )
 
 
@@ -117,5 +117,5 @@ def habilitation_withdraw(request, pk):
         write=services.habilitation_withdraw,
         verb="Retirer",
         noun="retrait",
-        done="Habilitation {code} de {name} retirée : aucune nouvelle session à partir d'aujourd'hui.",
+        done="Habilitation {code} de {name} retirée : aucune nouvelle session à partir d'aujourd'hui.",
     )

@@ -106,7 +106,7 @@ def certification_add(request, number):
         request,
         PeriodForm(request.POST, prefix="cert"),
         write=partial(trainer_services.trainer_certification_create, by=request.user, trainer=trainer),
-        done=lambda certification: f"Certification {certification.scheme.code} ajoutée.",
+        done=lambda certification: f"Certification {certification.scheme.short_name} ajoutée.",
         back=lambda _certification: _back_to(trainer),
         again=lambda form: _render_trainer(request, trainer, form=form, status=422),
     )
@@ -136,7 +136,7 @@ def certification_extend(request, pk):
         request,
         form,
         write=partial(trainer_services.trainer_certification_extend, by=request.user, certification=certification),
-        done=lambda new: f"Certification {new.scheme.code} prolongée jusqu'au {new.valid_until:%d/%m/%Y}.",
+        done=lambda new: f"Certification {new.scheme.short_name} prolongée jusqu'au {new.valid_until:%d/%m/%Y}.",
         back=lambda _new: _back_to(certification.trainer),
         again=again,
     )
@@ -150,8 +150,8 @@ def certification_end(request, pk):
         request,
         period=certification,
         end=partial(trainer_services.trainer_certification_end, by=request.user, certification=certification),
-        subject=f"la certification {certification.scheme.code} de {certification.trainer.full_name}",
-        done=f"Certification {certification.scheme.code} terminée.",
+        subject=f"la certification {certification.scheme.short_name} de {certification.trainer.full_name}",
+        done=f"Certification {certification.scheme.short_name} terminée.",
         back=certification.trainer,
         back_url="www:network_trainer",
         back_arg=certification.trainer.number,

@@ -32,12 +32,12 @@ def certificate_duplicate(request, public_id, certificate_id):
     try:
         certificate = certificate_duplicate_request(by=request.user, certificate=certificate)
     except WorkflowError as error:
-        messages.error(request, f"Duplicata impossible pour {holder} : {error.message}")
+        messages.error(request, f"Duplicata impossible pour {holder} : {error.message}")
     else:
         until = timezone.localtime(certificate.pdf_delete_after)
         messages.success(
             request,
-            f"Duplicata de la carte de {holder} émis, signé à nouveau avec le même identifiant de révocation : "
+            f"Duplicata de la carte de {holder} émis : c'est le même certificat, sous une nouvelle carte ; "
             f"téléchargez-le ci-dessous (disponible jusqu'au {until:%d/%m/%Y à %H:%M}).",
         )
     return redirect(session_url(training, f"certificat-{certificate.public_id}"))

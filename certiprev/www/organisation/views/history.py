@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from certiprev.trainings.models import Trainee
-from certiprev.trainings.selectors import member_sessions_q
+from certiprev.trainings.selectors import member_sessions_q, trainee_result_label
 from certiprev.www import selectors
 from certiprev.www.common import csv_safe, member_required, paginate, roles, today
 
@@ -117,7 +117,7 @@ def history_csv(request):
                         trainee.first_names,
                         trainee.birth_date.strftime("%d/%m/%Y"),
                         _yes_no(trainee.present, "Présent·e", "Absent·e"),
-                        _yes_no(trainee.passed, "Réussi", "Échoué"),
+                        trainee_result_label(trainee.present, trainee.passed),  # absent: "Absent·e", not "Échoué"
                         "Oui" if trainee.certificate_valid_until else "Non",
                         _date_fr(trainee.certificate_valid_until),
                         _date_fr(trainee.certificate_revoked_at),

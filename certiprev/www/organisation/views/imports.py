@@ -64,7 +64,7 @@ def _request_too_large(request, length: int, public_id):
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
     context = _context(get_training(request, public_id))
     context.update(
-        import_errors=[message], summary_message="Le fichier n'a pas été lu : aucun stagiaire n'a été ajouté."
+        import_errors=[message], summary_message="Le fichier n'a pas été lu : aucun stagiaire n'a été ajouté."
     )
     return render(request, TEMPLATE, context, status=413)
 
@@ -78,7 +78,7 @@ def trainee_import_view(request, public_id):
         request,
         training,
         Action.TRAINEE_ADD,
-        "Les stagiaires ne peuvent plus être modifiés : la session n'est ni en brouillon ni "
+        "Les stagiaires ne peuvent plus être modifiés : la session n'est ni en brouillon ni "
         "renvoyée par le formateur.",
     )
     if refused is not None:
@@ -89,7 +89,7 @@ def trainee_import_view(request, public_id):
         try:
             rows = _rows_from_token(request, training, request.POST["token"])
         except signing.BadSignature:
-            messages.error(request, "L'aperçu a expiré ou a été altéré : déposez le fichier à nouveau.")
+            messages.error(request, "L'aperçu a expiré ou a été altéré : déposez le fichier à nouveau.")
             return redirect("www:trainee_import", public_id=training.public_id)
         data = [
             services.TraineeData(
@@ -105,7 +105,7 @@ def trainee_import_view(request, public_id):
             services.trainees_add_many(by=request.user, training=training, rows=data)
         except WorkflowError as error:
             context["import_errors"] = [
-                f"Ligne {rows[e['line'] - 1].line} : {e['message']}" if e.get("line") else e["message"]
+                f"Ligne {rows[e['line'] - 1].line} : {e['message']}" if e.get("line") else e["message"]
                 for e in (error.errors or [{"message": error.message}])
             ]
             context["summary_message"] = error.message
@@ -142,7 +142,7 @@ def trainee_import_view(request, public_id):
             if result.ok and result.rows:
                 context["token"] = _rows_token(request, training, result.rows)
             else:
-                context["summary_message"] = "Le fichier contient des erreurs : aucun stagiaire n'a été ajouté."
+                context["summary_message"] = "Le fichier contient des erreurs : aucun stagiaire n'a été ajouté."
                 return render(request, TEMPLATE, context, status=422)
         else:
             return render(request, TEMPLATE, context, status=422)

@@ -39,7 +39,7 @@ def trainee_old_card(request, public_id, trainee_id):
     trainee = get_trainee_for_user(request.user, training, trainee_id)
     anchor = f"carte-{trainee.public_id}"
     if not can(request.user, training, Action.MAC_CHECK, today()):
-        messages.error(request, "La session est clôturée ou annulée : le prérequis ne se vérifie plus.")
+        messages.error(request, "La session est clôturée ou annulée : le prérequis ne se vérifie plus.")
         return redirect(session_url(training, anchor))
     form = OldCardForm(request.POST, request.FILES, prefix=old_card_prefix(trainee))
     error = None

@@ -83,7 +83,7 @@ def training_edit(request, public_id):
         request,
         training,
         Action.UPDATE,
-        "Cette session n'est plus modifiable : seules les sessions en brouillon ou renvoyées "
+        "Cette session n'est plus modifiable : seules les sessions en brouillon ou renvoyées "
         "par le formateur le sont.",
     )
     if refused is not None:

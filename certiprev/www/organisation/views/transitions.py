@@ -58,7 +58,7 @@ def training_close(request, public_id):
         except WorkflowError as error:
             errors.append(error.message)
         else:
-            messages.success(request, "Session clôturée : les certificats des stagiaires reçus sont émis.")
+            messages.success(request, "Session clôturée : les certificats des stagiaires reçus sont émis.")
             return redirect("www:training_detail", public_id=training.public_id)
     trainees = list(training.trainees.all())
     return render(

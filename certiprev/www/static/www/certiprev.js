@@ -6,6 +6,25 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 
+  // The header's menu folds behind a "Menu" button on a phone (CSS decides the width); Escape closes it.
+  var menu = document.querySelector("[data-menu]");
+  var toggle = menu && menu.querySelector(".menu-toggle");
+  if (toggle) {
+    document.documentElement.classList.add("js-menu");
+    toggle.hidden = false;
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    };
+    toggle.addEventListener("click", function () { setOpen(toggle.getAttribute("aria-expanded") !== "true"); });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
   // Ask before destructive actions (the server still requires the POST).
   document.addEventListener("submit", function (event) {
     var form = event.target;
