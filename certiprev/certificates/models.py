@@ -247,7 +247,9 @@ class RecordLookup(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
     )
-    training = models.ForeignKey("trainings.Training", on_delete=models.CASCADE, related_name="+", verbose_name="session")
+    training = models.ForeignKey(
+        "trainings.Training", on_delete=models.CASCADE, related_name="+", verbose_name="session"
+    )
     trainee = models.ForeignKey(
         "trainings.Trainee", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="stagiaire"
     )

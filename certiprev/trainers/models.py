@@ -108,4 +108,6 @@ class CertificationReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Rappel {self.months_before} mois — certification {self.certification_id} ({self.valid_until:%d/%m/%Y})"
+        return (
+            f"Rappel {self.months_before} mois — certification {self.certification_id} ({self.valid_until:%d/%m/%Y})"
+        )

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from certiprev.certificates.card_checks import old_card_check
+from certiprev.certificates.card_checks import prerequisite_card_check
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, Actor, TrainingKind
@@ -135,7 +135,8 @@ def trainee_add(request, public_id):
     form = TraineeForm(request.POST, prefix="add")
     # A MAC trainee prefilled from their previous card: the card comes along and becomes their proof.
     proof_form = OldCardProofForm(request.POST, prefix="add")
-    card = proof_form.cleaned_data if proof_form.is_valid() and training.kind == TrainingKind.MAC else {}
+    mac_check = Action.MAC_CHECK in allowed_actions(request.user, training)
+    card = proof_form.cleaned_data if proof_form.is_valid() and mac_check else {}
     if form.is_valid():
         try:
             trainee = services.trainee_add(by=request.user, training=training, data=_trainee_data(form))
@@ -149,9 +150,7 @@ def trainee_add(request, public_id):
     prefill = None
     if card.get("old_card_content"):
         try:
-            prefill = old_card_check(
-                content=card["old_card_content"], scheme=training.scheme, today=training.start_date
-            )
+            prefill = prerequisite_card_check(training=training, content=card["old_card_content"])
         except WorkflowError:
             proof_form = None  # not a usable card after all: the person adds the trainee without it
     return render_detail(request, training, add_form=form, prefill=prefill, proof_form=proof_form, status=422)
