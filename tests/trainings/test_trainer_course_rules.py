@@ -32,7 +32,12 @@ def _create(member, organisation, trainer, **kwargs):
 def test_the_catalog_has_a_trainer_course_for_every_actor_scheme(db):
     sst_course = course()
     assert sst_course.trains_trainers_for == scheme("SST")
-    assert (sst_course.initial_hours, sst_course.mac_hours, sst_course.group_min, sst_course.group_max) == (56, 21, 5, 10)
+    assert (sst_course.initial_hours, sst_course.mac_hours, sst_course.group_min, sst_course.group_max) == (
+        56,
+        21,
+        5,
+        10,
+    )
     assert sst_course.validity_months == 36
     assert sorted(sst_course.prerequisite_schemes.values_list("code", flat=True)) == ["APS_ASD", "SST"]
     assert sst_course.requires_elearning
@@ -274,6 +279,7 @@ def test_the_trainer_course_appears_in_the_session_form_only_with_level_two(memb
     from certiprev.www.organisation.forms import TrainingForm
 
     HabilitationFactory(organisation=organisation, scheme=scheme("SST"))
+
     def codes():
         form = TrainingForm(organisations=[organisation])
         return set(form.fields["scheme"].queryset.values_list("code", flat=True))
@@ -295,5 +301,3 @@ def test_mac_sessions_of_trainer_courses_do_not_need_the_actor_prerequisite(memb
         course_trainee(training, i, elearning_on=None)
     services.training_submit(by=member, training=training)
     assert Training.objects.get(pk=training.pk).state == TrainingState.SUBMITTED
-
-
