@@ -11,7 +11,7 @@ from certiprev.trainers.enums import TrainerLevel
 from certiprev.trainings import services
 from certiprev.trainings.enums import TrainingKind, TrainingState
 from certiprev.trainings.models import Trainee, Training
-from tests.factories import HabilitationFactory, TrainerCertificationFactory, TrainingFactory, scheme, today
+from tests.factories import HabilitationFactory, TrainerCertificationFactory, scheme, today
 from tests.trainer_courses import course, course_trainee, level_two, trainer_course, trainer_of_trainers
 
 
