@@ -278,3 +278,7 @@ class OldCardProofForm(forms.Form):
     old_card_source = forms.ChoiceField(
         required=False, choices=[("", ""), *ProofSource.choices], widget=forms.HiddenInput
     )
+
+
+class ElearningForm(Form):
+    on = date_field("Date de l'attestation e-learning INRS")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from certiprev.certificates.card_checks import prerequisite_card_check
+from certiprev.certificates.card_checks import prerequisite_card_check, prerequisite_schemes
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, Actor, TrainingKind
@@ -61,7 +61,8 @@ def render_detail(
     allowed = allowed_actions(request.user, training, today_)
     display = session_display(training, today_)
     is_member = Actor.MEMBER in user_roles
-    is_mac = training.kind == TrainingKind.MAC
+    # A MAC's and a trainer course's trainees prove a prerequisite (their previous certificate, DESIGN §10–§11).
+    is_mac = training.kind == TrainingKind.MAC or training.scheme.is_trainer_course
     if edit_trainee is None and Action.TRAINEE_UPDATE in allowed and request.GET.get("modifier"):
         edit_trainee = get_trainee_for_user(request.user, training, request.GET["modifier"])
         edit_form = TraineeForm(
@@ -106,6 +107,9 @@ def render_detail(
     if is_mac:
         context["mac_rows"] = mac_rows(trainees, can_check=can_check_cards, bound=old_card)
         context["can_check_cards"] = can_check_cards
+        context["is_trainer_course"] = training.scheme.is_trainer_course
+        context["needs_elearning"] = training.scheme.requires_elearning
+        context["accepted_schemes"] = " ou ".join(s.code.replace("_", " ") for s in prerequisite_schemes(training))
         if Action.TRAINEE_ADD in allowed:
             context["prefill_form"] = prefill_form or OldCardForm(prefix="prefill")
             context["prefill"] = prefill
