@@ -102,6 +102,9 @@ def render_detail(
         "passed": [t for t in trainees if t.passed],
         "is_mac": is_mac,
     }
+    if training.scheme.is_trainer_course and context["add_form"] is not None:
+        # Required there: the e-mail opens the future trainer's account (DESIGN §10).
+        context["add_form"].fields["email"].label = "E-mail (obligatoire pour une formation de formateurs)"
     if display.is_closed:
         context["certificates"] = certificates_section(training, is_admin=Actor.ADMIN in user_roles)
     if is_mac:
