@@ -135,7 +135,13 @@ def period_end(
 
 @transaction.atomic
 def habilitation_create(
-    *, by: User | None, organisation: Organisation, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
+    *,
+    by: User | None,
+    organisation: Organisation,
+    scheme: Scheme,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    level: int = 1,
 ) -> Habilitation:
     return period_create(
         by=by,
@@ -146,6 +152,7 @@ def habilitation_create(
         valid_until=valid_until,
         organisation=organisation,
         scheme=scheme,
+        level=level,
     )
 
 
