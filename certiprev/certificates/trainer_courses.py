@@ -79,6 +79,7 @@ def _trainee_done(training: Training, trainee: Trainee, k_rev: bytes) -> bool:
 def _certification(training: Training, trainer: Trainer) -> TrainerCertification:
     """The trainer's certification from this course, created on the first run (DESIGN §10 periods)."""
     actor = training.scheme.trains_trainers_for
+    assert actor is not None, "only a trainer course makes trainers"
     found = TrainerCertification.objects.filter(training=training, trainer=trainer).first()
     if found is not None:
         return found

@@ -88,7 +88,7 @@ def trainer_certification_create(
             "Le niveau est « trainer » (formateur) ou « trainer_of_trainers » (formateur de formateurs).",
             field="level",
         )
-    if scheme.trains_trainers_for_id is not None:
+    if scheme.trains_trainers_for is not None:
         raise WorkflowError(
             "scheme_is_trainer_course",
             f"{scheme.code} est une formation de formateurs : certifiez le formateur pour le dispositif "
