@@ -168,3 +168,26 @@ def test_the_trainer_course_looks_for_the_prerequisite_schemes(member, zoe_certi
     proof = prerequisite_lookup(by=member, trainee=trainee)
     assert proof.scheme == scheme("SST")
     assert RecordLookup.objects.get().schemes == "SST,APS_ASD"
+
+
+@pytest.mark.parametrize(
+    "name", ["certificates_recordlookup", "certificates_macproof", "trainers_trainercertification", "trainers_trainer"]
+)
+def test_the_lookups_and_proofs_are_listed_in_the_admin(client, network_admin, member, zoe_certified, mac, name):
+    from django.urls import reverse
+
+    prerequisite_lookup(by=member, trainee=_person(mac))
+    client.force_login(network_admin)
+    assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_the_record_lookup_admin_is_read_only(client, network_admin, member, zoe_certified, mac):
+    from django.urls import reverse
+
+    prerequisite_lookup(by=member, trainee=_person(mac))
+    client.force_login(network_admin)
+    lookup = RecordLookup.objects.get()
+    assert client.post(
+        reverse("admin:certificates_recordlookup_delete", args=[lookup.pk]), {"post": "yes"}
+    ).status_code in {403, 302}
+    assert RecordLookup.objects.filter(pk=lookup.pk).exists()
