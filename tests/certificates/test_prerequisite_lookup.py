@@ -191,3 +191,51 @@ def test_the_record_lookup_admin_is_read_only(client, network_admin, member, zoe
         reverse("admin:certificates_recordlookup_delete", args=[lookup.pk]), {"post": "yes"}
     ).status_code in {403, 302}
     assert RecordLookup.objects.filter(pk=lookup.pk).exists()
+
+
+# The card scan, for a trainer course: any accepted prerequisite scheme's card, and only those.
+
+
+def _card_of(close, code):
+    from certiprev.certificates import signing_keys
+    from certiprev.certificates.rendering import certificate_content
+
+    training = close(trainees=1, scheme=scheme(code))
+    certificate = training.certificates.select_related("scheme").get()
+    return certificate, certificate_content(certificate, signing_keys.active_signer())
+
+
+@pytest.fixture
+def formateur_course(organisation, trainer):
+    start = today() + dt.timedelta(days=5)
+    return trainer_course(organisation, trainer, start_date=start, end_date=start + dt.timedelta(days=7))
+
+
+@pytest.mark.parametrize("code", ["SST", "APS_ASD"])
+def test_the_card_of_an_accepted_scheme_proves_a_trainer_course_prerequisite(member, close, formateur_course, code):
+    from certiprev.certificates.services import mac_proof_record
+
+    certificate, content = _card_of(close, code)
+    trainee = course_trainee(
+        formateur_course,
+        last_name=certificate.holder_last_name,
+        first_names=certificate.holder_first_names,
+        birth_date=certificate.holder_birth_date,
+    )
+    proof = mac_proof_record(by=member, trainee=trainee, content=content)
+    assert proof.scheme == scheme(code) and proof.source == ProofSource.QR_CONTENT
+    assert proof.issuer_name == certificate.organisation_name
+
+
+def test_a_card_of_another_scheme_is_refused_for_a_trainer_course(member, close, formateur_course, organisation):
+    from certiprev.certificates.services import mac_proof_record
+
+    _certificate, content = _card_of(close, "PRAP_IBC")
+    trainee = course_trainee(formateur_course)
+    with pytest.raises(WorkflowError) as error:
+        mac_proof_record(by=member, trainee=trainee, content=content)
+    assert error.value.code == "certificate_other_scheme"
+    assert error.value.message == (
+        "Cette carte certifie le dispositif PRAP_IBC, pas SST ou APS ASD : elle ne prouve pas le prérequis."
+    )
+    assert not MacProof.objects.exists()
