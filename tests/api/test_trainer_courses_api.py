@@ -257,3 +257,13 @@ def test_the_whole_trainer_course_through_the_api(
 
 def test_an_unknown_email_finds_no_trainer(as_member):
     assert as_member.get("trainers", {"email": "personne@exemple.fr"}).json() == []
+
+
+def test_a_trainer_course_gets_no_habilitation_nor_certification_of_its_own(as_admin, organisation, trainer):
+    body = {"scheme": "SST_FORMATEUR", "valid_from": str(today()), "valid_until": str(today() + dt.timedelta(days=9))}
+    assert_error(
+        as_admin.post(f"organisations/{organisation.public_id}/habilitations", body), 422, "scheme_is_trainer_course"
+    )
+    assert_error(as_admin.post(f"trainers/{trainer.number}/certifications", body), 422, "scheme_is_trainer_course")
+    assert not TrainerCertification.objects.exists()
+    assert not organisation.habilitations.exists()
