@@ -280,6 +280,8 @@ SIGNING_KEYS_DIR = Path(env_str("SIGNING_KEYS_DIR") or VAR_DIR / "keys")  # empt
 CERTIFICATE_REMINDER_DAYS = env_int("CERTIFICATE_REMINDER_DAYS", 3, minimum=1)
 # Largest photo of an old card accepted for a MAC enrolment, in bytes (default 10 MB).
 OLD_CARD_MAX_IMAGE_BYTES = env_int("OLD_CARD_MAX_IMAGE_BYTES", 10 * 1024 * 1024, minimum=1024)
+# DESIGN §11: how many times a day an organisation may ask the records for a trainee's prerequisite.
+PREREQUISITE_LOOKUPS_PER_DAY = env_int("PREREQUISITE_LOOKUPS_PER_DAY", 200, minimum=1)
 # Name printed as the issuer of trainer certificates ("Mes certificats"), organisation id 0 in the QR code.
 CERTIFICATE_NETWORK_NAME = env_str("CERTIFICATE_NETWORK_NAME", "Réseau Prévention (INRS / Carsat)")
 
@@ -302,6 +304,7 @@ SCHEDULER_INTERVALS = {
         "remind_certificate_deletion": 3600,
         "send_deadline_reminders": 6 * 3600,
         "send_habilitation_reminders": 24 * 3600,
+        "send_trainer_certification_reminders": 24 * 3600,
     }.items()
 }
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 5, minimum=1)

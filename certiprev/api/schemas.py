@@ -39,6 +39,12 @@ class SchemeOut(Out):
     validity_months: int
     group_min: int
     group_max: int
+    level: Literal["actor", "trainer"] = Field(
+        "actor", description="`actor` : formation d'acteurs ; `trainer` : formation de formateurs."
+    )
+    trains_trainers_for: str | None = Field(
+        None, description="Formation de formateurs : le dispositif dont elle forme les formateurs (ex. SST)."
+    )
 
 
 class OrganisationRef(Out):
@@ -152,16 +158,43 @@ class TrainerIn(Schema):
     email: str = Field(..., min_length=3, max_length=254)
 
 
+TrainerLevelLiteral = Literal["trainer", "trainer_of_trainers"]
+
+
+class CertificationOut(PeriodOut):
+    level: TrainerLevelLiteral = Field(
+        ..., description="`trainer` ou `trainer_of_trainers` (formateur de formateurs)."
+    )
+    valid: bool = Field(..., description="Valable aujourd'hui.")
+
+
 class TrainerOut(Out):
     number: str
     first_name: str
     last_name: str
     email: str | None = Field(None, description="Visible des administrateurs du réseau et du formateur lui-même.")
-    certifications: list[PeriodOut]
+    certifications: list[CertificationOut]
 
 
 class CertificationIn(HabilitationIn):
-    pass
+    level: TrainerLevelLiteral = "trainer"
+
+
+class PrerequisiteIn(Schema):
+    """Exactly one of: the previous card's QR content, a lookup in the records, or the e-learning date."""
+
+    qr: str | None = Field(None, max_length=2000, description="Contenu du QR code de la carte précédente.")
+    lookup: bool = Field(False, description="Chercher le certificat dans le registre (carte perdue).")
+    elearning_on: dt.date | None = Field(None, description="Date de l'attestation de l'e-learning INRS.")
+
+
+class PrerequisiteOut(Out):
+    source: Literal["qr", "record", "elearning"]
+    scheme: str | None
+    valid_until: dt.date | None
+    expired: bool
+    issuer: str | None = Field(None, description="Organisme qui a délivré le certificat (carte ou registre).")
+    elearning_on: dt.date | None = None
 
 
 # ---------------------------------------------------------------------------------------------------------------

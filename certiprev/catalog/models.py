@@ -6,6 +6,18 @@ class SchemeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def actor(self):
+        """The actor schemes (SST, PRAP…), not the trainer courses."""
+        return self.filter(trains_trainers_for__isnull=True)
+
+    def trainer_courses(self):
+        return self.filter(trains_trainers_for__isnull=False)
+
+
+class SchemeLevel(models.TextChoices):
+    ACTOR = "actor", "formation d'acteurs"
+    TRAINER = "trainer", "formation de formateurs"
+
 
 class Scheme(models.Model):
     """A training scheme ("dispositif") and its rules: data edited by network administrators, never code."""
@@ -41,6 +53,26 @@ class Scheme(models.Model):
         help_text="Durée accordée par la CNH à chaque habilitation ou renouvellement (non sourcée : 5 ans).",
     )
 
+    # DESIGN §10: a trainer course ("Formateur SST") is a scheme too; its passed trainees become trainers of this one.
+    trains_trainers_for = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainer_courses",
+        verbose_name="forme les formateurs du dispositif",
+    )
+    # What a trainee of a trainer course proves before the session is submitted: a valid certificate of one of these
+    # schemes (Formateur SST: SST or APS ASD), and the date of the INRS e-learning attestation when required.
+    prerequisite_schemes = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        verbose_name="prérequis : un certificat valide de l'un de ces dispositifs",
+    )
+    requires_elearning = models.BooleanField("prérequis : attestation de l'e-learning INRS", default=False)
+
     objects = SchemeQuerySet.as_manager()
 
     class Meta:
@@ -62,3 +94,11 @@ class Scheme(models.Model):
     def short_name(self) -> str:
         """The scheme as people write it ("PRAP IBC"); the code ("PRAP_IBC") is for files, URLs and the API."""
         return self.code.replace("_", " ")
+
+    @property
+    def is_trainer_course(self) -> bool:
+        return self.trains_trainers_for_id is not None
+
+    @property
+    def level(self) -> str:
+        return SchemeLevel.TRAINER if self.is_trainer_course else SchemeLevel.ACTOR

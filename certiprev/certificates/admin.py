@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from certiprev.audit.admin_mixins import ReadOnlyAdminMixin
 from certiprev.lib.errors import WorkflowError
 
-from .models import Certificate, CertificateArchive, MacProof, SigningKey
+from .models import Certificate, CertificateArchive, MacProof, RecordLookup, SigningKey
 from .services import certificate_revoke
 
 
@@ -161,6 +161,7 @@ class CertificateArchiveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class MacProofAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "trainee",
+        "source",
         "scheme",
         "certified_on",
         "valid_until",
@@ -170,3 +171,14 @@ class MacProofAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "checked_at",
     ]
     list_select_related = ["trainee", "scheme"]
+
+
+@admin.register(RecordLookup)
+class RecordLookupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit of the lookups in the records (DESIGN §11): who asked, for which trainee, what was answered."""
+
+    list_display = ["at", "organisation", "by", "trainee_name", "schemes", "answer"]
+    list_filter = ["organisation"]
+    search_fields = ["trainee_name", "by__email", "organisation__name"]
+    list_select_related = ["organisation", "by"]
+    date_hierarchy = "at"

@@ -307,3 +307,36 @@ def _prefill(record: cp1.CP1Record) -> dict[str, Any]:
         "names_exact": exact,
         "names_truncated": record.names_truncated,
     }
+
+
+def prerequisite_schemes(training) -> list[Scheme]:
+    """The schemes whose certificate proves a trainee's prerequisite: a MAC's own scheme; for a trainer course, its
+    prerequisite schemes (Formateur SST: SST or APS ASD, DESIGN §10)."""
+    scheme = training.scheme
+    if scheme.trains_trainers_for_id is not None:
+        return list(scheme.prerequisite_schemes.order_by("qr_code")) or [scheme.trains_trainers_for]
+    return [scheme]
+
+
+def prerequisite_card_check(*, training, content: str | None = None, image_bytes: bytes | None = None) -> OldCardCheck:
+    """`old_card_check` against the schemes that prove this session's prerequisite, on its first day."""
+    schemes = prerequisite_schemes(training)
+    if image_bytes is not None and content is None:
+        content = _content_from_image(image_bytes)
+    if len(schemes) > 1 and isinstance(content, str):
+        # The card's own scheme picks which accepted scheme it is checked against (any other one is refused below).
+        try:
+            record, _ = cp1.unpack(cp1.parse_content(content.strip(cp1.ASCII_WHITESPACE)))
+        except (cp1.CP1Error, ValueError, TypeError):
+            record = None
+        matching = [s for s in schemes if record is not None and s.qr_code == record.scheme_code]
+        if record is not None and not matching and record.kind != CertificateKind.TRAINER:
+            other = Scheme.objects.filter(qr_code=record.scheme_code).first()
+            other_label = f"le dispositif {other.code}" if other else "un autre dispositif"
+            accepted = " ou ".join(s.code.replace("_", " ") for s in schemes)
+            raise _refuse(
+                "certificate_other_scheme",
+                f"Cette carte certifie {other_label}, pas {accepted} : elle ne prouve pas le prérequis.",
+            )
+        schemes = matching or schemes
+    return old_card_check(content=content, scheme=schemes[0], today=training.start_date)

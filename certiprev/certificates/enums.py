@@ -20,3 +20,4 @@ class KeyStatus(models.TextChoices):
 class ProofSource(models.TextChoices):
     QR_CONTENT = "qr_content", "contenu du QR code saisi ou scanné"
     PHOTO = "photo", "photo de la carte"
+    RECORD = "record", "registre des certificats (sans la carte)"

@@ -33,6 +33,7 @@ from .models import Certificate, CertificateArchive
 from .rendering import archive_filename, certificate_filename, certificate_pdf, certificate_valid_until
 from .signing_keys import Signer, active_signer, revocation_key
 from .storage import read_file, store_file
+from .trainer_courses import trainer_course_records_create
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,9 @@ def certificates_issue(*, training_id: int) -> IssueReport:
 
 
 def _records_create(training: Training) -> int:
+    if training.scheme.trains_trainers_for_id is not None:
+        # DESIGN §10: a trainer course makes trainers — their certifications and trainer cards (trainer_courses.py).
+        return trainer_course_records_create(training)
     existing = set(Certificate.objects.filter(training=training).values_list("trainee_id", flat=True))
     missing = [t for t in training.trainees.filter(passed=True).order_by("id") if t.pk not in existing]
     if not missing:

@@ -158,8 +158,10 @@ class Certificate(models.Model):
                 condition=Q(valid_until__gte=models.F("certified_on")), name="certificate_dates_coherent"
             ),
             models.CheckConstraint(
+                # A trainer card comes from a certification: typed by an administrator (no trainee) or earned in a
+                # trainer course (the session's trainee, DESIGN §10).
                 condition=(
-                    Q(kind="trainer", trainer_certification__isnull=False, trainee__isnull=True)
+                    Q(kind="trainer", trainer_certification__isnull=False)
                     | (~Q(kind="trainer") & Q(trainer_certification__isnull=True, trainee__isnull=False))
                 ),
                 name="certificate_kind_matches_source",
@@ -217,7 +219,8 @@ class CertificateArchive(models.Model):
 
 
 class MacProof(models.Model):
-    """The MAC prerequisite of a trainee, proven by their previous card's QR code: what it certified, not the image."""
+    """The prerequisite of a MAC or trainer-course trainee, proven by their previous card's QR code (what it
+    certified, not the image) or found in the records (source "record", DESIGN §11)."""
 
     trainee = models.OneToOneField(
         "trainings.Trainee", on_delete=models.CASCADE, related_name="mac_proof", verbose_name="stagiaire"
@@ -232,6 +235,11 @@ class MacProof(models.Model):
     organisation_id_on_card = models.PositiveBigIntegerField("organisme (identifiant sur la carte)")
     expired = models.BooleanField("expiré à la date du MAC", default=False)
     names_match = models.BooleanField("noms identiques à ceux de la carte", default=True)
+    # Source "record": the certificate the records answered with, and its issuer as printed.
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="certificat"
+    )
+    issuer_name = models.CharField("délivré par", max_length=200, blank=True)
     checked_at = models.DateTimeField("vérifié le", default=timezone.now)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -243,3 +251,37 @@ class MacProof(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.short_name} du {self.certified_on:%d/%m/%Y} (clé {self.key_id})"
+
+
+class RecordLookup(models.Model):
+    """One question asked to the records for a trainee's prerequisite (DESIGN §11): who, for which session and
+    trainee, and the answer. Append-only; also counts the organisation's lookups of the day (the rate limit)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
+    )
+    training = models.ForeignKey(
+        "trainings.Training", on_delete=models.CASCADE, related_name="+", verbose_name="session"
+    )
+    trainee = models.ForeignKey(
+        "trainings.Trainee", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="stagiaire"
+    )
+    trainee_name = models.CharField("stagiaire (tel que recherché)", max_length=260)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par"
+    )
+    schemes = models.CharField("dispositifs cherchés", max_length=100)
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="réponse"
+    )
+    answer = models.CharField("réponse donnée", max_length=300)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "recherche dans le registre"
+        verbose_name_plural = "recherches dans le registre"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_name} — {self.at:%d/%m/%Y %H:%M}"

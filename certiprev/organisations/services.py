@@ -139,8 +139,22 @@ def period_end(
 
 @transaction.atomic
 def habilitation_create(
-    *, by: User | None, organisation: Organisation, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
+    *,
+    by: User | None,
+    organisation: Organisation,
+    scheme: Scheme,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    level: int = 1,
 ) -> Habilitation:
+    require_network_admin(by)
+    if scheme.trains_trainers_for is not None:  # DESIGN §10: a trainer course runs under level 2 of its scheme
+        raise WorkflowError(
+            "scheme_is_trainer_course",
+            f"{scheme.code} est une formation de formateurs : habilitez l'organisme au niveau 2 du dispositif "
+            f"{scheme.trains_trainers_for.code}.",
+            field="scheme",
+        )
     return period_create(
         by=by,
         model=Habilitation,
@@ -150,6 +164,7 @@ def habilitation_create(
         valid_until=valid_until,
         organisation=organisation,
         scheme=scheme,
+        level=level,
     )
 
 

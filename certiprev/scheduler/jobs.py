@@ -19,6 +19,7 @@ from certiprev.certificates.retention import certificate_deletion_reminders_send
 from certiprev.certificates.tasks import certificates_issue_enqueue_now, certificates_issue_task
 from certiprev.habilitations.reminders import habilitation_expiry_reminders_send
 from certiprev.notifications.reminders import deadline_reminders_send
+from certiprev.trainers.reminders import trainer_certification_reminders_send
 from certiprev.webhooks.services import webhook_deliveries_retry_due
 
 from .runner import Job
@@ -39,6 +40,10 @@ def _deadline_reminders() -> str:
 
 def _habilitation_reminders() -> str:
     return f"{habilitation_expiry_reminders_send()} rappel(s) de fin d'habilitation envoyé(s)"
+
+
+def _trainer_certification_reminders() -> str:
+    return f"{trainer_certification_reminders_send()} rappel(s) de fin de certification de formateur envoyé(s)"
 
 
 def _webhooks() -> str:
@@ -143,6 +148,7 @@ _RUNS = {
     "remind_certificate_deletion": _deletion_reminders,
     "send_deadline_reminders": _deadline_reminders,
     "send_habilitation_reminders": _habilitation_reminders,
+    "send_trainer_certification_reminders": _trainer_certification_reminders,
 }
 
 

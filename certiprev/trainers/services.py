@@ -1,21 +1,26 @@
 """Network administrators' writes on trainers and their certifications; trainers' own preferences."""
 
 import datetime as dt
+import logging
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from certiprev.accounts.models import User
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
 from certiprev.lib.card import undrawable_message
 from certiprev.lib.errors import WorkflowError
-from certiprev.lib.names import clean_name
+from certiprev.lib.names import clean_name, identity_key
 from certiprev.organisations.services import period_create, period_end, require_network_admin, user_get_or_create
 
+from .enums import TrainerLevel
 from .models import TRAINER_NUMBER_RE, Trainer, TrainerCertification, generate_trainer_number
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -68,8 +73,28 @@ def trainer_create(*, by: User | None, first_name: str, last_name: str, email: s
 
 @transaction.atomic
 def trainer_certification_create(
-    *, by: User | None, trainer: Trainer, scheme: Scheme, valid_from: dt.date, valid_until: dt.date
+    *,
+    by: User | None,
+    trainer: Trainer,
+    scheme: Scheme,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    level: str = TrainerLevel.TRAINER,
 ) -> TrainerCertification:
+    require_network_admin(by)
+    if level not in TrainerLevel.values:
+        raise WorkflowError(
+            "level_invalid",
+            "Le niveau est « trainer » (formateur) ou « trainer_of_trainers » (formateur de formateurs).",
+            field="level",
+        )
+    if scheme.trains_trainers_for is not None:
+        raise WorkflowError(
+            "scheme_is_trainer_course",
+            f"{scheme.code} est une formation de formateurs : certifiez le formateur pour le dispositif "
+            f"{scheme.trains_trainers_for.code}.",
+            field="scheme",
+        )
     return period_create(
         by=by,
         model=TrainerCertification,
@@ -79,6 +104,7 @@ def trainer_certification_create(
         valid_until=valid_until,
         trainer=trainer,
         scheme=scheme,
+        level=level,
     )
 
 
@@ -100,6 +126,7 @@ def trainer_certification_extend(
         scheme=certification.scheme,
         valid_from=certification.valid_until + dt.timedelta(days=1),
         valid_until=valid_until,
+        level=certification.level,
     )
 
 
@@ -125,3 +152,57 @@ def trainer_preferences_update(*, by: User | None, trainer: Trainer, notify_on_s
     trainer.notify_on_submission = notify_on_submission
     trainer.save(update_fields=["notify_on_submission"])
     return trainer
+
+
+def _trainer_insert(**fields) -> Trainer:
+    """A new trainer with a fresh number (a collision with an existing number draws again)."""
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                return Trainer.objects.create(number=generate_trainer_number(), **fields)
+        except IntegrityError:
+            if Trainer.objects.filter(identity_key=fields.get("identity_key") or "-").exists():
+                raise  # the same person created concurrently: the caller finds them
+    raise WorkflowError("trainer_number_exhausted", "Impossible d'attribuer un numéro : réessayez.", status=409)
+
+
+def trainer_for_person(*, first_name: str, last_name: str, birth_date: dt.date, email: str) -> tuple[Trainer, bool]:
+    """The trainer who is this person, created with a number and an account if none (DESIGN §10); and whether an
+    invitation to the account is due (it was created now, without a password).
+
+    The same person: the same names and birth date (folded as the duplicate check: case, accents, spaces, hyphens
+    ignored), or — for a trainer typed by an administrator, whose birth date is unknown — the same names and e-mail.
+    A unique index on the identity keeps two concurrent issuances from creating the person twice.
+    """
+    first_name, last_name = clean_name(first_name), clean_name(last_name)
+    email = (email or "").strip().lower()
+    key = identity_key(last_name, first_name, birth_date)
+    trainer = Trainer.objects.filter(identity_key=key).first()
+    if trainer is not None:
+        return trainer, False
+    for candidate in Trainer.objects.filter(
+        Q(email__iexact=email) | Q(user__email__iexact=email), identity_key=""
+    ).order_by("pk"):
+        if identity_key(candidate.last_name, candidate.first_name, birth_date) == key:
+            candidate.birth_date, candidate.identity_key = birth_date, key
+            candidate.save(update_fields=["birth_date", "identity_key"])
+            return candidate, False
+    created_user = not User.objects.filter(email__iexact=email).exists()
+    user: User | None = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
+    if Trainer.objects.filter(user=user).exists():
+        # The e-mail is another trainer's (other names or birth date): a new person, without that person's account.
+        logger.warning("trainer course: %s is already another trainer's e-mail, new trainer without account", email)
+        user, created_user = None, False
+    try:
+        trainer = _trainer_insert(
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            birth_date=birth_date,
+            identity_key=key,
+            user=user,
+        )
+    except IntegrityError:
+        return Trainer.objects.get(identity_key=key), False
+    audit_event_record(by=None, action="trainer_create", target=trainer, data={"number": trainer.number})
+    return trainer, created_user

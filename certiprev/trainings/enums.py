@@ -46,7 +46,7 @@ class Condition:
     IN_TIME = "in_time"  # the closing deadline (last day + 3 months, or an administrator's extension) still runs
     OVERDUE = "overdue"  # the closing deadline has passed
     FINISHED = "finished"  # the session's last day has come
-    MAC = "mac"  # a MAC session: its trainees prove the prerequisite with their previous card
+    MAC = "mac"  # a MAC or a trainer course: its trainees prove the prerequisite (previous card or the records)
 
 
 S, A = TrainingState, Actor

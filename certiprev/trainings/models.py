@@ -131,6 +131,8 @@ class Trainee(models.Model):
     email = models.EmailField("adresse e-mail", blank=True)
     external_id = models.CharField("référence externe", max_length=100, blank=True)
     identity_key = models.CharField(max_length=260, editable=False)
+    # Trainer courses (DESIGN §10): the date of the trainee's INRS e-learning attestation, a prerequisite.
+    elearning_on = models.DateField("attestation e-learning INRS du", null=True, blank=True)
     present = models.BooleanField("présent·e", null=True, blank=True)
     passed = models.BooleanField("réussi", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -80,7 +80,8 @@ def condition_holds(training: Training, when: str | None, today: dt.date) -> boo
     if when == Condition.FINISHED:
         return session_finished(training.end_date, today)
     if when == Condition.MAC:
-        return training.kind == TrainingKind.MAC
+        # DESIGN §11: a MAC's trainees prove their previous certificate, and so do a trainer course's (§10).
+        return training.kind == TrainingKind.MAC or training.scheme.is_trainer_course
     raise ValueError(f"Unknown condition: {when}")
 
 
@@ -185,7 +186,9 @@ def condition_refusal(training: Training, action: str) -> WorkflowError:
             status=409,
         )
     if action == Action.MAC_CHECK:
-        return WorkflowError("not_a_mac", "Le prérequis se prouve pour une session de MAC uniquement.")
+        return WorkflowError(
+            "not_a_mac", "Le prérequis se prouve pour une session de MAC ou de formation de formateurs uniquement."
+        )
     if action == Action.OVERRIDE_DEADLINE:
         return WorkflowError(
             "not_overdue",

@@ -230,9 +230,14 @@ def external_id_problem(value: str) -> str | None:
 
 
 def trainee_data_errors(
-    data: TraineeData, *, today: dt.date, min_age: int = MIN_TRAINEE_AGE, max_age: int = MAX_TRAINEE_AGE
+    data: TraineeData,
+    *,
+    today: dt.date,
+    min_age: int = MIN_TRAINEE_AGE,
+    max_age: int = MAX_TRAINEE_AGE,
+    email_required: bool = False,
 ) -> list[tuple[str, str]]:
-    """(field, French message) for every problem in one trainee's data."""
+    """(field, French message) for every problem in one trainee's data (`email_required`: a trainer course)."""
     problems = [
         ("last_name", name_problem("last_name", data.last_name)),
         ("first_names", name_problem("first_names", data.first_names)),
@@ -241,6 +246,8 @@ def trainee_data_errors(
     email = (data.email or "").strip()
     if email:
         problems.append(("email", email_problem(email)))
+    elif email_required:
+        problems.append(("email", MSG_EMAIL_REQUIRED))
     problems.append(("external_id", external_id_problem(data.external_id)))
     return [(field, message) for field, message in problems if message]
 
@@ -256,3 +263,109 @@ def duplicate_message(data: TraineeData) -> str:
         f"{clean_name(data.last_name).upper()} {clean_name(data.first_names)}, né·e le {format_fr(data.birth_date)}, "
         "est déjà déclaré·e sur cette session."
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Trainer courses (DESIGN §10): who may run them, who may teach them, what each trainee proves before submission
+
+
+def trainer_course_label(course_name: str) -> str:
+    return f"une formation de formateurs ({course_name})"
+
+
+def level_two_missing_message(
+    organisation_name: str, actor_code: str, course_name: str, *, has_level_one: bool
+) -> str:
+    if has_level_one:
+        return (
+            f"L'habilitation {actor_code} de {organisation_name} est de niveau 1 : seule une habilitation de niveau 2 "
+            f"permet d'organiser {trainer_course_label(course_name)}."
+        )
+    return (
+        f"{organisation_name} n'a pas d'habilitation de niveau 2 pour le dispositif {actor_code} : elle seule permet "
+        f"d'organiser {trainer_course_label(course_name)}."
+    )
+
+
+def trainer_of_trainers_missing_message(trainer_label: str, actor_code: str, course_name: str) -> str:
+    return (
+        f"Le formateur {trainer_label} n'est pas formateur de formateurs pour le dispositif {actor_code} : "
+        f"{trainer_course_label(course_name)} est animée par un formateur de formateurs certifié."
+    )
+
+
+MSG_EMAIL_REQUIRED = (
+    "L'adresse e-mail est obligatoire pour une formation de formateurs : elle ouvre le compte du futur formateur."
+)
+
+
+@dataclass(frozen=True)
+class TraineePrerequisites:
+    """What a trainer-course trainee has recorded, as the submission rule reads it."""
+
+    name: str
+    email: str
+    proof_scheme: str | None  # code of the certificate proven (card or records), None when nothing is recorded
+    proof_valid_until: dt.date | None
+    elearning_on: dt.date | None
+
+
+def codes_phrase(codes: list[str]) -> str:
+    """["SST", "APS_ASD"] → "SST ou APS ASD"."""
+    labels = [code.replace("_", " ") for code in codes]
+    return " ou ".join(labels) if len(labels) <= 2 else ", ".join(labels[:-1]) + " ou " + labels[-1]
+
+
+def trainer_course_problems(
+    trainees: list[TraineePrerequisites],
+    *,
+    course_name: str,
+    accepted_codes: list[str],
+    requires_elearning: bool,
+    start: dt.date,
+    prerequisites_required: bool = True,
+) -> list[str]:
+    """Every reason the trainees of a trainer course keep it from being submitted (French, one per problem)."""
+    problems = []
+    accepted = codes_phrase(accepted_codes)
+    for trainee in trainees:
+        if not trainee.email:
+            problems.append(
+                f"{trainee.name} n'a pas d'adresse e-mail : elle est obligatoire pour une formation de formateurs "
+                "(elle ouvre son compte de formateur)."
+            )
+        if not prerequisites_required:
+            continue
+        if trainee.proof_scheme is None or trainee.proof_valid_until is None:
+            problems.append(
+                f"Le prérequis de {trainee.name} n'est pas enregistré : un certificat {accepted} valide (carte "
+                "scannée ou recherche dans le registre des certificats)."
+            )
+        elif trainee.proof_valid_until < start:
+            problems.append(
+                f"Le certificat {trainee.proof_scheme.replace('_', ' ')} de {trainee.name} a expiré le "
+                f"{format_fr(trainee.proof_valid_until)} : la formation {course_name} demande un certificat "
+                f"{accepted} valide au premier jour."
+            )
+        if requires_elearning and trainee.elearning_on is None:
+            problems.append(
+                f"La date de l'attestation de l'e-learning INRS de {trainee.name} n'est pas enregistrée : "
+                f"c'est un prérequis de la formation {course_name}."
+            )
+    return problems
+
+
+def elearning_date_problem(day: object, *, start: dt.date, today: dt.date) -> str | None:
+    """Why the date of an e-learning attestation is refused: none, in the future, after the session's first day."""
+    if not isinstance(day, dt.date):
+        return "Indiquez la date de l'attestation de l'e-learning INRS."
+    if day > today:
+        return "La date de l'attestation de l'e-learning ne peut pas être dans le futur."
+    if day > start:
+        return (
+            f"L'attestation de l'e-learning doit précéder la session : elle est datée du {format_fr(day)}, la "
+            f"session commence le {format_fr(start)}."
+        )
+    if day < years_before(today, SESSION_YEARS_BACK):
+        return "Cette date d'attestation n'est pas plausible."
+    return None

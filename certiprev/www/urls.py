@@ -67,6 +67,16 @@ urlpatterns = [
         name="trainee_old_card",
     ),
     path(
+        "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/registre/",
+        previous_cards.trainee_record_lookup,
+        name="trainee_record_lookup",
+    ),
+    path(
+        "sessions/<uuid:public_id>/stagiaires/<uuid:trainee_id>/e-learning/",
+        previous_cards.trainee_elearning,
+        name="trainee_elearning",
+    ),
+    path(
         "sessions/<uuid:public_id>/stagiaires/preremplir/",
         previous_cards.trainee_prefill,
         name="trainee_prefill",

@@ -76,6 +76,8 @@ def test_the_schemes_are_listed_with_their_rules(as_member):
         "validity_months": 24,
         "group_min": 4,
         "group_max": 10,
+        "level": "actor",
+        "trains_trainers_for": None,
     }
     assert schemes["CATEC"]["group_max"] == 8
 

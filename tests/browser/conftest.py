@@ -104,3 +104,4 @@ def schemes(transactional_db):
 
         seed = importlib.import_module("certiprev.catalog.migrations.0002_seed_schemes").seed
         seed(django_apps, None)
+        importlib.import_module("certiprev.catalog.migrations.0006_seed_trainer_courses").seed(django_apps, None)

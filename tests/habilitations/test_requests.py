@@ -235,3 +235,14 @@ def test_only_a_national_administrator_suspends_and_a_reason_is_required(network
     services.habilitation_withdraw(by=network_admin, habilitation=habilitation, reason="Fraude.")
     with pytest.raises(WorkflowError):
         services.habilitation_suspend(by=network_admin, habilitation=habilitation, reason="Encore.")
+
+
+def test_a_trainer_course_has_no_habilitation_of_its_own(correspondent, caisse_organisation):
+    with pytest.raises(WorkflowError) as error:
+        _create(correspondent, caisse_organisation, codes=("SST_FORMATEUR",))
+    assert error.value.code == "scheme_is_trainer_course"
+    assert error.value.message == (
+        "SST_FORMATEUR est une formation de formateurs : elle n'a pas d'habilitation propre. Demandez le niveau 2 du "
+        "dispositif SST."
+    )
+    assert not HabilitationRequest.objects.exists()

@@ -22,6 +22,7 @@ JOBS = {
     "remind_certificate_deletion",
     "send_deadline_reminders",
     "send_habilitation_reminders",
+    "send_trainer_certification_reminders",
 }
 
 

@@ -17,7 +17,7 @@ def test_the_welcome_names_the_addresses_and_ends_with_the_logins(db, settings, 
     lines = text.strip().splitlines()
     assert lines[-1] == "Ctrl-C pour arrêter."
     assert lines[-2].startswith("  formateurs               : helene.lefevre@formateurs.demo")
-    assert lines[-8] == "Comptes de démonstration (mot de passe : certiprev-demo) :"
+    assert lines[-9] == "Comptes de démonstration (mot de passe : certiprev-demo) :"
 
 
 def test_loading_the_demo_for_make_run_keeps_the_logins_for_the_end(db):

@@ -53,7 +53,7 @@ def test_the_demo_has_the_people_the_issue_asks_for(demo):
     rhone = Organisation.objects.get(siret="73282932000074")
     assert set(rhone.habilitations.values_list("scheme__code", flat=True)) == {"SST", "PRAP_IBC"}
     assert rhone.memberships.count() == 2
-    assert Organisation.objects.count() == 2
+    assert Organisation.objects.count() == 3  # with a level-2 organisation running a Formateur SST course
     assert Trainer.objects.count() == 2
     assert all(trainer.certifications.exists() and trainer.user for trainer in Trainer.objects.all())
     assert Trainee.objects.filter(last_name="Lefèvre", first_names="Zoé").exists()  # accents kept
@@ -83,6 +83,7 @@ def test_the_demo_has_an_instructor_per_demo_caisse_a_cnh_member_and_corresponde
     assert set(correspondents.values_list("user__email", flat=True)) == {
         "claire.martin@secours-rhone.demo",
         "sophie.leroux@atlantique-prevention.demo",
+        "paul.girard@prevention-alpes.demo",
     }
     for user in [*instructors, User.objects.get(email="luc.bernard@cnh.demo")]:
         assert user.email in demo
@@ -116,3 +117,12 @@ def test_the_demo_password_comes_from_the_environment(db, monkeypatch, capsys):
     call_command("demo")
     assert "un-autre-mot-de-passe" in capsys.readouterr().out
     assert authenticate(request=None, username="admin@certiprev.demo", password="un-autre-mot-de-passe")
+
+
+def test_the_demo_has_a_level_two_organisation_and_a_trainer_of_trainers(demo):
+    from certiprev.trainings.models import Training
+
+    course = Training.objects.get(scheme__code="SST_FORMATEUR")
+    assert course.organisation.habilitations.get().level == 2
+    assert course.trainer.certifications.filter(level="trainer_of_trainers", scheme__code="SST").exists()
+    assert course.trainees.count() == 5 and not course.trainees.filter(email="").exists()

@@ -17,12 +17,23 @@ router = Router(tags=["Référentiel et compte"])
 
 @router.get("/schemes", response=responses((200, list[SchemeOut])), summary="Dispositifs de formation")
 def schemes_list(request: ApiRequest):
-    """Les dispositifs (SST, PRAP…) et leurs règles : durées, validité, taille des groupes."""
-    return list(
-        Scheme.objects.active()
-        .order_by("code")
-        .values("code", "name", "initial_hours", "mac_hours", "validity_months", "group_min", "group_max")
-    )
+    """Les dispositifs (SST, PRAP…) et leurs règles : durées, validité, taille des groupes ; les formations de
+    formateurs (`level` = `trainer`) nomment le dispositif dont elles forment les formateurs."""
+    schemes = Scheme.objects.active().select_related("trains_trainers_for").order_by("code")
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "initial_hours": s.initial_hours,
+            "mac_hours": s.mac_hours,
+            "validity_months": s.validity_months,
+            "group_min": s.group_min,
+            "group_max": s.group_max,
+            "level": s.level,
+            "trains_trainers_for": s.trains_trainers_for.code if s.trains_trainers_for else None,
+        }
+        for s in schemes
+    ]
 
 
 @router.get("/me", response=responses((200, MeOut)), summary="Mon compte")

@@ -18,6 +18,7 @@ from ..http import ApiRequest
 from ..pagination import Page, paginate
 from ..schemas import (
     CertificationIn,
+    CertificationOut,
     HabilitationIn,
     MemberIn,
     MemberOut,
@@ -175,14 +176,19 @@ def member_remove(request: ApiRequest, id: str, email: str):
     return Status(204, None)
 
 
+def _certification(certification, today) -> dict:
+    return {**_period(certification), "level": certification.level, "valid": certification.covers(today)}
+
+
 def _trainer_out(trainer: Trainer, *, with_email: bool) -> dict:
     certifications = trainer.certifications.select_related("scheme").order_by("scheme__code", "valid_from")
+    today = timezone.localdate()
     return {
         "number": trainer.number,
         "first_name": trainer.first_name,
         "last_name": trainer.last_name,
         "email": trainer.email if with_email else None,
-        "certifications": [_period(c) for c in certifications],
+        "certifications": [_certification(c, today) for c in certifications],
     }
 
 
@@ -207,6 +213,20 @@ def trainer_create(request: ApiRequest, payload: TrainerIn):
     return Status(201, _trainer_out(trainer, with_email=True))
 
 
+class TrainerQuery(Schema):
+    email: str = NinjaField(..., min_length=3, max_length=254)
+
+
+@router.get("/trainers", response=responses((200, list[TrainerOut])), summary="Trouver un formateur par e-mail")
+def trainers_find(request: ApiRequest, query: Query[TrainerQuery]):
+    """Le formateur dont c'est l'adresse e-mail exacte (aucun, ou un seul) : par exemple après une formation de
+    formateurs, pour connaître le numéro du nouveau formateur."""
+    email = query.email.strip()
+    trainers = Trainer.objects.filter(email__iexact=email).order_by("number")[:1]
+    # The caller typed the exact address: showing it back discloses nothing more.
+    return [_trainer_out(t, with_email=True) for t in trainers]
+
+
 @router.get("/trainers/{number}", response=responses((200, TrainerOut)), summary="Un formateur")
 def trainer_get(request: ApiRequest, number: str):
     """Un formateur et ses certifications, par son numéro (pour vérifier avant de créer une session)."""
@@ -217,7 +237,7 @@ def trainer_get(request: ApiRequest, number: str):
 
 @router.post(
     "/trainers/{number}/certifications",
-    response=responses((201, PeriodOut)),
+    response=responses((201, CertificationOut)),
     summary="Certifier un formateur pour un dispositif",
 )
 def certification_create(request: ApiRequest, number: str, payload: CertificationIn):
@@ -228,5 +248,6 @@ def certification_create(request: ApiRequest, number: str, payload: Certificatio
         scheme=scheme_get(payload.scheme),
         valid_from=payload.valid_from,
         valid_until=payload.valid_until,
+        level=payload.level,
     )
-    return Status(201, _period(certification))
+    return Status(201, _certification(certification, timezone.localdate()))

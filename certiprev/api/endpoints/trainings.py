@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from certiprev.certificates import services as certificate_services
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.trainee_import import parse_trainee_file
 from certiprev.organisations.models import Organisation
@@ -24,6 +25,8 @@ from ..pagination import Page, paginate
 from ..schemas import (
     DeadlineOverrideIn,
     ImportOut,
+    PrerequisiteIn,
+    PrerequisiteOut,
     ReasonIn,
     TraineeIn,
     TraineeOut,
@@ -332,3 +335,56 @@ def training_override_deadline(request: ApiRequest, id: str, payload: DeadlineOv
         until=payload.until,
     )
     return training_summary(training)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prerequisites (DESIGN §10–§11)
+
+
+@router.post(
+    "/trainings/{id}/trainees/{trainee_id}/prerequisite",
+    response=responses((201, PrerequisiteOut)),
+    summary="Enregistrer le prérequis d'un stagiaire (MAC, formation de formateurs)",
+)
+def trainee_prerequisite(request: ApiRequest, id: str, trainee_id: str, payload: PrerequisiteIn):
+    """`{"qr": "<contenu du QR code>"}` (la carte précédente), `{"lookup": true}` (le registre des certificats, sans
+    la carte : identité exacte, réponse limitée au plus récent, chaque recherche tracée et limitée par jour) ou
+    `{"elearning_on": "AAAA-MM-JJ"}` (l'attestation de l'e-learning INRS d'une formation de formateurs).
+    Rien trouvé dans le registre : 422 `no_certificate_found` ; limite du jour atteinte : 429."""
+    training = get_training_for_user(request.user, id)
+    trainee = get_trainee_for_user(request.user, training, trainee_id)
+    given = [payload.qr is not None, payload.lookup, payload.elearning_on is not None]
+    if sum(given) != 1:
+        raise WorkflowError(
+            "prerequisite_invalid",
+            "Envoyez exactement un des champs : qr (la carte), lookup (le registre) ou elearning_on (l'e-learning).",
+        )
+    if payload.elearning_on is not None:
+        trainee = services.trainee_elearning_record(by=request.user, trainee=trainee, on=payload.elearning_on)
+        return Status(
+            201,
+            {
+                "source": "elearning",
+                "scheme": None,
+                "valid_until": None,
+                "expired": False,
+                "elearning_on": trainee.elearning_on,
+            },
+        )
+    if payload.lookup:
+        proof = certificate_services.prerequisite_lookup(by=request.user, trainee=trainee)
+        source = "record"
+    else:
+        proof = certificate_services.mac_proof_record(by=request.user, trainee=trainee, content=payload.qr or "")
+        source = "qr"
+    return Status(
+        201,
+        {
+            "source": source,
+            "scheme": proof.scheme.code,
+            "valid_until": proof.valid_until,
+            "expired": proof.expired,
+            "issuer": proof.issuer_name or None,
+            "elearning_on": trainee.elearning_on,
+        },
+    )

@@ -5,12 +5,13 @@ from django.utils import timezone
 
 from certiprev.accounts.models import User
 from certiprev.audit.services import audit_event_record
+from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings.enums import Action
 from certiprev.trainings.models import Trainee
 from certiprev.trainings.policy import acting_role_for, require_condition, require_state
 
-from ..card_checks import old_card_check
+from ..card_checks import prerequisite_card_check
 from ..enums import ProofSource
 from ..models import MacProof
 
@@ -27,16 +28,19 @@ def mac_proof_record(
         raise WorkflowError("forbidden", "Seul un membre de l'organisme peut enregistrer ce prérequis.", status=403)
     require_state(training, Action.MAC_CHECK)
     require_condition(training, Action.MAC_CHECK, timezone.localdate())
-    if source not in ProofSource.values:
+    if source not in (ProofSource.QR_CONTENT, ProofSource.PHOTO):
         raise WorkflowError("source_invalid", "Preuve inconnue.")
-    check = old_card_check(content=content, scheme=training.scheme, today=training.start_date)
+    check = prerequisite_card_check(training=training, content=content)
     proof = check.proof
+    scheme = Scheme.objects.get(code=proof["scheme"])
     names_match = check.names_match(trainee.last_name, trainee.first_names)
     stored, _ = MacProof.objects.update_or_create(
         trainee=trainee,
         defaults={
             "source": source,
-            "scheme": training.scheme,
+            "scheme": scheme,
+            "certificate": None,
+            "issuer_name": proof["organisation_name"],
             "kind": proof["kind"],
             "certified_on": proof["certified_on"],
             "valid_until": proof["valid_until"],
@@ -56,7 +60,7 @@ def mac_proof_record(
         data={
             "trainee": str(trainee.public_id),
             "source": source,
-            "scheme": training.scheme.code,
+            "scheme": scheme.code,
             "certified_on": stored.certified_on.isoformat(),
             "valid_until": stored.valid_until.isoformat(),
             "key_id": stored.key_id,

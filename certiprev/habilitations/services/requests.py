@@ -99,6 +99,14 @@ def habilitation_request_create(
         level = HabilitationLevel.TWO
     if not schemes:
         raise WorkflowError("schemes_required", "Choisissez au moins un dispositif.", field="schemes")
+    for scheme in schemes:
+        if scheme.trains_trainers_for is not None:  # DESIGN §10: a trainer course runs under level 2 of its scheme
+            raise WorkflowError(
+                "scheme_is_trainer_course",
+                f"{scheme.code} est une formation de formateurs : elle n'a pas d'habilitation propre. Demandez le "
+                f"niveau 2 du dispositif {scheme.trains_trainers_for.code}.",
+                field="schemes",
+            )
     if entity is not None and entity.organisation_id != organisation.pk:
         raise WorkflowError("entity_unknown", "Cette entité n'est pas rattachée à l'organisme.", field="entity")
     trainers = trainers_find(trainer_numbers)

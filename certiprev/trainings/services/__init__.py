@@ -3,7 +3,7 @@
 from ..rules import TraineeData, trainee_data_errors
 from .deadlines import MAX_EXTENSION_DAYS, training_override_deadline
 from .sessions import trainer_find, training_create, training_update
-from .trainees import trainee_add, trainee_remove, trainee_update, trainees_add_many
+from .trainees import trainee_add, trainee_elearning_record, trainee_remove, trainee_update, trainees_add_many
 from .transitions import (
     TraineeResult,
     training_cancel,
@@ -19,6 +19,7 @@ __all__ = [
     "TraineeResult",
     "trainee_add",
     "trainee_data_errors",
+    "trainee_elearning_record",
     "trainee_remove",
     "trainee_update",
     "trainees_add_many",

@@ -12,15 +12,22 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib.dates import format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, clean_text
-from certiprev.organisations.enums import HabilitationStatus
+from certiprev.organisations.enums import HabilitationLevel, HabilitationStatus
 from certiprev.organisations.models import AssociatedEntity, Habilitation, Organisation
 from certiprev.organisations.signup import require_established
+from certiprev.trainers.enums import TrainerLevel
 from certiprev.trainers.models import TRAINER_NUMBER_RE, Trainer, TrainerCertification
 
 from .. import policy
 from ..enums import Action, Actor
 from ..models import Training
-from ..rules import check_kind, check_place, check_session_dates
+from ..rules import (
+    check_kind,
+    check_place,
+    check_session_dates,
+    level_two_missing_message,
+    trainer_of_trainers_missing_message,
+)
 from ..selectors import member_entity_id, organisation_ids_of
 from .common import event_record, lock, today
 
@@ -39,6 +46,20 @@ def check_scheme(scheme: Scheme) -> None:
 
 def check_habilitation(organisation: Organisation, scheme: Scheme, start: dt.date, end: dt.date) -> None:
     habilitations = list(Habilitation.objects.filter(organisation=organisation, scheme=scheme))
+    if scheme.trains_trainers_for is not None:
+        # DESIGN §10: a trainer course runs under the level-2 habilitation for its actor scheme.
+        actor = scheme.trains_trainers_for
+        habilitations = list(Habilitation.objects.filter(organisation=organisation, scheme=actor))
+        level_two = [h for h in habilitations if h.level == HabilitationLevel.TWO]
+        if not level_two:
+            raise WorkflowError(
+                "habilitation_level_two_required",
+                level_two_missing_message(
+                    organisation.name, actor.code, scheme.name, has_level_one=bool(habilitations)
+                ),
+                field="scheme",
+            )
+        habilitations, scheme = level_two, actor
     # ADR 0007: a suspended or withdrawn habilitation allows no new session (those submitted go on).
     stopped = [h for h in habilitations if h.status != HabilitationStatus.ACTIVE]
     habilitations = [h for h in habilitations if h.status == HabilitationStatus.ACTIVE]
@@ -90,6 +111,30 @@ def trainer_find(number: str) -> Trainer:
 
 def check_trainer_certification(trainer: Trainer, scheme: Scheme, start: dt.date, end: dt.date) -> None:
     certifications = list(TrainerCertification.objects.filter(trainer=trainer, scheme=scheme))
+    if scheme.trains_trainers_for is not None:
+        # A trainer course is taught by a trainer of trainers of the actor scheme, certified for the whole session.
+        actor = scheme.trains_trainers_for
+        certifications = list(
+            TrainerCertification.objects.filter(trainer=trainer, scheme=actor, level=TrainerLevel.TRAINER_OF_TRAINERS)
+        )
+        if not certifications:
+            raise WorkflowError(
+                "trainer_not_trainer_of_trainers",
+                trainer_of_trainers_missing_message(
+                    f"{trainer.full_name} ({trainer.number})", actor.code, scheme.name
+                ),
+                field="trainer_number",
+            )
+        if any(c.valid_from <= start and c.valid_until >= end for c in certifications):
+            return
+        latest = max(certifications, key=lambda c: c.valid_until)
+        raise WorkflowError(
+            "trainer_not_certified",
+            f"La certification de formateur de formateurs {actor.code} de {trainer.full_name} ({trainer.number}), "
+            f"valable du {format_fr(latest.valid_from)} au {format_fr(latest.valid_until)}, ne couvre pas toute la "
+            f"session (du {format_fr(start)} au {format_fr(end)}).",
+            field="trainer_number",
+        )
     if any(c.valid_from <= start and c.valid_until >= end for c in certifications):
         return
     if not certifications:

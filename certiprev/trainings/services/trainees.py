@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from certiprev.audit.services import audit_event_record
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_text
 
 from .. import policy
 from ..enums import Action
 from ..models import Trainee, Training
-from ..rules import TraineeData, duplicate_message, trainee_data_errors, trainee_identity
+from ..rules import TraineeData, duplicate_message, elearning_date_problem, trainee_data_errors, trainee_identity
 from .common import event_record, lock, today
 
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ def trainee_add(*, by: User | None, training: Training, data: TraineeData) -> Tr
     lock(training)  # roles and state are checked on the fresh row, under its lock
     role = policy.require_role(by, training, Action.TRAINEE_ADD)
     policy.require_state(training, Action.TRAINEE_ADD)
-    _raise_first(trainee_data_errors(data, today=today()))
+    _raise_first(trainee_data_errors(data, today=today(), email_required=training.scheme.is_trainer_course))
     trainee = trainee_build(training, data)
     if training.trainees.filter(identity_key=trainee.identity_key).exists():
         raise _duplicate_error(data)
@@ -84,7 +86,7 @@ def trainees_add_many(*, by: User | None, training: Training, rows: list[Trainee
     errors, trainees = [], []
     day = today()
     for line, data in enumerate(rows, start=1):
-        row_errors = trainee_data_errors(data, today=day)
+        row_errors = trainee_data_errors(data, today=day, email_required=training.scheme.is_trainer_course)
         for field, message in row_errors:
             errors.append({"line": line, "field": field, "message": message})
         if row_errors:  # an invalid row has no reliable identity (e.g. no birth date) to check for duplicates
@@ -109,7 +111,7 @@ def trainee_update(*, by: User | None, trainee: Trainee, data: TraineeData) -> T
     lock(training)  # roles and state are checked on the fresh row, under its lock
     role = policy.require_role(by, training, Action.TRAINEE_UPDATE)
     policy.require_state(training, Action.TRAINEE_UPDATE)
-    _raise_first(trainee_data_errors(data, today=today()))
+    _raise_first(trainee_data_errors(data, today=today(), email_required=training.scheme.is_trainer_course))
     updated = trainee_build(training, data)
     if training.trainees.filter(identity_key=updated.identity_key).exclude(pk=trainee.pk).exists():
         raise _duplicate_error(data)
@@ -141,3 +143,31 @@ def trainee_remove(*, by: User | None, trainee: Trainee) -> None:
         data={"trainee": str(trainee.public_id), "name": str(trainee)},
     )
     trainee.delete()
+
+
+@transaction.atomic
+def trainee_elearning_record(*, by: User | None, trainee: Trainee, on: dt.date) -> Trainee:
+    """Record the date of a trainer-course trainee's INRS e-learning attestation (a prerequisite, DESIGN §10)."""
+    training = trainee.training
+    lock(training)
+    if policy.acting_role_for(by, training, Action.MAC_CHECK) is None:
+        raise WorkflowError("forbidden", "Seul un membre de l'organisme peut enregistrer ce prérequis.", status=403)
+    policy.require_state(training, Action.MAC_CHECK)
+    if not training.scheme.requires_elearning:
+        raise WorkflowError(
+            "elearning_not_required",
+            f"La session {training.scheme.code} ne demande pas d'attestation d'e-learning.",
+            field="elearning_on",
+        )
+    problem = elearning_date_problem(on, start=training.start_date, today=today())
+    if problem:
+        raise WorkflowError("elearning_invalid", problem, field="elearning_on")
+    trainee.elearning_on = on
+    trainee.save(update_fields=["elearning_on"])
+    audit_event_record(
+        by=by,
+        action="elearning_record",
+        target=training,
+        data={"trainee": str(trainee.public_id), "elearning_on": on.isoformat()},
+    )
+    return trainee

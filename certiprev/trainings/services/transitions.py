@@ -12,9 +12,9 @@ from certiprev.certificates.tasks import certificates_issue_enqueue
 from certiprev.lib.errors import WorkflowError
 
 from .. import policy
-from ..enums import TRANSITIONS, Action
+from ..enums import TRANSITIONS, Action, TrainingKind
 from ..models import Trainee, Training
-from ..rules import check_session_dates
+from ..rules import TraineePrerequisites, check_session_dates, trainer_course_problems
 from .common import lock, notify, require_reason, today, transition
 from .sessions import check_habilitation, check_trainer_certification
 
@@ -38,6 +38,37 @@ def _check_group_size(training: Training, count: int) -> None:
         )
 
 
+def _check_trainer_course_prerequisites(training: Training) -> None:
+    """DESIGN §10: every trainee of a trainer course has an e-mail and, for an initial course, the prerequisites."""
+    course = training.scheme
+    trainees = training.trainees.select_related("mac_proof__scheme").order_by("last_name", "first_names", "id")
+    states = []
+    for trainee in trainees:
+        proof = getattr(trainee, "mac_proof", None)
+        states.append(
+            TraineePrerequisites(
+                name=str(trainee),
+                email=trainee.email,
+                proof_scheme=proof.scheme.code if proof is not None else None,
+                proof_valid_until=proof.valid_until if proof is not None else None,
+                elearning_on=trainee.elearning_on,
+            )
+        )
+    problems = trainer_course_problems(
+        states,
+        course_name=course.name,
+        accepted_codes=sorted(course.prerequisite_schemes.values_list("code", flat=True)),
+        requires_elearning=course.requires_elearning,
+        start=training.start_date,
+        # A MAC of the course renews a trainer's certification: its prerequisite is that certification.
+        prerequisites_required=training.kind == TrainingKind.INITIAL,
+    )
+    if problems:
+        raise WorkflowError(
+            "prerequisites_missing", problems[0], errors=[{"field": None, "message": message} for message in problems]
+        )
+
+
 @transaction.atomic
 def training_submit(*, by: User | None, training: Training) -> Training:
     """Send the session to its trainer; every creation rule is checked again, plus the group size."""
@@ -52,6 +83,8 @@ def training_submit(*, by: User | None, training: Training) -> Training:
         check_habilitation(training.organisation, training.scheme, training.start_date, training.end_date)
         check_trainer_certification(training.trainer, training.scheme, training.start_date, training.end_date)
         _check_group_size(training, training.trainees.count())
+        if training.scheme.is_trainer_course:
+            _check_trainer_course_prerequisites(training)
     event = transition(training, Action.SUBMIT, by=by, role=role, submitted_at=timezone.now(), return_reason="")
     notify(event)
     return training

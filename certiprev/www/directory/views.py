@@ -33,7 +33,8 @@ class DirectoryForm(Form):
 @require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     schemes = [
-        (code, f"{code} — {name}") for code, name in Scheme.objects.order_by("code").values_list("code", "name")
+        (code, f"{code} — {name}")
+        for code, name in Scheme.objects.actor().order_by("code").values_list("code", "name")
     ]
     form = DirectoryForm(request.GET or None, schemes=schemes)
     values = form.cleaned_data if form.is_bound and form.is_valid() else {}

@@ -38,7 +38,7 @@ class OrganisationForm(Form):
 class PeriodForm(Form):
     scheme = forms.ModelChoiceField(
         label="Dispositif",
-        queryset=Scheme.objects.all(),
+        queryset=Scheme.objects.actor(),
         empty_label="— Choisir —",
         error_messages={"required": "Choisissez le dispositif."},
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certiprev.certificates import selectors as certificate_selectors
-from certiprev.certificates.enums import ProofSource
+from certiprev.certificates.enums import CertificateKind, ProofSource
 from certiprev.certificates.models import Certificate, MacProof
 from certiprev.certificates.selectors import TrainingFilesStatus
 from certiprev.certificates.services import mac_proof_record
@@ -55,7 +55,10 @@ def certificates_section(training: Training, *, is_admin: bool, now: dt.datetime
                 certificate=certificate,
                 file_state=certificate_selectors.certificate_files_status(certificate, now=now),
                 delete_after=certificate.pdf_delete_after,
-                can_duplicate=not certificate.is_revoked and not certificate.is_expired(today),
+                # A trainer card (trainer course) is edited again by its trainer, from "Mes certificats".
+                can_duplicate=not certificate.is_revoked
+                and not certificate.is_expired(today)
+                and certificate.kind != CertificateKind.TRAINER,
                 revoke_url=(
                     reverse("admin:certificates_certificate_revoke", args=[certificate.pk])
                     if is_admin and not certificate.is_revoked

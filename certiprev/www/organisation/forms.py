@@ -2,12 +2,14 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from certiprev.catalog.models import Scheme
-from certiprev.certificates.card_checks import MAX_CONTENT_CHARS, OldCardCheck, old_card_check
+from certiprev.certificates.card_checks import MAX_CONTENT_CHARS, OldCardCheck, prerequisite_card_check
 from certiprev.certificates.enums import ProofSource
 from certiprev.lib.names import clean_name
 from certiprev.lib.trainee_import import ACCEPTED_FILE_TYPES
+from certiprev.organisations.enums import HabilitationLevel
 from certiprev.organisations.models import AssociatedEntity, Habilitation, Organisation
 from certiprev.trainings import rules
 from certiprev.trainings.enums import TrainingKind, TrainingState
@@ -93,11 +95,12 @@ class TrainingForm(Form):
         if editing:
             del self.fields["organisation"]
             del self.fields["external_id"]
-        scheme_ids = Habilitation.objects.filter(organisation__in=organisations, valid_until__gte=today()).values(
-            "scheme_id"
-        )
+        habilitations = Habilitation.objects.filter(organisation__in=organisations, valid_until__gte=today())
+        scheme_ids = habilitations.values("scheme_id")
+        # DESIGN §10: a level-2 habilitation also opens the scheme's trainer course.
+        level_two_ids = habilitations.filter(level=HabilitationLevel.TWO).values("scheme_id")
         cast(forms.ModelChoiceField, self.fields["scheme"]).queryset = Scheme.objects.active().filter(
-            pk__in=scheme_ids
+            Q(pk__in=scheme_ids) | Q(trains_trainers_for__in=level_two_ids)
         )
 
     def clean_trainer_number(self) -> str:
@@ -282,8 +285,8 @@ class OldCardForm(Form):
         """The previous card checked against the session's scheme, on its first day (as the proof will be)."""
         photo = self.cleaned_data.get("photo")
         if photo is not None:
-            return old_card_check(image_bytes=photo.read(), scheme=training.scheme, today=training.start_date)
-        return old_card_check(content=self.cleaned_data["content"], scheme=training.scheme, today=training.start_date)
+            return prerequisite_card_check(training=training, image_bytes=photo.read())
+        return prerequisite_card_check(training=training, content=self.cleaned_data["content"])
 
 
 class OldCardProofForm(forms.Form):
@@ -293,3 +296,7 @@ class OldCardProofForm(forms.Form):
     old_card_source = forms.ChoiceField(
         required=False, choices=[("", ""), *ProofSource.choices], widget=forms.HiddenInput
     )
+
+
+class ElearningForm(Form):
+    on = date_field("Date de l'attestation e-learning INRS")

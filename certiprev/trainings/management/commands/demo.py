@@ -17,9 +17,10 @@ from reportlab.pdfgen import canvas
 from certiprev.catalog.models import Scheme
 from certiprev.habilitations import services as hs
 from certiprev.habilitations.enums import RequestKind
-from certiprev.organisations.enums import MemberRole, OrganisationKind, Region
+from certiprev.organisations.enums import HabilitationLevel, MemberRole, OrganisationKind, Region
 from certiprev.organisations.models import Organisation
 from certiprev.organisations.services import habilitation_create, membership_create, organisation_create
+from certiprev.trainers.enums import TrainerLevel
 from certiprev.trainers.services import trainer_certification_create, trainer_create
 from certiprev.trainings import services as ts
 from certiprev.trainings.enums import Action, TrainingKind, TrainingState
@@ -59,8 +60,9 @@ def logins(password: str) -> str:
         "  membres de l'organisme   : claire.martin@secours-rhone.demo (correspondante),"
         " jerome.dubois@secours-rhone.demo\n"
         "  autre organisme          : sophie.leroux@atlantique-prevention.demo (correspondante)\n"
+        "  organisme de niveau 2    : paul.girard@prevention-alpes.demo (formation Formateur SST)\n"
         "  formateurs               : helene.lefevre@formateurs.demo (ABC12345),"
-        " francois.nguyen@formateurs.demo (NGU20481)\n"
+        " francois.nguyen@formateurs.demo (NGU20481, formateur de formateurs SST)\n"
     )
 
 
@@ -258,6 +260,70 @@ class Command(BaseCommand):
         ts.training_cancel(by=claire, training=session(30, people=4), reason="Entreprise cliente : report en 2027.")
         self._overdue(rhone, sst, helene, claire, today)
         self._habilitation_requests(admin, password, rhone, claire, atlantique, sophie)
+        self._trainer_course(admin, password, francois, today)
+
+    def _trainer_course(self, admin, password, francois, today):
+        """DESIGN §10: a level-2 organisation, François a trainer of trainers, a Formateur SST course in 3 weeks."""
+        sst = Scheme.objects.get(code="SST")
+        alpes = organisation_create(
+            by=admin,
+            name="Prévention Alpes Formation",
+            siret="73282932000041",
+            kind=OrganisationKind.TRAINING_BODY,
+            address="2 place Grenette",
+            postal_code="38000",
+            city="Grenoble",
+            region=Region.RHONE_ALPES,
+        )
+        habilitation_create(
+            by=admin,
+            organisation=alpes,
+            scheme=sst,
+            valid_from=today - dt.timedelta(days=400),
+            valid_until=today + dt.timedelta(days=3 * 365),
+            level=HabilitationLevel.TWO,
+        )
+        membership_create(
+            by=admin,
+            organisation=alpes,
+            email="paul.girard@prevention-alpes.demo",
+            first_name="Paul",
+            last_name="Girard",
+            role=MemberRole.CORRESPONDENT,
+        )
+        paul = self._user("paul.girard@prevention-alpes.demo", "Paul", "Girard", password)
+        trainer_certification_create(
+            by=admin,
+            trainer=francois,
+            scheme=sst,
+            valid_from=today - dt.timedelta(days=400),
+            valid_until=today + dt.timedelta(days=700),
+            level=TrainerLevel.TRAINER_OF_TRAINERS,
+        )
+        start = today + dt.timedelta(days=21)
+        course = ts.training_create(
+            by=paul,
+            organisation=alpes,
+            scheme=Scheme.objects.get(code="SST_FORMATEUR"),
+            kind=TrainingKind.INITIAL,
+            start_date=start,
+            end_date=start + dt.timedelta(days=11),
+            place="2 place Grenette, Grenoble",
+            trainer_number=francois.number,
+        )
+        ts.trainees_add_many(
+            by=paul,
+            training=course,
+            rows=[
+                ts.TraineeData(
+                    last_name=last,
+                    first_names=first,
+                    birth_date=dt.date.fromisoformat(born),
+                    email=f"stagiaire{i + 1}@stagiaires-alpes.demo",
+                )
+                for i, (last, first, born) in enumerate(PEOPLE[-5:])
+            ],
+        )
 
     def _habilitation_requests(self, admin, password, rhone, claire, atlantique, sophie):
         """A habilitation request in every state, each moved by the person who acts at that step (DESIGN §9).

@@ -8,21 +8,24 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from certiprev.certificates.services import lookup_answer, prerequisite_lookup
 from certiprev.lib.errors import WorkflowError
+from certiprev.trainings import services
 from certiprev.trainings.enums import Action, Actor, TrainingKind
 from certiprev.trainings.policy import can
 from certiprev.trainings.selectors import get_trainee_for_user, roles_on
 from certiprev.www.common import login_required, today
 
-from ..certificate_sections import old_card_prefix, record_old_card_proof
-from ..forms import OldCardForm, OldCardProofForm, TraineeForm
+from ..certificate_sections import expired_card_warning, old_card_prefix, record_old_card_proof
+from ..forms import ElearningForm, OldCardForm, OldCardProofForm, TraineeForm
 from .session_page import get_training, refused_unless_allowed, render_detail, session_url
 
 
 def _member_training(request, public_id):
     """The session for the organisation's members only (the check of old cards is theirs); 404 for anyone else."""
     training = get_training(request, public_id)
-    if Actor.MEMBER not in roles_on(request.user, training) or training.kind != TrainingKind.MAC:
+    has_prerequisite = training.kind == TrainingKind.MAC or training.scheme.is_trainer_course
+    if Actor.MEMBER not in roles_on(request.user, training) or not has_prerequisite:
         raise Http404("Page introuvable.")
     return training
 
@@ -90,3 +93,45 @@ def trainee_prefill(request, public_id):
             )
             return render_detail(request, training, add_form=add_form, prefill=check, proof_form=proof_form)
     return render_detail(request, training, prefill_form=form, status=_form_status(form, error))
+
+
+@login_required
+@require_POST
+def trainee_record_lookup(request, public_id, trainee_id):
+    """DESIGN §11: no card at hand — ask the records for this trainee's certificate (exact identity, audited)."""
+    training = _member_training(request, public_id)
+    trainee = get_trainee_for_user(request.user, training, trainee_id)
+    anchor = f"carte-{trainee.public_id}"
+    try:
+        proof = prerequisite_lookup(by=request.user, trainee=trainee)
+    except WorkflowError as error:
+        messages.error(request, f"Registre des certificats ({trainee}) : {error.message}")
+        return redirect(session_url(training, anchor))
+    answer = lookup_answer(proof.certificate) if proof.certificate else ""
+    if proof.expired:
+        messages.warning(
+            request, f"Registre des certificats ({trainee}) : {answer} {expired_card_warning(proof.valid_until)}"
+        )
+    else:
+        messages.success(request, f"Registre des certificats ({trainee}) : {answer} Le prérequis est enregistré.")
+    return redirect(session_url(training, anchor))
+
+
+@login_required
+@require_POST
+def trainee_elearning(request, public_id, trainee_id):
+    """A trainer-course trainee's INRS e-learning attestation: its date is recorded (the document is not kept)."""
+    training = _member_training(request, public_id)
+    trainee = get_trainee_for_user(request.user, training, trainee_id)
+    anchor = f"carte-{trainee.public_id}"
+    form = ElearningForm(request.POST, prefix=f"elearning-{trainee.public_id}")
+    if not form.is_valid():
+        messages.error(request, f"E-learning de {trainee} : {form.errors['on'][0]}")
+        return redirect(session_url(training, anchor))
+    try:
+        services.trainee_elearning_record(by=request.user, trainee=trainee, on=form.cleaned_data["on"])
+    except WorkflowError as error:
+        messages.error(request, f"E-learning de {trainee} : {error.message}")
+    else:
+        messages.success(request, f"Attestation de l'e-learning de {trainee} enregistrée.")
+    return redirect(session_url(training, anchor))

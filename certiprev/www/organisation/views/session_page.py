@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from certiprev.certificates.card_checks import old_card_check
+from certiprev.certificates.card_checks import prerequisite_card_check, prerequisite_schemes
 from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, Actor, TrainingKind
@@ -61,7 +61,8 @@ def render_detail(
     allowed = allowed_actions(request.user, training, today_)
     display = session_display(training, today_)
     is_member = Actor.MEMBER in user_roles
-    is_mac = training.kind == TrainingKind.MAC
+    # A MAC's and a trainer course's trainees prove a prerequisite (their previous certificate, DESIGN §10–§11).
+    is_mac = training.kind == TrainingKind.MAC or training.scheme.is_trainer_course
     if edit_trainee is None and Action.TRAINEE_UPDATE in allowed and request.GET.get("modifier"):
         edit_trainee = get_trainee_for_user(request.user, training, request.GET["modifier"])
         edit_form = TraineeForm(
@@ -101,11 +102,17 @@ def render_detail(
         "passed": [t for t in trainees if t.passed],
         "is_mac": is_mac,
     }
+    if training.scheme.is_trainer_course and context["add_form"] is not None:
+        # Required there: the e-mail opens the future trainer's account (DESIGN §10).
+        context["add_form"].fields["email"].label = "E-mail (obligatoire pour une formation de formateurs)"
     if display.is_closed:
         context["certificates"] = certificates_section(training, is_admin=Actor.ADMIN in user_roles)
     if is_mac:
         context["mac_rows"] = mac_rows(trainees, can_check=can_check_cards, bound=old_card)
         context["can_check_cards"] = can_check_cards
+        context["is_trainer_course"] = training.scheme.is_trainer_course
+        context["needs_elearning"] = training.scheme.requires_elearning
+        context["accepted_schemes"] = " ou ".join(s.code.replace("_", " ") for s in prerequisite_schemes(training))
         if Action.TRAINEE_ADD in allowed:
             context["prefill_form"] = prefill_form or OldCardForm(prefix="prefill")
             context["prefill"] = prefill
@@ -135,7 +142,8 @@ def trainee_add(request, public_id):
     form = TraineeForm(request.POST, prefix="add")
     # A MAC trainee prefilled from their previous card: the card comes along and becomes their proof.
     proof_form = OldCardProofForm(request.POST, prefix="add")
-    card = proof_form.cleaned_data if proof_form.is_valid() and training.kind == TrainingKind.MAC else {}
+    mac_check = Action.MAC_CHECK in allowed_actions(request.user, training)
+    card = proof_form.cleaned_data if proof_form.is_valid() and mac_check else {}
     if form.is_valid():
         try:
             trainee = services.trainee_add(by=request.user, training=training, data=_trainee_data(form))
@@ -149,9 +157,7 @@ def trainee_add(request, public_id):
     prefill = None
     if card.get("old_card_content"):
         try:
-            prefill = old_card_check(
-                content=card["old_card_content"], scheme=training.scheme, today=training.start_date
-            )
+            prefill = prerequisite_card_check(training=training, content=card["old_card_content"])
         except WorkflowError:
             proof_form = None  # not a usable card after all: the person adds the trainee without it
     return render_detail(request, training, add_form=form, prefill=prefill, proof_form=proof_form, status=422)
