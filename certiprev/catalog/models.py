@@ -93,6 +93,9 @@ class Scheme(models.Model):
     @property
     def short_name(self) -> str:
         """The scheme as people write it ("PRAP IBC"); the code ("PRAP_IBC") is for files, URLs and the API."""
+        actor, trainer_course, _ = self.code.partition("_FORMATEUR")
+        if trainer_course:  # "SST_FORMATEUR" → "Formateur SST"
+            return f"Formateur {actor.replace('_', ' ')}"
         return self.code.replace("_", " ")
 
     @property

@@ -126,7 +126,7 @@ def test_the_daily_limit_of_the_organisation(member, zoe_certified, mac, setting
     assert error.value.status == 429
     assert error.value.code == "lookup_limit_reached"
     assert error.value.message == (
-        "Secours Formation Rhône a atteint sa limite de 2 recherches par jour dans le registre des certificats : "
+        "Secours Formation Rhône a atteint sa limite de 2 recherches par jour dans le registre des certificats : "
         "réessayez demain, ou vérifiez la carte du stagiaire."
     )
     assert RecordLookup.objects.count() == 2
@@ -236,6 +236,6 @@ def test_a_card_of_another_scheme_is_refused_for_a_trainer_course(member, close,
         mac_proof_record(by=member, trainee=trainee, content=content)
     assert error.value.code == "certificate_other_scheme"
     assert error.value.message == (
-        "Cette carte certifie le dispositif PRAP_IBC, pas SST ou APS ASD : elle ne prouve pas le prérequis."
+        "Cette carte certifie le dispositif PRAP_IBC, pas SST ou APS ASD : elle ne prouve pas le prérequis."
     )
     assert not MacProof.objects.exists()

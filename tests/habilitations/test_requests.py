@@ -242,7 +242,7 @@ def test_a_trainer_course_has_no_habilitation_of_its_own(correspondent, caisse_o
         _create(correspondent, caisse_organisation, codes=("SST_FORMATEUR",))
     assert error.value.code == "scheme_is_trainer_course"
     assert error.value.message == (
-        "SST_FORMATEUR est une formation de formateurs : elle n'a pas d'habilitation propre. Demandez le niveau 2 du "
+        "SST_FORMATEUR est une formation de formateurs : elle n'a pas d'habilitation propre. Demandez le niveau 2 du "
         "dispositif SST."
     )
     assert not HabilitationRequest.objects.exists()

@@ -60,7 +60,7 @@ def test_a_level_one_habilitation_does_not_allow_a_trainer_course(member, organi
         _create(member, organisation, trainer)
     assert error.value.code == "habilitation_level_two_required"
     assert error.value.message == (
-        "L'habilitation SST de Secours Formation Rhône est de niveau 1 : seule une habilitation de niveau 2 permet "
+        "L'habilitation SST de Secours Formation Rhône est de niveau 1 : seule une habilitation de niveau 2 permet "
         "d'organiser une formation de formateurs (Formateur SST)."
     )
     assert not Training.objects.exists()
@@ -71,7 +71,7 @@ def test_without_any_sst_habilitation_the_message_says_level_two_is_needed(membe
     with pytest.raises(WorkflowError) as error:
         _create(member, organisation, trainer)
     assert error.value.message == (
-        "Secours Formation Rhône n'a pas d'habilitation de niveau 2 pour le dispositif SST : elle seule permet "
+        "Secours Formation Rhône n'a pas d'habilitation de niveau 2 pour le dispositif SST : elle seule permet "
         "d'organiser une formation de formateurs (Formateur SST)."
     )
 
@@ -91,7 +91,7 @@ def test_a_plain_trainer_cannot_teach_a_trainer_course(member, organisation, tra
         _create(member, organisation, trainer)
     assert error.value.code == "trainer_not_trainer_of_trainers"
     assert error.value.message == (
-        "Le formateur Hélène LEFÈVRE (ABC12345) n'est pas formateur de formateurs pour le dispositif SST : une "
+        "Le formateur Hélène LEFÈVRE (ABC12345) n'est pas formateur de formateurs pour le dispositif SST : une "
         "formation de formateurs (Formateur SST) est animée par un formateur de formateurs certifié."
     )
     assert not Training.objects.exists()
@@ -138,7 +138,7 @@ def test_a_trainee_of_a_trainer_course_needs_an_email(member, organisation, trai
         services.trainee_add(by=member, training=training, data=data)
     assert error.value.field == "email"
     assert error.value.message == (
-        "L'adresse e-mail est obligatoire pour une formation de formateurs : elle ouvre le compte du futur formateur."
+        "L'adresse e-mail est obligatoire pour une formation de formateurs : elle ouvre le compte du futur formateur."
     )
     assert not Trainee.objects.exists()
 
@@ -196,7 +196,7 @@ def test_a_trainer_course_without_a_trainee_prerequisite_is_not_submitted(member
         services.training_submit(by=member, training=training)
     assert error.value.code == "prerequisites_missing"
     assert error.value.message == (
-        f"Le prérequis de {trainees[2]} n'est pas enregistré : un certificat APS ASD ou SST valide (carte scannée ou "
+        f"Le prérequis de {trainees[2]} n'est pas enregistré : un certificat APS ASD ou SST valide (carte scannée ou "
         "recherche dans le registre des certificats)."
     )
     assert Training.objects.get(pk=training.pk).state == TrainingState.DRAFT
@@ -217,7 +217,7 @@ def test_a_trainer_course_without_the_elearning_date_is_not_submitted(member, or
     with pytest.raises(WorkflowError) as error:
         services.training_submit(by=member, training=training)
     assert error.value.message == (
-        f"La date de l'attestation de l'e-learning INRS de {trainees[1]} n'est pas enregistrée : c'est un prérequis "
+        f"La date de l'attestation de l'e-learning INRS de {trainees[1]} n'est pas enregistrée : c'est un prérequis "
         "de la formation Formateur SST."
     )
     assert len(error.value.errors) == 1
@@ -235,7 +235,7 @@ def test_the_group_size_of_a_trainer_course_is_its_own(member, organisation, tra
     training, _ = _ready_course(organisation, trainer, n=4)
     with pytest.raises(WorkflowError) as error:
         services.training_submit(by=member, training=training)
-    assert error.value.message == "Une session SST_FORMATEUR compte au moins 5 stagiaires ; celle-ci en compte 4."
+    assert error.value.message == "Une session Formateur SST compte au moins 5 stagiaires ; celle-ci en compte 4."
 
 
 def test_the_elearning_date_is_recorded_by_a_member(member, organisation, trainer):

@@ -43,6 +43,7 @@ def test_absent_is_a_result_of_its_own(present, passed, expected):
 @pytest.mark.django_db
 def test_a_scheme_is_shown_by_its_short_name_not_its_code():
     assert scheme("PRAP_IBC").short_name == "PRAP IBC"
+    assert scheme("SST_FORMATEUR").short_name == "Formateur SST"  # a trainer course
     assert str(scheme("PRAP_IBC")).startswith("PRAP IBC — ")
 
 
