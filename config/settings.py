@@ -283,6 +283,12 @@ OLD_CARD_MAX_IMAGE_BYTES = env_int("OLD_CARD_MAX_IMAGE_BYTES", 10 * 1024 * 1024,
 # Name printed as the issuer of trainer certificates ("Mes certificats"), organisation id 0 in the QR code.
 CERTIFICATE_NETWORK_NAME = env_str("CERTIFICATE_NETWORK_NAME", "Réseau Prévention (INRS / Carsat)")
 
+# Server-side verification (API /verify, `verify`, the MAC old card) holds the public keys and the revoked ids in
+# process: a revocation or a key change made elsewhere is seen within VERIFICATION_CACHE_SECONDS (one stamp query
+# per period), and everything is reloaded at least every VERIFICATION_RELOAD_SECONDS (certificates/verification_state).
+VERIFICATION_CACHE_SECONDS = env_int("VERIFICATION_CACHE_SECONDS", 5, minimum=0)
+VERIFICATION_RELOAD_SECONDS = env_int("VERIFICATION_RELOAD_SECONDS", 300, minimum=1)
+
 # --- Verification page /V (certiprev.verification) -----------------------------------------------------------------
 # Root public key (base64url, 32 bytes) embedded in the page to check keys.json and revoked.json. Empty (default):
 # derived from the root key of SIGNING_KEYS_DIR / CERTIPREV_ROOT_KEY. Set it on a host that serves the page without
