@@ -261,6 +261,9 @@ INSTALLED_APPS += ["ninja"]
 # LocMemCache (N web processes allow up to N × the limit), shared by all processes with CACHE_URL=redis://….
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=0)
 API_VERIFY_RATE_LIMIT = env_int("API_VERIFY_RATE_LIMIT", 60, minimum=0)
+# The token lookup (token, user, organisations) is held in each web process this long: a token revoked, a user
+# deactivated or a membership changed elsewhere is seen within it (0: looked up on every call).
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 5, minimum=0)
 # Largest request body accepted by the API (413 beyond; the trainee import itself stops at 2 MB).
 API_MAX_REQUEST_BYTES = env_int("API_MAX_REQUEST_BYTES", 3 * 1024 * 1024, minimum=1024)
 if env_str("CACHE_URL"):
