@@ -9,6 +9,7 @@ temporary database before setting Django up, so they cannot share one interprete
 """
 
 import importlib.util
+import os
 import subprocess
 import sys
 import time
@@ -29,6 +30,12 @@ def _available(module: str) -> bool:
 
 def main(names: list[str]) -> int:
     failures = 0
+    begun = time.perf_counter()
+    load = os.getloadavg()
+    print(
+        f"make bench — {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cœurs, charge moyenne "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 min), Python {sys.version.split()[0]}"
+    )
     for name in names or list(AREAS):
         module, title = AREAS[name]
         if not _available(module):
@@ -40,6 +47,7 @@ def main(names: list[str]) -> int:
         code = subprocess.run(command, check=False).returncode  # noqa: S603
         print(f"({module} : {time.perf_counter() - started:.0f} s{'' if code == 0 else f', code {code}'})")
         failures += code != 0
+    print(f"\n(make bench : {time.perf_counter() - begun:.0f} s au total ; charge moyenne {os.getloadavg()[0]:.1f})")
     return 1 if failures else 0
 
 
