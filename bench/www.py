@@ -129,6 +129,8 @@ def _setup(directory: str) -> None:
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
     os.environ["VAR_DIR"] = directory
     os.environ["DOTENV_FILE"] = ""
+    os.environ["RATE_LIMIT_ALLOW_LOCAL_CACHE"] = "1"  # one process serves here: its own cache is the shared one
+    os.environ["SECURE_SSL_REDIRECT"] = "0"  # plain HTTP, as behind a TLS-terminating proxy
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["TASKS_BACKEND"] = "immediate"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
