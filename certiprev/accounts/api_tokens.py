@@ -75,7 +75,8 @@ def api_token_revoke(*, by: User, token: ApiToken) -> ApiToken:
 
 # The lookup behind every API call, held in process for API_TOKEN_CACHE_SECONDS (default 5 s): the token, its user
 # (with the trainer) and the user's organisation ids, by digest. So a token revoked, a user deactivated or a membership
-# changed by another process is seen within that bound; the process revoking a token forgets it at once. Each request
+# changed by another process is seen within that bound; the process revoking a token forgets it at once, the one
+# changing a membership (organisations.services) forgets all at commit. Each request
 # gets its own copies (views may annotate `request.user`). Bounded in size: past MAX_CACHED_TOKENS it starts afresh.
 MAX_CACHED_TOKENS = 10_000
 _cached_tokens: dict[str, tuple[float, ApiToken, list[int]]] = {}

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 
+from certiprev.accounts.api_tokens import api_token_cache_forget
 from certiprev.accounts.models import User
 from certiprev.audit.services import audit_event_record
 from certiprev.catalog.models import Scheme
@@ -201,6 +202,7 @@ def membership_create(
             "member_exists", f"{user.email} est déjà membre de {organisation.name}.", status=409, field="email"
         ) from None
     audit_event_record(by=by, action="membership_create", target=organisation, data={"email": user.email})
+    transaction.on_commit(api_token_cache_forget)  # this process's API sees the new membership at once
     return membership
 
 
@@ -211,3 +213,4 @@ def membership_remove(*, by: User | None, membership: Membership) -> None:
         by=by, action="membership_remove", target=membership.organisation, data={"email": membership.user.email}
     )
     membership.delete()
+    transaction.on_commit(api_token_cache_forget)  # this process's API sees it at once; the others within the bound

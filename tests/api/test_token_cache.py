@@ -80,3 +80,16 @@ def test_each_request_gets_its_own_user_object(api_and_token, member):
     assert first.user is not second.user and first.user.pk == second.user.pk == member.pk
     first.user._certiprev_org_ids.append(999)
     assert 999 not in api_token_authenticate(raw).user._certiprev_org_ids
+
+
+def test_a_membership_removed_through_the_service_is_seen_at_once_here(
+    api_and_token, member, training, network_admin, django_capture_on_commit_callbacks
+):
+    from certiprev.organisations.services import membership_remove
+
+    api, _ = api_and_token
+    path = f"trainings/{training.public_id}"
+    assert api.get(path).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_remove(by=network_admin, membership=Membership.objects.get(user=member))
+    assert_error(api.get(path), 404, "not_found")
