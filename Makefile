@@ -88,7 +88,7 @@ lint: install-dev
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 bench: install-dev
-	DEBUG=1 $(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .mypy_cache

@@ -10,6 +10,7 @@ cards/s figure, `python -m bench.cp1` only the verifications/s.
 """
 
 import importlib.util
+import os
 import subprocess
 import sys
 import time
@@ -37,6 +38,12 @@ def main(names: list[str]) -> int:
         print(f"unknown area(s): {', '.join(unknown)}; choose among {', '.join(AREAS)} (--help)", file=sys.stderr)
         return 2
     failures = 0
+    begun = time.perf_counter()
+    load = os.getloadavg()
+    print(
+        f"make bench — {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cœurs, charge moyenne "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 min), Python {sys.version.split()[0]}"
+    )
     for name in names or list(AREAS):
         module, title = AREAS[name]
         if not _available(module):
@@ -48,6 +55,7 @@ def main(names: list[str]) -> int:
         code = subprocess.run(command, check=False).returncode  # noqa: S603
         print(f"({module} : {time.perf_counter() - started:.0f} s{'' if code == 0 else f', code {code}'})")
         failures += code != 0
+    print(f"\n(make bench : {time.perf_counter() - begun:.0f} s au total ; charge moyenne {os.getloadavg()[0]:.1f})")
     return 1 if failures else 0
 
 

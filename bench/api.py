@@ -1,12 +1,15 @@
-"""API speed: `GET /api/v1/trainings/{id}` (a 10-trainee session) served by gunicorn, loaded from another process.
+"""API speed, served as in production and loaded over HTTP from another process (`make bench`; never asserts).
 
-`run()` seeds a temporary SQLite database (its own VAR_DIR), starts gunicorn as in production (DEBUG off, 2 workers
-with threads, persistent database connections `DB_CONN_MAX_AGE=60`, rate limit off), loads it on loopback with a
-small keep-alive HTTP client in a second process for a bounded time, prints requests/s and latency percentiles,
-then stops the server and removes the directory. Call it before Django is set up (`python -m bench.api`).
-Target on the 2-core reference machine: ≥ 500 requests/s with p99 < 100 ms. A measure, never an assertion.
+For each database (SQLite, and PostgreSQL when BENCH_DATABASE_URL names a throwaway database: it is created afresh and
+dropped at the end), `run()` migrates and seeds a temporary instance (its own VAR_DIR and keys), starts gunicorn as in
+production (DEBUG off, the settings' default persistent connections, 2 gthread workers × 4 threads; rate limits off,
+the only difference), then loads, in turns repeated BENCH_RUNS times: `/healthz` (the ceiling: the first middleware
+answers), `GET /api/v1/trainings/{id}` (a 10-trainee session), `GET /api/v1/trainings` (the list) and
+`POST /api/v1/verify` (a signed card). It prints for each the median requests/s over the runs, the median p50 and
+p99, the ratio to `/healthz` of the same run, the load average, and removes everything it made.
 
-Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY (client connections, 8), BENCH_WORKERS (2), BENCH_THREADS (4).
+Environment: BENCH_SECONDS (per turn, 4), BENCH_RUNS (3), BENCH_CONCURRENCY (16 connections), BENCH_WORKERS (2),
+BENCH_THREADS (4), BENCH_DATABASE_URL (postgres://…/<throwaway name>).
 """
 
 # ruff: noqa: S603 - the subprocesses are this interpreter running fixed commands of this project
@@ -18,12 +21,14 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,7 +39,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _server_env(var_dir: str) -> dict[str, str]:
+def _server_env(var_dir: str, database_url: str = "") -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(
         {
@@ -42,10 +47,11 @@ def _server_env(var_dir: str) -> dict[str, str]:
             "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VAR_DIR": var_dir,
-            "DB_CONN_MAX_AGE": "60",
             "TASKS_BACKEND": "immediate",
             "EMAIL_URL": "locmem://",
             "API_RATE_LIMIT": "0",
+            "API_VERIFY_RATE_LIMIT": "0",
+            "SIGNING_KEYS_DIR": f"{var_dir}/keys",
             "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, as behind a TLS-terminating proxy
             "DOTENV_FILE": "",  # the measured server reads nothing from a developer's .env
             "LOG_LEVEL": "WARNING",
@@ -53,8 +59,10 @@ def _server_env(var_dir: str) -> dict[str, str]:
             "PYTHONPATH": str(BASE_DIR) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         }
     )
-    if os.environ.get("BENCH_DATABASE_URL"):  # a throwaway PostgreSQL database, for comparison
-        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    for name in [n for n in env if n.startswith("CERTIPREV_") or n.startswith("DB_CONN")]:
+        del env[name]  # never the real keys; the production default for persistent connections
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return env
 
 
@@ -111,12 +119,42 @@ def seed() -> dict[str, str]:
         ],
     )
     services.training_submit(by=member, training=training)
-    return {"training": str(training.public_id), "token": api_token_create(by=member, user=member)[1]}
+    # A card as the issuance signs it (the active key, this organisation and scheme), for POST /verify.
+    from certiprev.certificates import signing_keys
+    from certiprev.certificates.services import signing_key_rotate
+    from certiprev.lib import cp1
+
+    signing_keys.root_key_generate()
+    signing_keys.revocation_key_generate()
+    signing_key_rotate(reason="benchmark")
+    signer = signing_keys.active_signer()
+    record = cp1.CP1Record(
+        kind="initial",
+        key_id=signer.kid,
+        scheme_code=scheme.qr_code,
+        certified_on=today - dt.timedelta(days=1),
+        valid_until=today + dt.timedelta(days=700),
+        birth_date=dt.date(1980, 1, 1),
+        organisation_id=organisation.pk,
+        revocation_id=bytes(range(8)),
+        last_name="DUPONT",
+        first_names="ZOE",
+    )
+    content = cp1.make_content(cp1.sign(record, signer.private_key), "VERIF.CERTIPREV.FR")
+    return {
+        "training": str(training.public_id),
+        "token": api_token_create(by=member, user=member)[1],
+        "verify_body": json.dumps({"qr": content}),
+    }
 
 
-def load(host: str, port: int, path: str, token: str, seconds: float, concurrency: int) -> dict:
-    """Keep-alive GETs from `concurrency` threads for `seconds`; latencies of the successful ones."""
+def load(host: str, port: int, path: str, token: str, seconds: float, concurrency: int, body: str = "") -> dict:
+    """Keep-alive GETs (POSTs of `body`) from `concurrency` threads for `seconds`; latencies of the successful ones."""
+    method = "POST" if body else "GET"
+    payload = body.encode() if body else None
     headers = {"Accept": "application/json"}
+    if body:
+        headers["Content-Type"] = "application/json"
     if token.startswith("cpk_"):
         headers["Authorization"] = f"Bearer {token}"
     deadline = time.perf_counter() + seconds
@@ -129,7 +167,7 @@ def load(host: str, port: int, path: str, token: str, seconds: float, concurrenc
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 try:
-                    connection.request("GET", path, headers=headers)
+                    connection.request(method, path, body=payload, headers=headers)
                     response = connection.getresponse()
                     response.read()
                 except (OSError, http.client.HTTPException):
@@ -167,9 +205,11 @@ def load(host: str, port: int, path: str, token: str, seconds: float, concurrenc
     }
 
 
-def _load_process(env: dict, port: int, path: str, token: str, seconds: float, concurrency: int) -> dict:
+def _load_process(
+    env: dict, port: int, path: str, token: str, seconds: float, concurrency: int, body: str = ""
+) -> dict:
     """The load comes from a second process, as a client would (not from the server's interpreter)."""
-    arguments = ["--load", str(port), path, token or "-", str(seconds), str(concurrency)]
+    arguments = ["--load", str(port), path, token or "-", str(seconds), str(concurrency), body or "-"]
     loaded = subprocess.run(
         [sys.executable, "-m", "bench.api", *arguments],
         cwd=BASE_DIR,
@@ -197,72 +237,70 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 30) -> Non
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
-def run(seconds: float | None = None, concurrency: int | None = None) -> dict:
-    seconds = seconds or float(os.environ.get("BENCH_SECONDS", 10))
-    concurrency = concurrency or int(os.environ.get("BENCH_CONCURRENCY", 8))
-    workers, threads = os.environ.get("BENCH_WORKERS", "2"), os.environ.get("BENCH_THREADS", "4")
+def _postgres_database(url: str, action: str) -> None:
+    """Create (afresh) or drop the throwaway database BENCH_DATABASE_URL names, from the server's maintenance db."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name or name in {"postgres", "template0", "template1"}:
+        raise SystemExit(f"BENCH_DATABASE_URL must name a throwaway database, not « {name} »")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if action == "create":
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _serve_and_load(
+    database_url: str, seconds: float, runs: int, concurrency: int, workers: str, threads: str
+) -> dict:
     var_dir = tempfile.mkdtemp(prefix="certiprev-api-bench-")
-    env = _server_env(var_dir)
+    env = _server_env(var_dir, database_url)
     python = sys.executable
     server = None
+    if database_url:
+        _postgres_database(database_url, "create")
     try:
         subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
         seeded = subprocess.run(
-            [python, "-m", "bench.api", "--seed"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
+            [python, "-m", "bench.api", "--seed"], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
         )
         data = json.loads(seeded.stdout.strip().splitlines()[-1])
         port = _free_port()
         server = subprocess.Popen(
             [
-                python,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                workers,
-                "--worker-class",
-                "gthread",
-                "--threads",
-                threads,
-                "--keep-alive",
-                "30",
-                "--log-level",
-                "warning",
+                *(python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+                *("--workers", workers, "--worker-class", "gthread", "--threads", threads),
+                *("--keep-alive", "30", "--log-level", "warning"),
             ],
             cwd=BASE_DIR,
             env=env,
         )
         _wait_ready(port, server)
-        path = f"/api/v1/trainings/{data['training']}"
-        result = _load_process(env, port, path, data["token"], seconds, concurrency)
-        # Reference on the same server and machine: /healthz (the first middleware answers, no query), 1/3 of the time.
-        reference = _load_process(env, port, "/healthz", "", max(2.0, seconds / 3), concurrency)
-        result.update(
-            {
-                "server": f"gunicorn gthread, {workers} workers × {threads} threads, DB_CONN_MAX_AGE=60",
-                "database": "PostgreSQL" if "DATABASE_URL" in env else "SQLite",
-                "client_connections": concurrency,
-                "healthz_requests_per_second": reference["requests_per_second"],
+        targets = {
+            "healthz": ("/healthz", "", ""),
+            "detail": (f"/api/v1/trainings/{data['training']}", data["token"], ""),
+            "list": ("/api/v1/trainings", data["token"], ""),
+            "verify": ("/api/v1/verify", data["token"], data["verify_body"]),
+        }
+        for path, token, body in targets.values():  # warm-up: imports, connections, caches of every worker
+            _load_process(env, port, path, token, 1.0, concurrency, body)
+        samples: dict[str, list[dict]] = {name: [] for name in targets}
+        for _ in range(runs):  # in turns, so that a burst of load on the machine hits every figure alike
+            for name, (path, token, body) in targets.items():
+                samples[name].append(_load_process(env, port, path, token, seconds, concurrency, body))
+        return {
+            name: {
+                "requests_per_second": statistics.median(s["requests_per_second"] for s in runs_of),
+                "p50_ms": statistics.median(s["p50_ms"] for s in runs_of),
+                "p99_ms": statistics.median(s["p99_ms"] for s in runs_of),
+                "errors": sum(s["errors"] for s in runs_of),
+                "runs": [s["requests_per_second"] for s in runs_of],
             }
-        )
-        print(f"API GET /api/v1/trainings/{{id}} (10 stagiaires) — {result['server']}, {result['database']}")
-        print(
-            f"  {result['requests_per_second']} requêtes/s sur {result['seconds']} s, {concurrency} connexions "
-            f"keep-alive ; p50 {result['p50_ms']} ms, p90 {result['p90_ms']} ms, p99 {result['p99_ms']} ms ; "
-            f"{result['errors']} erreur(s)  (objectif : ≥ 500 req/s, p99 < 100 ms)"
-        )
-        print(
-            f"  référence /healthz (processus vivant, sans requête) : {reference['requests_per_second']} requêtes/s, "
-            f"p99 {reference['p99_ms']} ms"
-        )
-        return result
+            for name, runs_of in samples.items()
+        }
     finally:
         if server is not None and server.poll() is None:
             server.send_signal(signal.SIGTERM)
@@ -272,15 +310,65 @@ def run(seconds: float | None = None, concurrency: int | None = None) -> dict:
                 server.kill()
                 server.wait()
         shutil.rmtree(var_dir, ignore_errors=True)
+        if database_url:
+            _postgres_database(database_url, "drop")
+
+
+LABELS = {
+    "detail": ("GET /api/v1/trainings/{id}", "≥ 0,4 × /healthz, p99 < 50 ms"),
+    "list": ("GET /api/v1/trainings", "≥ 0,4 × /healthz, p99 < 50 ms"),
+    "verify": ("POST /api/v1/verify", "≥ 0,5 × /healthz"),
+}
+
+
+def run(seconds: float | None = None, concurrency: int | None = None) -> dict:
+    seconds = seconds or float(os.environ.get("BENCH_SECONDS", 4))
+    runs = int(os.environ.get("BENCH_RUNS", 3))
+    concurrency = concurrency or int(os.environ.get("BENCH_CONCURRENCY", 16))
+    workers, threads = os.environ.get("BENCH_WORKERS", "2"), os.environ.get("BENCH_THREADS", "4")
+    databases = [("SQLite", "")]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_DATABASE_URL"]))
+    else:
+        print("(PostgreSQL non mesuré : BENCH_DATABASE_URL=postgres://…/<base jetable> pour le mesurer aussi)")
+    results = {}
+    for database, url in databases:
+        load_before = os.getloadavg()
+        figures = _serve_and_load(url, seconds, runs, concurrency, workers, threads)
+        load_after = os.getloadavg()
+        results[database] = figures
+        ceiling = figures["healthz"]
+        print(
+            f"API — {database}, gunicorn gthread {workers} workers × {threads} threads, DEBUG off, connexions "
+            f"persistantes (défaut de production), {concurrency} connexions keep-alive, {runs} tours de {seconds:g} s "
+            f"(médianes) ; charge moyenne {load_before[0]:.1f} → {load_after[0]:.1f}"
+        )
+        print(
+            f"  {'/healthz (plafond : 1er middleware)':<38} {ceiling['requests_per_second']:>8.0f} req/s  "
+            f"p50 {ceiling['p50_ms']:6.1f} ms  p99 {ceiling['p99_ms']:6.1f} ms"
+        )
+        for name, (label, goal) in LABELS.items():
+            figure = figures[name]
+            ratio = figure["requests_per_second"] / ceiling["requests_per_second"]
+            figure["ratio"] = round(ratio, 3)
+            errors = f", {figure['errors']} erreur(s)" if figure["errors"] else ""
+            print(
+                f"  {label:<38} {figure['requests_per_second']:>8.0f} req/s  p50 {figure['p50_ms']:6.1f} ms  "
+                f"p99 {figure['p99_ms']:6.1f} ms  = {ratio:.2f} × /healthz  (objectif {goal}){errors}"
+            )
+            print(f"  {'':<38} tours : {', '.join(f'{v:.0f}' for v in figure['runs'])} req/s")
+    return results
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--seed"]:
         print(json.dumps(seed()))
     elif sys.argv[1:2] == ["--load"]:
-        port_arg, path_arg, token_arg, seconds_arg, concurrency_arg = sys.argv[2:7]
-        print(
-            json.dumps(load("127.0.0.1", int(port_arg), path_arg, token_arg, float(seconds_arg), int(concurrency_arg)))
+        port_arg, path_arg, token_arg, seconds_arg, concurrency_arg, body_arg = sys.argv[2:8]
+        body_arg = "" if body_arg == "-" else body_arg
+        figures = load(
+            "127.0.0.1", int(port_arg), path_arg, token_arg, float(seconds_arg), int(concurrency_arg), body_arg
         )
+        print(json.dumps(figures))
     else:
         run()

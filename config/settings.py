@@ -261,6 +261,9 @@ INSTALLED_APPS += ["ninja"]
 # LocMemCache (N web processes allow up to N × the limit), shared by all processes with CACHE_URL=redis://….
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=0)
 API_VERIFY_RATE_LIMIT = env_int("API_VERIFY_RATE_LIMIT", 60, minimum=0)
+# The token lookup (token, user, organisations) is held in each web process this long: a token revoked, a user
+# deactivated or a membership changed elsewhere is seen within it (0: looked up on every call).
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 5, minimum=0)
 # Largest request body accepted by the API (413 beyond; the trainee import itself stops at 2 MB).
 API_MAX_REQUEST_BYTES = env_int("API_MAX_REQUEST_BYTES", 3 * 1024 * 1024, minimum=1024)
 if env_str("CACHE_URL"):
@@ -284,6 +287,12 @@ OLD_CARD_MAX_IMAGE_BYTES = env_int("OLD_CARD_MAX_IMAGE_BYTES", 10 * 1024 * 1024,
 PREREQUISITE_LOOKUPS_PER_DAY = env_int("PREREQUISITE_LOOKUPS_PER_DAY", 200, minimum=1)
 # Name printed as the issuer of trainer certificates ("Mes certificats"), organisation id 0 in the QR code.
 CERTIFICATE_NETWORK_NAME = env_str("CERTIFICATE_NETWORK_NAME", "Réseau Prévention (INRS / Carsat)")
+
+# Server-side verification (API /verify, `verify`, the MAC old card) holds the public keys and the revoked ids in
+# process: a revocation or a key change made elsewhere is seen within VERIFICATION_CACHE_SECONDS (one stamp query
+# per period), and everything is reloaded at least every VERIFICATION_RELOAD_SECONDS (certificates/verification_state).
+VERIFICATION_CACHE_SECONDS = env_int("VERIFICATION_CACHE_SECONDS", 5, minimum=0)
+VERIFICATION_RELOAD_SECONDS = env_int("VERIFICATION_RELOAD_SECONDS", 300, minimum=1)
 
 # --- Verification page /V (certiprev.verification) -----------------------------------------------------------------
 # Root public key (base64url, 32 bytes) embedded in the page to check keys.json and revoked.json. Empty (default):

@@ -29,6 +29,9 @@ SECURE_HSTS_SECONDS = 0
 # Never the development keys `make run` creates in var/keys (`make run` then `make test` must pass): a test that
 # signs makes its own keys (tests/certificates/conftest.py).
 SIGNING_KEYS_DIR = VAR_DIR / "no-keys-in-tests"  # noqa: F405
+# Tests change users and memberships between two calls and expect the next call to see it: the token lookup is held
+# in process only where a test asks for it (tests/api/test_token_cache.py).
+API_TOKEN_CACHE_SECONDS = 0
 # One test process with the in-memory cache: the per-process rate-limit counter is what the tests want.
 RATE_LIMIT_ALLOW_LOCAL_CACHE = True
 # An unknown variable in our own templates fails the test (tests/guards.py; `{% if %}` and `|default` still allowed).

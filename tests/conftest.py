@@ -31,12 +31,17 @@ def _unordered_queries_randomly_ordered():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters (API, password reset) live in the per-process test cache: each test starts at zero."""
+    """Rate-limit counters (API, password reset) live in the per-process test cache, verification keys and revocations
+    in process: each test starts afresh."""
     from django.core.cache import cache
 
+    from certiprev.certificates.verification_state import verification_state
+
     cache.clear()
+    verification_state.forget()  # keys and revocations held in process: each test reads its own
     yield
     cache.clear()
+    verification_state.forget()
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
+import time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -65,28 +67,73 @@ def api_token_revoke(*, by: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=token.revoked_at)
+        api_token_cache_forget(token.digest)
+        transaction.on_commit(lambda: api_token_cache_forget(token.digest))
         audit_event_record(by=by, action="api_token_revoke", target=token.user, data={"prefix": token.prefix})
     return token
+
+
+# The lookup behind every API call, held in process for API_TOKEN_CACHE_SECONDS (default 5 s): the token, its user
+# (with the trainer) and the user's organisation ids, by digest. So a token revoked, a user deactivated or a membership
+# changed by another process is seen within that bound; the process revoking a token forgets it at once, the one
+# changing a membership (organisations.services) forgets all at commit. Each request
+# gets its own copies (views may annotate `request.user`). Bounded in size: past MAX_CACHED_TOKENS it starts afresh.
+MAX_CACHED_TOKENS = 10_000
+_cached_tokens: dict[str, tuple[float, ApiToken, list[int]]] = {}
+
+
+def api_token_cache_forget(digest: str | None = None) -> None:
+    """Forget one token (or all of them) in this process."""
+    if digest is None:
+        _cached_tokens.clear()
+    else:
+        _cached_tokens.pop(digest, None)
+
+
+def _token_load(digest: str) -> ApiToken | None:
+    try:
+        # get(), not first(): no ORDER BY/LIMIT to build on the hottest query of the API (digest is unique).
+        return ApiToken.objects.select_related("user", "user__trainer").get(digest=digest, revoked_at__isnull=True)
+    except ApiToken.DoesNotExist:
+        return None
+
+
+def _request_copy(token: ApiToken, organisation_ids: list[int]) -> ApiToken:
+    user = copy.copy(token.user)
+    user._certiprev_org_ids = list(organisation_ids)  # type: ignore[attr-defined]  # trainings.selectors' cache
+    mine = copy.copy(token)
+    mine.user = user
+    return mine
 
 
 def api_token_authenticate(raw: str) -> ApiToken | None:
     """The active token matching `raw`, with its user (and the user's trainer) loaded; None otherwise."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    try:
-        # get(), not first(): no ORDER BY/LIMIT to build on the hottest query of the API (digest is unique).
-        token = ApiToken.objects.select_related("user", "user__trainer").get(
-            digest=token_digest(raw), revoked_at__isnull=True
-        )
-    except ApiToken.DoesNotExist:
-        return None
+    digest = token_digest(raw)
+    bound = settings.API_TOKEN_CACHE_SECONDS
+    moment = time.time()
+    cached = _cached_tokens.get(digest) if bound > 0 else None
+    if cached is not None and 0 <= moment - cached[0] < bound:
+        _, token, organisation_ids = cached
+    else:
+        loaded = _token_load(digest)
+        if loaded is None:
+            _cached_tokens.pop(digest, None)
+            return None
+        token = loaded
+        organisation_ids = list(token.user.memberships.values_list("organisation_id", flat=True))
+        if bound > 0:
+            if len(_cached_tokens) >= MAX_CACHED_TOKENS:
+                _cached_tokens.clear()
+            _cached_tokens[digest] = (moment, token, organisation_ids)
     if not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    return token
+        token.last_used_at = now  # the cached token too: written again LAST_USED_RESOLUTION later
+    return _request_copy(token, organisation_ids)
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:

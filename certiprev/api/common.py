@@ -13,7 +13,7 @@ from certiprev.organisations.models import Organisation
 from certiprev.trainings.enums import TRANSITIONS
 from certiprev.trainings.models import Trainee, Training
 from certiprev.trainings.policy import allowed_actions
-from certiprev.trainings.selectors import organisation_ids_of
+from certiprev.trainings.selectors import events_of_session, organisation_ids_of, trainees_of_session
 
 from .schemas import ErrorOut
 
@@ -120,40 +120,31 @@ def trainee_out(trainee: Trainee) -> dict[str, Any]:
     }
 
 
-TRAINEE_FIELDS = ("public_id", "last_name", "first_names", "birth_date", "email", "external_id", "present", "passed")
-EVENT_FIELDS = ("at", "action", "from_state", "to_state", "actor_name", "comment")
-
-
 def training_detail(training: Training, *, user) -> dict[str, Any]:
     """The session with its trainees and events, and what `user` may do on it today (`allowed_actions`)."""
-    # values_list: no model instances for rows that are only shown (the detail is the API's hottest read).
     trainees = [
         {
-            "id": str(public_id),
-            "last_name": last,
-            "first_name": first,
-            "birth_date": birth,
-            "email": email,
-            "external_id": external_id,
-            "present": present,
-            "passed": passed,
+            "id": str(t.public_id),
+            "last_name": t.last_name,
+            "first_name": t.first_names,
+            "birth_date": t.birth_date,
+            "email": t.email,
+            "external_id": t.external_id,
+            "present": t.present,
+            "passed": t.passed,
         }
-        for public_id, last, first, birth, email, external_id, present, passed in training.trainees.order_by(
-            "last_name", "first_names", "id"
-        ).values_list(*TRAINEE_FIELDS)
+        for t in trainees_of_session(training)
     ]
     events = [
         {
-            "at": at,
-            "action": action,
-            "from_state": from_state,
-            "to_state": to_state,
-            "actor": actor,
-            "comment": comment,
+            "at": e.at,
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": e.actor_name,
+            "comment": e.comment,
         }
-        for at, action, from_state, to_state, actor, comment in training.events.order_by("at", "id").values_list(
-            *EVENT_FIELDS
-        )
+        for e in events_of_session(training)
     ]
     data = training_summary(training, trainee_count=len(trainees))
     data["trainees"] = trainees

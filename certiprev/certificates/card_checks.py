@@ -1,6 +1,7 @@
 """Server-side verification: `certiprev verify`, the API's POST /api/v1/verify and the MAC enrolment's old card.
 
-Keys come from the database (the same ones keys.json publishes), revocations from the certificate records. Hostile
+Keys come from the database (the same ones keys.json publishes), revocations from the certificate records, both held
+in process (verification_state.py: no query per check, changes seen within VERIFICATION_CACHE_SECONDS). Hostile
 input (any string, any upload) yields a verdict or a WorkflowError with a French message — never an exception.
 """
 
@@ -18,11 +19,11 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib import cp1
 from certiprev.lib.dates import format_fr
 from certiprev.lib.errors import WorkflowError
-from certiprev.organisations.models import Organisation
 
 from .enums import CertificateKind
-from .models import Certificate, SigningKey
+from .models import Certificate
 from .rendering import NETWORK_ORGANISATION_ID
+from .verification_state import verification_state
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ EXIT_CODES = {"valid": 0, "invalid": 1, "expired": 2, "revoked": 3, "unknown_key
 
 
 def public_key_entries() -> list[cp1.PublicKeyEntry]:
-    return [key.entry() for key in SigningKey.objects.order_by("kid")]
+    return list(verification_state.keys())
 
 
 def _decoded_revocation_id(content: str) -> bytes | None:
@@ -59,11 +60,8 @@ def certificate_verify(*, content: str, today: dt.date | None = None) -> cp1.Ver
     today = today or timezone.localdate()
     if not isinstance(content, str) or len(content) > MAX_CONTENT_CHARS:
         return cp1.VerificationResult("invalid", "malformed", detail="content too long or not text")
-    revocation_id = _decoded_revocation_id(content)
-    revoked: set[bytes] = set()
-    if revocation_id is not None and Certificate.objects.revoked().filter(revocation_id=revocation_id.hex()).exists():
-        revoked.add(revocation_id)
-    return cp1.verify_content(content, keys=public_key_entries(), revoked=revoked, today=today)
+    state = verification_state.current()
+    return cp1.verify_content(content, keys=state.keys, revoked=state.revoked, today=today)
 
 
 def verification_report(*, content: str, today: dt.date | None = None) -> dict[str, Any]:
@@ -82,7 +80,7 @@ def verification_report(*, content: str, today: dt.date | None = None) -> dict[s
     if result.authentic and result.record is not None:
         record = result.record
         report["fields"] = cp1.record_fields(record)
-        scheme = Scheme.objects.filter(qr_code=record.scheme_code).first()
+        scheme = verification_state.scheme(record.scheme_code)
         report["scheme"] = {"code": scheme.code, "name": scheme.name} if scheme else None
         report["organisation"] = {"id": record.organisation_id, "name": organisation_name(record.organisation_id)}
     return report
@@ -91,7 +89,16 @@ def verification_report(*, content: str, today: dt.date | None = None) -> dict[s
 def organisation_name(organisation_id: int) -> str:
     if organisation_id == NETWORK_ORGANISATION_ID:
         return settings.CERTIFICATE_NETWORK_NAME
-    return Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first() or ""
+    organisation = verification_state.organisation(organisation_id)
+    return organisation.name if organisation else ""
+
+
+def organisation_public_id(organisation_id: int) -> str | None:
+    """The public id (UUID) of the organisation a QR code names; None for the network and unknown ids."""
+    if organisation_id == NETWORK_ORGANISATION_ID:
+        return None
+    organisation = verification_state.organisation(organisation_id)
+    return organisation.public_id if organisation else None
 
 
 # ---------------------------------------------------------------------------------------------------------------

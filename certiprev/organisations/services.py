@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 
+from certiprev.accounts.api_tokens import api_token_cache_forget
 from certiprev.accounts.models import User
 from certiprev.accounts.tasks import invitation_send_enqueue
 from certiprev.audit.services import audit_event_record
@@ -221,6 +222,7 @@ def membership_create(
             "member_exists", f"{user.email} est déjà membre de {organisation.name}.", status=409, field="email"
         ) from None
     audit_event_record(by=by, action="membership_create", target=organisation, data={"email": user.email})
+    transaction.on_commit(api_token_cache_forget)  # this process's API sees the new membership at once
     return membership
 
 
@@ -231,6 +233,7 @@ def membership_remove(*, by: User | None, membership: Membership) -> None:
         by=by, action="membership_remove", target=membership.organisation, data={"email": membership.user.email}
     )
     membership.delete()
+    transaction.on_commit(api_token_cache_forget)  # this process's API sees it at once; the others within the bound
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -368,6 +371,7 @@ def member_add(
         target=organisation,
         data={"email": user.email, "role": role, "entity": str(entity.public_id) if entity else None},
     )
+    transaction.on_commit(api_token_cache_forget)  # this process's API sees the new membership at once
     return membership
 
 
@@ -391,3 +395,4 @@ def member_remove(*, by: User | None, membership: Membership) -> None:
         )
     audit_event_record(by=by, action="membership_remove", target=organisation, data={"email": membership.user.email})
     membership.delete()
+    transaction.on_commit(api_token_cache_forget)  # this process's API sees it at once; the others within the bound

@@ -16,11 +16,10 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from certiprev.certificates import selectors as certificate_selectors
-from certiprev.certificates.card_checks import verification_report
+from certiprev.certificates.card_checks import organisation_public_id, verification_report
 from certiprev.certificates.models import Certificate
 from certiprev.lib.rate_limits import rate_limit_check
 from certiprev.lib.zipper import attachment_disposition
-from certiprev.organisations.models import Organisation
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, organisation_ids_of
 
@@ -161,11 +160,7 @@ def verify(request: ApiRequest, payload: VerifyIn):
         return result
     organisation = report["organisation"] or {}
     organisation_id = organisation.get("id")
-    public_id = (
-        Organisation.objects.filter(pk=organisation_id).values_list("public_id", flat=True).first()
-        if organisation_id is not None
-        else None
-    )
+    public_id = organisation_public_id(organisation_id) if organisation_id is not None else None
     result.update(
         {
             "holder": {

@@ -22,6 +22,7 @@ from ..models import Certificate
 from ..rendering import certificate_pdf
 from ..signing_keys import KeyUnavailable, Signer
 from ..storage import delete_file, store_file
+from ..verification_state import verification_state_forget
 from .reasons import reason_clean
 
 logger = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ def certificate_revoke(*, by: User | None, certificate: Certificate, reason: str
             comment=reason,
             data={"revocation_id": certificate.revocation_id},
         )
+        verification_state_forget()  # this process at commit; the others within VERIFICATION_CACHE_SECONDS
     return certificate
 
 

@@ -15,6 +15,7 @@ from certiprev.lib.names import clean_text
 from .. import signing_keys
 from ..enums import KeyStatus
 from ..models import Certificate, SigningKey
+from ..verification_state import verification_state_forget
 from .reasons import MAX_REASON, reason_clean
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def _rotate(*, by: User | None, reason: str, compromise: SigningKey | None = Non
                 comment=reason,
                 data={"kid": kid, "not_before": new.not_before.isoformat(), "operator": _operator()},
             )
+            verification_state_forget()
     except Exception:
         (signing_keys.keys_dir() / signing_keys.signing_file(kid)).unlink(missing_ok=True)
         raise
@@ -118,6 +120,7 @@ def signing_key_compromise(*, by: User | None = None, kid: int, reason: str) -> 
                 "operator": _operator(),
             },
         )
+        verification_state_forget()
     signing_keys.signing_key_file_destroy(kid)  # committed: its private half goes (ADR 0006)
     return key, replacement
 

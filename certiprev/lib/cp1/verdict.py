@@ -1,6 +1,7 @@
 """Verification of a scanned CP1 content against a key list and a revocation list (docs/cp1-format.md §7)."""
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -72,7 +73,7 @@ def _find_key(keys: Iterable[PublicKeyEntry], kid: int) -> PublicKeyEntry | None
 
 
 def _check(
-    content: Any, keys: Iterable[PublicKeyEntry], revoked: set[bytes] | None, today: date
+    content: Any, keys: Iterable[PublicKeyEntry], revoked: AbstractSet[bytes] | None, today: date
 ) -> VerificationResult:
     try:
         signed = parse_content(content)
@@ -101,7 +102,7 @@ def _check(
 
 
 def verify_content(
-    content: str, *, keys: Iterable[PublicKeyEntry], revoked: set[bytes] | None, today: date
+    content: str, *, keys: Iterable[PublicKeyEntry], revoked: AbstractSet[bytes] | None, today: date
 ) -> VerificationResult:
     """Check a scanned content; never raises (anything unexpected in the content gives "invalid").
 
