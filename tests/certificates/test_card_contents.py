@@ -32,11 +32,11 @@ def test_a_card_prints_birth_date_course_habilitation_and_entity(close, organisa
         14,
     )
     text = text_of(zip_entries(training)[next(iter(zip_entries(training)))])
-    assert "Date de naissance : 17/05/1990" in text
+    assert "Date de naissance : 17/05/1990" in text
     first = training.start_date
     start = f"{first:%d/%m}" if first.year == last_day.year else f"{first:%d/%m/%Y}"
     assert f"Formation du {start} au {last_day:%d/%m/%Y} (14 h)" in text
-    assert f"ORGANISME HABILITÉ SST\n{organisation.name}\nEntité : Antenne de Lyon Sud" in text
+    assert f"ORGANISME HABILITÉ SST\n{organisation.name}\nEntité : Antenne de Lyon Sud" in text
 
 
 def test_a_one_day_mac_prints_its_single_day_and_the_scheme_s_mac_hours(close):
@@ -57,7 +57,7 @@ def test_a_duplicate_prints_the_entity_and_hours_as_the_original_did(close, orga
     certificate = certificate_duplicate_request(by=member, certificate=first_certificate(training))
     handle, _ = certificate_pdf_open(certificate)
     text = text_of(handle.read())
-    assert "Entité : Antenne de Lyon Sud" in text
+    assert "Entité : Antenne de Lyon Sud" in text
     assert "(14 h)" in text
 
 
