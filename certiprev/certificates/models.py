@@ -230,3 +230,24 @@ class MacProof(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.code} du {self.certified_on:%d/%m/%Y} (clé {self.key_id})"
+
+
+class CardEmail(models.Model):
+    """A trainee's own card sent to their own address, for one request (a session event): retries send it once."""
+
+    event = models.ForeignKey(
+        "trainings.TrainingEvent", on_delete=models.CASCADE, related_name="card_emails", verbose_name="demande"
+    )
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="card_emails", verbose_name="certificat"
+    )
+    recipient = models.EmailField("destinataire")
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "carte envoyée par e-mail"
+        verbose_name_plural = "cartes envoyées par e-mail"
+        constraints = [models.UniqueConstraint(fields=["event", "certificate"], name="unique_card_email_per_request")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.sent_at:%d/%m/%Y %H:%M})"

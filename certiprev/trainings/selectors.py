@@ -11,9 +11,15 @@ from typing import TYPE_CHECKING, Union, cast
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
-from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingState
+from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingKind, TrainingState
 from .models import Trainee, Training
-from .rules import deadline_passed_q, deadline_running_q
+from .rules import (
+    deadline_passed_q,
+    deadline_running_q,
+    group_size_warning,
+    mac_prerequisite_warning,
+    schedule_warning,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -205,3 +211,46 @@ def dashboard_conditions(today: dt.date, *, closed_since: dt.datetime) -> dict[s
         "overdue": (overdue_q(today), ""),
         "closed": (Q(state=S.CLOSED, closed_at__gte=closed_since), S.CLOSED),
     }
+
+
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """What the organisation should know before submitting: the count against the limit, and the warnings."""
+
+    count: int
+    group_min: int
+    group_max: int
+    group_warning: str | None
+    warnings: list[str]  # every warning, the group size's first
+
+    @property
+    def over_max(self) -> bool:
+        return self.count > self.group_max
+
+    @property
+    def full(self) -> bool:
+        return self.count >= self.group_max
+
+
+def submission_check(training: Training, *, count: int | None = None, adding: int = 0) -> SubmissionCheck:
+    """The warnings of a session before submission (two queries at most); `adding` counts trainees about to come."""
+    scheme = training.scheme
+    if count is None:
+        count = training.trainees.count()
+    count += adding
+    # Too few is said on the session page, not in an import's preview (more may come); too many is said everywhere.
+    too_few = 0 < count < scheme.group_min and not adding
+    group_note = group_size_warning(count, group_min=scheme.group_min, group_max=scheme.group_max)
+    if not (count > scheme.group_max or too_few):
+        group_note = None
+    warnings = [group_note] if group_note else []
+    hours = scheme.mac_hours if training.kind == TrainingKind.MAC else scheme.initial_hours
+    schedule = schedule_warning(training.start_date, training.end_date, hours=hours)
+    if schedule:
+        warnings.append(schedule)
+    if training.kind == TrainingKind.MAC:
+        missing = training.trainees.filter(mac_proof__isnull=True).count()
+        mac = mac_prerequisite_warning(missing, count - adding)
+        if mac:
+            warnings.append(mac)
+    return SubmissionCheck(count, scheme.group_min, scheme.group_max, group_note, warnings)

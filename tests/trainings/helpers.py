@@ -28,6 +28,8 @@ def perform(action: str, training: Training, by):
         )
     if action == Action.SUBMIT:
         return services.training_submit(by=by, training=training)
+    if action == Action.WITHDRAW:
+        return services.training_withdraw(by=by, training=training)
     if action == Action.RETURN:
         return services.training_return(by=by, training=training, reason="Il manque une feuille d'émargement.")
     if action == Action.VALIDATE:

@@ -14,6 +14,7 @@ VERBS = {
     Action.VALIDATE: "valider",
     Action.CLOSE: "clôturer",
     Action.CANCEL: "annuler",
+    Action.WITHDRAW: "reprendre",
 }
 EDIT_VERBS = {
     Action.UPDATE: "modifier",
@@ -30,8 +31,13 @@ STATE_PHRASES = {
     TrainingState.CANCELLED: "annulée",
 }
 # The rows that act on the session itself (and log a session event); `mac_check` reads a trainee's previous card
-# (tests/trainings/test_policy.py and tests/certificates/test_verification.py).
-SESSION_ROWS = {action: transition for action, transition in TRANSITIONS.items() if action != Action.MAC_CHECK}
+# (tests/trainings/test_policy.py and tests/certificates/test_verification.py); `cards_email` needs issued cards
+# (tests/certificates/test_card_emails.py).
+SESSION_ROWS = {
+    action: transition
+    for action, transition in TRANSITIONS.items()
+    if action not in (Action.MAC_CHECK, Action.CARDS_EMAIL)
+}
 FORBIDDEN = [
     (action, state)
     for action, transition in SESSION_ROWS.items()
@@ -79,11 +85,13 @@ def test_the_transition_table_matches_the_design():
         Action.TRAINEE_REMOVE: (editable, None, {"member"}, None),
         Action.SUBMIT: ({"draft", "returned"}, "submitted", {"member"}, "in_time"),
         Action.RETURN: ({"submitted"}, "returned", {"trainer"}, None),
+        Action.WITHDRAW: ({"submitted"}, "draft", {"member"}, None),
         Action.VALIDATE: ({"submitted"}, "validated", {"trainer"}, "finished"),
         Action.CLOSE: ({"validated"}, "closed", {"member", "admin"}, "in_time"),
         Action.CANCEL: (open_states, "cancelled", {"member", "admin"}, None),
         Action.OVERRIDE_DEADLINE: (open_states, None, {"admin"}, "overdue"),
         Action.MAC_CHECK: (open_states, None, {"member"}, "mac"),
+        Action.CARDS_EMAIL: ({"closed"}, None, {"member", "admin"}, None),
     }
     assert editable == EDITABLE_STATES
     assert open_states == OPEN_STATES

@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from certiprev.trainings.enums import TrainingKind
 from certiprev.trainings.models import Trainee
 from certiprev.www import selectors
 from certiprev.www.common import csv_safe, member_required, paginate, roles, today
@@ -53,6 +54,7 @@ class _Echo:
 
 CSV_HEADERS = [
     "Session",
+    "Référence interne de la session",
     "Organisme",
     "Dispositif",
     "Type",
@@ -65,12 +67,24 @@ CSV_HEADERS = [
     "Nom",
     "Prénom(s)",
     "Date de naissance",
+    "Référence interne du stagiaire",
     "Présence",
     "Résultat",
     "Certificat émis",
     "Certificat valable jusqu'au",
     "Certificat révoqué le",
+    "Identifiant Certiprev de la session",
 ]
+
+
+def session_label(training) -> str:
+    """The session as people name it: its scheme, its kind and its days ("SST initiale du 01/12/2026 au 02/12/2026")."""
+    kind = "MAC" if training.kind == TrainingKind.MAC else "initiale"
+    if training.start_date == training.end_date:
+        days = f"le {training.start_date:%d/%m/%Y}"
+    else:
+        days = f"du {training.start_date:%d/%m/%Y} au {training.end_date:%d/%m/%Y}"
+    return f"{training.scheme.code} {kind} {days}"
 
 
 def _date_fr(value) -> str:
@@ -101,7 +115,8 @@ def history_csv(request):
                 [
                     csv_safe(v)
                     for v in (
-                        training.public_id,
+                        session_label(training),
+                        training.external_id,
                         training.organisation.name,
                         training.scheme.code,
                         training.get_kind_display(),
@@ -114,11 +129,13 @@ def history_csv(request):
                         trainee.last_name,
                         trainee.first_names,
                         trainee.birth_date.strftime("%d/%m/%Y"),
+                        trainee.external_id,
                         _yes_no(trainee.present, "Présent·e", "Absent·e"),
                         _yes_no(trainee.passed, "Réussi", "Échoué"),
                         "Oui" if trainee.certificate_valid_until else "Non",
                         _date_fr(trainee.certificate_valid_until),
                         _date_fr(trainee.certificate_revoked_at),
+                        training.public_id,
                     )
                 ]
             )
