@@ -323,7 +323,8 @@ def test_a_file_without_a_header_row_gets_one_error_asking_for_it():
             "file",
             (
                 "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir "
-                "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Référence interne)."
+                "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, "
+                "Référence interne)."
             ),
         )
     ]

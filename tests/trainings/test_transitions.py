@@ -31,13 +31,8 @@ STATE_PHRASES = {
     TrainingState.CANCELLED: "annulée",
 }
 # The rows that act on the session itself (and log a session event); `mac_check` reads a trainee's previous card
-# (tests/trainings/test_policy.py and tests/certificates/test_verification.py); `cards_email` needs issued cards
-# (tests/certificates/test_card_emails.py).
-SESSION_ROWS = {
-    action: transition
-    for action, transition in TRANSITIONS.items()
-    if action not in (Action.MAC_CHECK, Action.CARDS_EMAIL)
-}
+# (tests/trainings/test_policy.py and tests/certificates/test_verification.py).
+SESSION_ROWS = {action: transition for action, transition in TRANSITIONS.items() if action != Action.MAC_CHECK}
 FORBIDDEN = [
     (action, state)
     for action, transition in SESSION_ROWS.items()
@@ -65,6 +60,9 @@ def expected_state_refusal(action, state) -> tuple[str, str]:
         )
     if action == Action.OVERRIDE_DEADLINE:
         return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
+    if action == Action.CARDS_EMAIL:
+        phrase = STATE_PHRASES[state]
+        return "invalid_state", f"Les cartes s'envoient une fois la session clôturée : elle est {phrase}."
     return "invalid_state", f"Impossible {de(VERBS[action])} une session {STATE_PHRASES[state]}."
 
 

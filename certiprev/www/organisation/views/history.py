@@ -78,7 +78,7 @@ CSV_HEADERS = [
 
 
 def session_label(training) -> str:
-    """The session as people name it: its scheme, its kind and its days ("SST initiale du 01/12/2026 au 02/12/2026")."""
+    """The session as people name it: scheme, kind and days ("SST initiale du 01/12/2026 au 02/12/2026")."""
     kind = "MAC" if training.kind == TrainingKind.MAC else "initiale"
     if training.start_date == training.end_date:
         days = f"le {training.start_date:%d/%m/%Y}"
