@@ -83,6 +83,10 @@ urlpatterns = [
     path("formateur/certificats/", trainer.my_certificates, name="trainer_certificates"),
     # Network administrators
     path("reseau/", network.home, name="network_home"),
+    path("reseau/recherche/", network.search, name="network_search"),
+    path(
+        "reseau/certificats/<uuid:public_id>/revoquer/", network.certificate_revoke_view, name="network_certificate_revoke"
+    ),
     path("reseau/organismes/", network.organisations, name="network_organisations"),
     path("reseau/organismes/nouveau/", network.organisation_create, name="network_organisation_create"),
     path("reseau/organismes/<uuid:public_id>/", network.organisation_detail, name="network_organisation"),

@@ -232,7 +232,7 @@ def test_a_certificate_of_another_session_is_not_reachable_through_this_one(memb
 def test_a_network_administrator_downloads_duplicates_and_is_linked_to_revocation(admin_client_, closed):
     certificate = certificates_of(closed)[0]
     html = admin_client_.get(detail_url(closed)).content.decode()
-    revoke_url = reverse("admin:certificates_certificate_revoke", args=[certificate.pk])
+    revoke_url = reverse("www:network_certificate_revoke", args=[certificate.public_id])
     assert f'href="{revoke_url}"' in html
     assert admin_client_.get(revoke_url).status_code == 200
     assert admin_client_.get(zip_url(closed)).status_code == 200

@@ -100,3 +100,24 @@ class OverrideForm(Form):
 
 class SearchForm(Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
+
+
+class NetworkSearchForm(Form):
+    q = forms.CharField(
+        label="Session, organisme, formateur ou titulaire",
+        required=False,
+        max_length=200,
+        help_text="Identifiant ou adresse d'une session, référence interne, organisme, nom ou numéro de formateur, "
+        "nom du titulaire d'un certificat.",
+    )
+    born = date_field("Date de naissance du titulaire (facultatif)", required=False)
+
+
+class ReasonOnlyForm(Form):
+    reason = forms.CharField(
+        label="Motif de la révocation",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Obligatoire. Il est conservé au journal d'audit.",
+        error_messages={"required": "Indiquez le motif de la révocation."},
+    )

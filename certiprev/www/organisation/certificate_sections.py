@@ -61,7 +61,7 @@ def certificates_section(
                 delete_after=certificate.pdf_delete_after,
                 can_duplicate=not certificate.is_revoked and not certificate.is_expired(today),
                 revoke_url=(
-                    reverse("admin:certificates_certificate_revoke", args=[certificate.pk])
+                    reverse("www:network_certificate_revoke", args=[certificate.public_id])
                     if is_admin and not certificate.is_revoked
                     else ""
                 ),

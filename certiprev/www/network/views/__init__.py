@@ -11,6 +11,7 @@ from .organisations import (
     organisations,
 )
 from .rules import home, overdue_sessions, override_deadline, schemes, statistics, statistics_csv
+from .search import certificate_revoke_view, search
 from .trainers import (
     certification_add,
     certification_end,
@@ -22,6 +23,7 @@ from .trainers import (
 )
 
 __all__ = [
+    "certificate_revoke_view",
     "certification_add",
     "certification_end",
     "certification_extend",
@@ -37,6 +39,7 @@ __all__ = [
     "overdue_sessions",
     "override_deadline",
     "schemes",
+    "search",
     "statistics",
     "statistics_csv",
     "trainer_create",
