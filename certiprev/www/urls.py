@@ -85,7 +85,9 @@ urlpatterns = [
     path("reseau/", network.home, name="network_home"),
     path("reseau/recherche/", network.search, name="network_search"),
     path(
-        "reseau/certificats/<uuid:public_id>/revoquer/", network.certificate_revoke_view, name="network_certificate_revoke"
+        "reseau/certificats/<uuid:public_id>/revoquer/",
+        network.certificate_revoke_view,
+        name="network_certificate_revoke",
     ),
     path("reseau/organismes/", network.organisations, name="network_organisations"),
     path("reseau/organismes/nouveau/", network.organisation_create, name="network_organisation_create"),
