@@ -125,10 +125,15 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     revoked_reason = models.TextField("motif de la révocation", blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="révoqué par",
     )
     # The current PDF in Django storage ("" once purged or before rendering).
-    pdf_path = models.CharField(max_length=255, blank=True, editable=False)
+    pdf_path = models.CharField(max_length=255, blank=True, editable=False, verbose_name="chemin du PDF")
     pdf_generated_at = models.DateTimeField("PDF généré le", null=True, blank=True)
     pdf_delete_after = models.DateTimeField("PDF supprimé le", null=True, blank=True)
     pdf_purged_at = models.DateTimeField("PDF effacé le", null=True, blank=True)
@@ -179,7 +184,7 @@ class CertificateArchive(models.Model):
     training = models.OneToOneField(
         "trainings.Training", on_delete=models.PROTECT, related_name="certificate_archive", verbose_name="session"
     )
-    zip_path = models.CharField(max_length=255, blank=True, editable=False)
+    zip_path = models.CharField(max_length=255, blank=True, editable=False, verbose_name="chemin du ZIP")
     zip_filename = models.CharField("nom du fichier", max_length=150, blank=True)
     zip_size = models.PositiveBigIntegerField("taille (octets)", default=0)
     certificate_count = models.PositiveIntegerField("certificats", default=0)
@@ -188,9 +193,11 @@ class CertificateArchive(models.Model):
     purged_at = models.DateTimeField("effacés le", null=True, blank=True)
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     # A run holds the lease while it renders; a crashed run's lease simply expires.
-    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name="génération en cours jusqu'au"
+    )
     last_error = models.CharField("dernière erreur", max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         verbose_name = "fichiers de certificats d'une session"
@@ -221,7 +228,12 @@ class MacProof(models.Model):
     names_match = models.BooleanField("noms identiques à ceux de la carte", default=True)
     checked_at = models.DateTimeField("vérifié le", default=timezone.now)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="vérifiée par",
     )
 
     class Meta:

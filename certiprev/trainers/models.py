@@ -26,10 +26,15 @@ class Trainer(models.Model):
     last_name = models.CharField("nom", max_length=100)
     email = models.EmailField("adresse e-mail")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="trainer"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainer",
+        verbose_name="compte utilisateur",
     )
     notify_on_submission = models.BooleanField("m'alerter par e-mail quand une session m'est soumise", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         verbose_name = "formateur"
@@ -47,8 +52,12 @@ class Trainer(models.Model):
 class TrainerCertification(ValidityPeriod):
     """A trainer's certification for one scheme during a period (both bounds included)."""
 
-    trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="certifications")
-    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="trainer_certifications")
+    trainer = models.ForeignKey(
+        Trainer, on_delete=models.CASCADE, related_name="certifications", verbose_name="formateur"
+    )
+    scheme = models.ForeignKey(
+        "catalog.Scheme", on_delete=models.PROTECT, related_name="trainer_certifications", verbose_name="dispositif"
+    )
 
     class Meta:
         verbose_name = "certification de formateur"
