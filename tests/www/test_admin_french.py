@@ -2,10 +2,9 @@
 
 import pytest
 from django.contrib import admin
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import TraineeFactory
 from tests.www.conftest import certificate_record
