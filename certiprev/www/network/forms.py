@@ -2,6 +2,7 @@ from django import forms
 
 from certiprev.catalog.models import Scheme
 from certiprev.organisations.enums import OrganisationKind, Region
+from certiprev.organisations.models import Organisation
 from certiprev.www.common import Form, date_field
 
 
@@ -121,3 +122,26 @@ class ReasonOnlyForm(Form):
         help_text="Obligatoire. Il est conservé au journal d'audit.",
         error_messages={"required": "Indiquez le motif de la révocation."},
     )
+
+
+class StatsFilterForm(Form):
+    """The statistics' scope. Months are given as their first day or any day in them: whole months are counted."""
+
+    start = date_field("Du (mois)", required=False, help_text="JJ/MM/AAAA : le mois entier est compté.")
+    end = date_field("Au (mois)", required=False, help_text="JJ/MM/AAAA : le mois entier est compté.")
+    organisation = forms.ModelChoiceField(
+        label="Organisme", queryset=Organisation.objects.order_by("name"), required=False, empty_label="Tous"
+    )
+    region = forms.ChoiceField(label="Caisse régionale", choices=[("", "Toutes"), *Region.choices], required=False)
+    scheme = forms.ModelChoiceField(
+        label="Dispositif", queryset=Scheme.objects.order_by("code"), required=False, empty_label="Tous"
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "La fin de la période ne peut pas précéder son début.")
+        elif start and end and (end.year - start.year) * 12 + end.month - start.month >= 24:
+            self.add_error("end", "La période couvre au plus 24 mois.")
+        return data
