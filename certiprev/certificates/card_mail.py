@@ -47,7 +47,9 @@ def card_emails_send(*, event: TrainingEvent) -> int:
         if pdf is None:
             logger.warning("card %s of training %s missing from storage", certificate.public_id, training.public_id)
             continue
-        address = certificate.trainee.email
+        trainee = certificate.trainee
+        assert trainee is not None  # cards_to_email keeps the trainees' certificates only
+        address = trainee.email
         try:
             with transaction.atomic():  # recorded first: a crash loses one message rather than sending it twice
                 CardEmail.objects.create(event=event, certificate=certificate, recipient=address)

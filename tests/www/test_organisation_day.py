@@ -368,3 +368,16 @@ def test_services_are_the_same_for_the_withdrawal(member, training):
     set_state(training, TrainingState.SUBMITTED)
     services.training_withdraw(by=member, training=training)
     assert Training.objects.get(pk=training.pk).state == TrainingState.DRAFT
+
+
+def test_the_api_withdraws_a_submission(member, training):
+    from tests.api.conftest import api_for
+
+    set_state(training, TrainingState.SUBMITTED)
+    response = api_for(member).post(f"trainings/{training.public_id}/withdraw")
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "draft"
+    assert Training.objects.get(pk=training.pk).state == TrainingState.DRAFT
+    again = api_for(member).post(f"trainings/{training.public_id}/withdraw")
+    assert again.status_code == 409
+    assert again.json()["detail"] == "Impossible de reprendre une session à l'état de brouillon."

@@ -13,6 +13,7 @@ def template_xlsx() -> bytes:
     from openpyxl import Workbook  # imported lazily: only the download pays for it
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
@@ -25,7 +26,7 @@ def template_xlsx() -> bytes:
         header.font = Font(bold=True)
         header.comment = Comment(TEMPLATE_NOTES[field], "Certiprev", width=300, height=90)
         sheet.cell(row=2, column=column).font = Font(italic=True, color="666666")
-        sheet.column_dimensions[header.column_letter].width = 24
+        sheet.column_dimensions[get_column_letter(column)].width = 24
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
