@@ -191,7 +191,7 @@ def test_each_trainee_is_sent_their_own_card(new_page, people, width, signing_ke
     shot(page, "11-session-cloturee-envoi")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Envoyer à chaque stagiaire sa carte par e-mail (2)").click()
-    expect(page.locator(".notice-success")).to_contain_text("Envoi en cours : 2 stagiaires recevront")
+    expect(page.locator(".notice-success")).to_contain_text("Envoi en cours : 2 messages par e-mail, un par stagiaire")
     expect(page.locator(".timeline")).to_contain_text("Envoi des cartes aux stagiaires par e-mail")
     shot(page, "11-cartes-envoyees")
     assert sorted(m.to[0] for m in mail.outbox) == ["stagiaire0@exemple.fr", "stagiaire1@exemple.fr"]

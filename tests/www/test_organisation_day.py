@@ -277,7 +277,7 @@ def test_each_trainee_gets_their_own_card_alone_in_their_own_message(
     assert "Envoyer à chaque stagiaire sa carte par e-mail (3)" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = member_client.post(reverse("www:training_cards_email", args=[training.public_id]), follow=True)
-    assert "Envoi en cours : 3 stagiaires recevront sa propre carte par e-mail" in text_of(response)
+    assert "Envoi en cours : 3 messages par e-mail, un par stagiaire, chacun avec sa seule carte." in text_of(response)
     assert len(mail.outbox) == 3
     for message in mail.outbox:
         assert len(message.to) == 1 and not message.cc and not message.bcc

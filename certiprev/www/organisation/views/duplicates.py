@@ -57,7 +57,7 @@ def training_cards_email_view(request, public_id):
         count = event.data["recipients"]
         messages.success(
             request,
-            f"Envoi en cours : {count} stagiaire{'s' if count > 1 else ''} recevr{'ont' if count > 1 else 'a'} "
-            "sa propre carte par e-mail, dans un message séparé. L'envoi est inscrit dans l'historique.",
+            f"Envoi en cours : {count} message{'s' if count > 1 else ''} par e-mail, un par stagiaire, chacun avec "
+            "sa seule carte. L'envoi est inscrit dans l'historique de la session.",
         )
     return redirect(session_url(training, "certificats"))
