@@ -73,6 +73,12 @@ def test_the_import_preview_warns_when_the_file_would_exceed_the_maximum(member_
     assert Trainee.objects.filter(training=training).count() == 8  # nothing added before the confirmation
 
 
+def test_the_import_page_says_the_count_against_the_limit_before_any_file(member_client, training):
+    TraineeFactory.create_batch(8, training=training)
+    text = text_of(member_client.get(reverse("www:trainee_import", args=[training.public_id])))
+    assert "(8 inscrits sur 10 au maximum pour une session SST)" in text
+
+
 def test_an_import_within_the_limit_says_the_count_without_warning(member_client, training):
     text = text_of(upload(member_client, training, make_csv([["Durand", "Paul", "01/02/1985"]], SAMPLE_HEADERS[:3])))
     assert "Après l'import : 1 stagiaire sur 10 au maximum" in text
