@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "certiprev.scheduler.apps.TasksDatabaseConfig",  # django_tasks_db, named in French
     "certiprev.accounts",
     "certiprev.catalog",
     "certiprev.organisations",
@@ -128,6 +128,8 @@ LOGIN_IP_MAX_FAILURES = env_int("LOGIN_IP_MAX_FAILURES", 50, minimum=1)
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "fr"
+# French labels of the third-party models shown in the admin (django-tasks); compiled .mo committed beside them.
+LOCALE_PATHS = [BASE_DIR / "certiprev" / "locale"]
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

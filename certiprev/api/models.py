@@ -23,7 +23,9 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     """A personal access token of the REST API, shown once at creation and stored hashed."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="utilisateur"
+    )
     name = models.CharField("nom", max_length=100, blank=True)
     prefix = models.CharField("début du jeton", max_length=VISIBLE_CHARS, db_index=True)
     digest = models.CharField("empreinte SHA-256", max_length=64, unique=True, editable=False)

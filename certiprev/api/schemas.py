@@ -374,6 +374,11 @@ class CertificatesOut(Out):
     certificates: list[CertificateOut]
 
 
+class CardEmailsOut(Out):
+    recipients: int = Field(..., description="Nombre de stagiaires à qui leur propre carte va être envoyée.")
+    message: str
+
+
 class VerifyIn(Schema):
     qr: str = Field(..., min_length=1, max_length=2000, description="Contenu du QR code ou son adresse.")
 

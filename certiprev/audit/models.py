@@ -24,7 +24,12 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField("le", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="acteur",
     )
     actor_name = models.CharField("par", max_length=254, blank=True)
     action = models.CharField("action", max_length=60, db_index=True)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from certiprev.lib import cp1
 from certiprev.lib.zipper import write_zip
+from certiprev.notifications.tasks import certificates_ready_schedule
 from certiprev.trainings.enums import TrainingKind
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import session_is_closed
@@ -269,6 +270,10 @@ def _files_make(training: Training, archive: CertificateArchive, lease: Lease) -
             last_error="",
         )
         files_event_emit(training, archive, "certificates.ready", certificate_count=len(certificates))
+        if archive.delete_after is not None:  # the members' e-mail: once per member, whatever the runs
+            certificates_ready_schedule(
+                training=training, delete_after=archive.delete_after, certificate_count=len(certificates)
+            )
     return len(rendered), True
 
 

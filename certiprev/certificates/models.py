@@ -131,10 +131,15 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
     revoked_reason = models.TextField("motif de la révocation", blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="révoqué par",
     )
     # The current PDF in Django storage ("" once purged or before rendering).
-    pdf_path = models.CharField(max_length=255, blank=True, editable=False)
+    pdf_path = models.CharField(max_length=255, blank=True, editable=False, verbose_name="chemin du PDF")
     pdf_generated_at = models.DateTimeField("PDF généré le", null=True, blank=True)
     pdf_delete_after = models.DateTimeField("PDF supprimé le", null=True, blank=True)
     pdf_purged_at = models.DateTimeField("PDF effacé le", null=True, blank=True)
@@ -187,7 +192,7 @@ class CertificateArchive(models.Model):
     training = models.OneToOneField(
         "trainings.Training", on_delete=models.PROTECT, related_name="certificate_archive", verbose_name="session"
     )
-    zip_path = models.CharField(max_length=255, blank=True, editable=False)
+    zip_path = models.CharField(max_length=255, blank=True, editable=False, verbose_name="chemin du ZIP")
     zip_filename = models.CharField("nom du fichier", max_length=150, blank=True)
     zip_size = models.PositiveBigIntegerField("taille (octets)", default=0)
     certificate_count = models.PositiveIntegerField("certificats", default=0)
@@ -196,13 +201,15 @@ class CertificateArchive(models.Model):
     purged_at = models.DateTimeField("effacés le", null=True, blank=True)
     reminder_sent_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     # A run holds the lease while it renders; a crashed run's lease simply expires.
-    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name="génération en cours jusqu'au"
+    )
     # The last issuance task enqueued for the session: the recovery job asks the queue what became of it (a worker
     # may die before it takes the lease, or after it freed it, leaving no lapsed lease to find).
-    task_result_id = models.CharField(max_length=64, blank=True, editable=False)
-    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    task_result_id = models.CharField("tâche de génération", max_length=64, blank=True, editable=False)
+    enqueued_at = models.DateTimeField("mise en file le", null=True, blank=True, editable=False)
     last_error = models.CharField("dernière erreur", max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         verbose_name = "fichiers de certificats d'une session"
@@ -242,7 +249,12 @@ class MacProof(models.Model):
     issuer_name = models.CharField("délivré par", max_length=200, blank=True)
     checked_at = models.DateTimeField("vérifié le", default=timezone.now)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="vérifiée par",
     )
 
     class Meta:
@@ -285,3 +297,24 @@ class RecordLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee_name} — {self.at:%d/%m/%Y %H:%M}"
+
+
+class CardEmail(models.Model):
+    """A trainee's own card sent to their own address, for one request (a session event): retries send it once."""
+
+    event = models.ForeignKey(
+        "trainings.TrainingEvent", on_delete=models.CASCADE, related_name="card_emails", verbose_name="demande"
+    )
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="card_emails", verbose_name="certificat"
+    )
+    recipient = models.EmailField("destinataire")
+    sent_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "carte envoyée par e-mail"
+        verbose_name_plural = "cartes envoyées par e-mail"
+        constraints = [models.UniqueConstraint(fields=["event", "certificate"], name="unique_card_email_per_request")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.sent_at:%d/%m/%Y %H:%M})"

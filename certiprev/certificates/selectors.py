@@ -62,6 +62,12 @@ def certificates_for_training(training: Training) -> QuerySet[Certificate]:
     )
 
 
+PENDING_MESSAGE = (
+    "Les certificats sont en cours de génération. Cette partie de la page se met à jour d'elle-même dès qu'ils "
+    "sont prêts, dans quelques secondes."
+)
+
+
 def _is_gone(delete_after: dt.datetime | None, purged_at: dt.datetime | None, now: dt.datetime) -> bool:
     # Past the announced deletion time a file is gone even if the purge has not run yet: the date shown is exact.
     return purged_at is not None or (delete_after is not None and delete_after <= now)
@@ -83,7 +89,7 @@ def training_files_status(training: Training, *, now: dt.datetime | None = None)
             None,
             None,
             0,
-            "Les certificats sont en cours de génération : rechargez la page dans un instant.",
+            PENDING_MESSAGE,
         )
     if _is_gone(archive.delete_after, archive.purged_at, now):
         gone = archive.purged_at or archive.delete_after
@@ -126,7 +132,7 @@ def training_files_status(training: Training, *, now: dt.datetime | None = None)
             archive.delete_after,
             None,
             0,
-            "Les certificats sont en cours de génération : rechargez la page dans un instant.",
+            PENDING_MESSAGE,
         )
     return TrainingFilesStatus(
         "ready",

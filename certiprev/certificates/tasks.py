@@ -6,8 +6,9 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TASK_MAX_PRIORITY
 
-from certiprev.trainings.models import Training
+from certiprev.trainings.models import Training, TrainingEvent
 
+from .card_mail import card_emails_send
 from .issuance import certificates_issue
 from .models import CertificateArchive
 
@@ -34,3 +35,19 @@ def certificates_issue_enqueue_now(training_id: int, *, urgent: bool = False) ->
 def certificates_issue_enqueue(*, training: Training) -> None:
     """Enqueue the issuance of a session's certificates once the closing transaction has committed."""
     transaction.on_commit(partial(certificates_issue_enqueue_now, training.pk))
+
+
+@task()
+def card_emails_send_task(event_id: int) -> int:
+    """Send the cards of one request (a CARDS_EMAIL session event) not sent yet."""
+    event = (
+        TrainingEvent.objects.select_related("training__organisation", "training__scheme").filter(pk=event_id).first()
+    )
+    if event is None:
+        return 0
+    return card_emails_send(event=event)
+
+
+def card_emails_enqueue(*, event: TrainingEvent) -> None:
+    """Enqueue the sending of the cards once the request's transaction has committed."""
+    transaction.on_commit(partial(card_emails_send_task.enqueue, event.pk))

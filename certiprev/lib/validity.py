@@ -26,7 +26,7 @@ def period_coherent(name: str) -> models.CheckConstraint:
 class ValidityPeriod(models.Model):
     valid_from = models.DateField("valable du")
     valid_until = models.DateField("valable jusqu'au")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
 
     objects = ValidityPeriodQuerySet.as_manager()
 

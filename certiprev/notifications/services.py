@@ -1,11 +1,13 @@
 """E-mail alerts of the workflow (sent by the task in tasks.py, enqueued after commit)."""
 
 import contextlib
+import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from certiprev.lib.dates import format_fr, span_fr
 from certiprev.lib.french import count_fr
@@ -48,6 +50,47 @@ def _results_sentence(data: dict) -> str:
         count_fr(int(data.get(key) or 0), word)
         for key, word in (("passed", "réussite"), ("failed", "échec"), ("absent", "absence"))
     )
+
+
+def certificates_ready_send(*, training: Training, delete_after: dt.datetime, certificate_count: int) -> int:
+    """Tell the organisation's members that a closed session's certificates are ready, and until when the files stay.
+
+    Once per member and session: each delivery is recorded against the session's closing event (which sends no
+    other e-mail), so a second issuance run, a retry or a rebuilt ZIP sends nothing again.
+    """
+    event = training.events.filter(action=Action.CLOSE).order_by("-at", "-id").first()
+    if event is None:
+        return 0
+    already = set(event.deliveries.values_list("recipient", flat=True))
+    members = training.organisation.memberships.filter(user__is_active=True).select_related("user")
+    local = timezone.localtime(delete_after)
+    context = {
+        "training": training,
+        "days": span_fr(training.start_date, training.end_date),
+        "start": format_fr(training.start_date),
+        "count": certificate_count,
+        "delete_on": format_fr(local.date()),
+        "delete_at": f"{local:%H:%M}",
+        "url": training_url(training, for_trainer=False) + "#certificats",
+    }
+    sent = 0
+    for address in sorted({m.user.email for m in members if m.user.email} - already):
+        # Recorded first: a crash between the two loses one e-mail rather than sending it twice to everyone.
+        try:
+            with transaction.atomic():
+                EmailDelivery.objects.create(event=event, recipient=address)
+        except IntegrityError:  # a concurrent run sent it
+            continue
+        subject = render_to_string("notifications/email/certificates_ready_subject.txt", context).strip()
+        message = EmailMultiAlternatives(
+            subject, render_to_string("notifications/email/certificates_ready.txt", context), to=[address]
+        )
+        message.attach_alternative(
+            render_to_string("notifications/email/certificates_ready.html", context), "text/html"
+        )
+        message.send()
+        sent += 1
+    return sent
 
 
 def event_emails_send(*, event: TrainingEvent) -> int:

@@ -34,7 +34,14 @@ class Organisation(models.Model):
     city = models.CharField("ville", max_length=100, blank=True)
     region = models.CharField("caisse régionale", max_length=30, choices=Region.choices, blank=True)
     # The public directory's city search (case- and accent-insensitive prefix, indexed): kept by save().
-    city_key = models.CharField(max_length=100, blank=True, default="", editable=False, db_index=True)
+    city_key = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        db_index=True,
+        verbose_name="clé de recherche de la ville",
+    )
     # Signed up on the public page (ADR signup): only its initial request until the CNH grants it.
     is_provisional = models.BooleanField(
         "provisoire",
@@ -72,7 +79,9 @@ class AssociatedEntity(models.Model):
     habilitation."""
 
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="entities")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="entities", verbose_name="organisme"
+    )
     name = models.CharField("nom", max_length=200)
     address = models.CharField("adresse", max_length=250, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
@@ -89,8 +98,12 @@ class AssociatedEntity(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name="organisme"
+    )
     role = models.CharField("rôle", max_length=30, choices=MemberRole.choices, default=MemberRole.USER)
     entity = models.ForeignKey(
         AssociatedEntity,
@@ -114,8 +127,12 @@ class Membership(models.Model):
 class Habilitation(ValidityPeriod):
     """An organisation's right to run a scheme's sessions during a period (both bounds included)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="habilitations")
-    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="habilitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="habilitations", verbose_name="organisme"
+    )
+    scheme = models.ForeignKey(
+        "catalog.Scheme", on_delete=models.PROTECT, related_name="habilitations", verbose_name="dispositif"
+    )
     # Added by the habilitation requests (ADR 0007): "expired" is derived from valid_until, never stored.
     level = models.PositiveSmallIntegerField(
         "niveau", choices=HabilitationLevel.choices, default=HabilitationLevel.ONE

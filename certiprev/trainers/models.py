@@ -32,10 +32,15 @@ class Trainer(models.Model):
     # lib.names.identity_key of names + birth date ("" without a birth date): never two trainers for one person.
     identity_key = models.CharField(max_length=260, blank=True, editable=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="trainer"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainer",
+        verbose_name="compte utilisateur",
     )
     notify_on_submission = models.BooleanField("m'alerter par e-mail quand une session m'est soumise", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
         verbose_name = "formateur"
@@ -58,8 +63,12 @@ class Trainer(models.Model):
 class TrainerCertification(ValidityPeriod):
     """A trainer's certification for one scheme during a period (both bounds included)."""
 
-    trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="certifications")
-    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.PROTECT, related_name="trainer_certifications")
+    trainer = models.ForeignKey(
+        Trainer, on_delete=models.CASCADE, related_name="certifications", verbose_name="formateur"
+    )
+    scheme = models.ForeignKey(
+        "catalog.Scheme", on_delete=models.PROTECT, related_name="trainer_certifications", verbose_name="dispositif"
+    )
     level = models.CharField("niveau", max_length=20, choices=TrainerLevel.choices, default=TrainerLevel.TRAINER)
     # The trainer course that earned it (none: typed by a network administrator). One per trainer and course: a
     # retried issuance finds it instead of certifying twice.

@@ -38,6 +38,8 @@ class Action(models.TextChoices):
     CANCEL = "cancel", "Annulation"
     OVERRIDE_DEADLINE = "override_deadline", "Dérogation au délai de clôture"
     MAC_CHECK = "mac_check", "Vérification de l'ancienne carte (MAC)"
+    WITHDRAW = "withdraw", "Soumission retirée par l'organisme"
+    CARDS_EMAIL = "cards_email", "Envoi des cartes aux stagiaires par e-mail"
 
 
 class Condition:
@@ -73,6 +75,8 @@ TRANSITIONS: dict[str, Transition[str, str]] = {
     # An overdue session can no longer be submitted (it could not be closed), unless an extension runs.
     Action.SUBMIT: Transition(frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, frozenset({A.MEMBER}), Condition.IN_TIME),
     Action.RETURN: Transition(frozenset({S.SUBMITTED}), S.RETURNED, frozenset({A.TRAINER})),
+    # The organisation takes back a submission the trainer has not validated yet (nor returned): back to draft.
+    Action.WITHDRAW: Transition(frozenset({S.SUBMITTED}), S.DRAFT, frozenset({A.MEMBER})),
     # Presence and results are known once the session is over: no validation before its last day.
     Action.VALIDATE: Transition(frozenset({S.SUBMITTED}), S.VALIDATED, frozenset({A.TRAINER}), Condition.FINISHED),
     Action.CLOSE: Transition(frozenset({S.VALIDATED}), S.CLOSED, frozenset({A.MEMBER, A.ADMIN}), Condition.IN_TIME),
@@ -82,6 +86,8 @@ TRANSITIONS: dict[str, Transition[str, str]] = {
     # DESIGN §2: a MAC trainee's previous card is checked (and recorded as the prerequisite) while the session is
     # open, whatever its step: it moves nothing and logs an audit event, not a session event.
     Action.MAC_CHECK: Transition(OPEN_STATES, None, frozenset({A.MEMBER}), Condition.MAC),
+    # Each trainee's own card sent to their own address, once the session is closed: moves nothing, logs an event.
+    Action.CARDS_EMAIL: Transition(frozenset({S.CLOSED}), None, frozenset({A.MEMBER, A.ADMIN})),
 }
 
 # The order in which a user holding several roles acts (written in the event log): the most specific first.

@@ -67,7 +67,12 @@ class Training(models.Model):
     return_reason = models.TextField("motif du renvoi", blank=True)
     cancel_reason = models.TextField("motif de l'annulation", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -135,7 +140,7 @@ class Trainee(models.Model):
     elearning_on = models.DateField("attestation e-learning INRS du", null=True, blank=True)
     present = models.BooleanField("présent·e", null=True, blank=True)
     passed = models.BooleanField("réussi", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="ajouté le")
 
     class Meta:
         verbose_name = "stagiaire"
@@ -165,7 +170,12 @@ class TrainingEvent(models.Model):
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("le", default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="acteur",
     )
     actor_name = models.CharField("par", max_length=254, blank=True)
     action = models.CharField("action", max_length=20, choices=Action.choices)

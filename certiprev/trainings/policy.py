@@ -32,6 +32,8 @@ _ROLE_VERBS: dict[str, str] = {
     Action.CANCEL: "annuler",
     Action.OVERRIDE_DEADLINE: "accorder une dérogation pour",
     Action.MAC_CHECK: "vérifier les anciennes cartes des stagiaires de",
+    Action.WITHDRAW: "reprendre",
+    Action.CARDS_EMAIL: "envoyer les cartes des stagiaires de",
 }
 # "Impossible de <verb> une session …" (state-changing actions) or "Impossible de <verb> : la session est …" (edits)
 STATE_VERBS: dict[str, str] = {
@@ -44,6 +46,7 @@ STATE_VERBS: dict[str, str] = {
     Action.VALIDATE: "valider",
     Action.CLOSE: "clôturer",
     Action.CANCEL: "annuler",
+    Action.WITHDRAW: "reprendre",
 }
 _WHO = {
     Actor.MEMBER: "un membre de l'organisme",
@@ -143,6 +146,10 @@ def state_refusal(training: Training, action: str, *, verb: str | None = None) -
     if action == Action.MAC_CHECK:
         return WorkflowError(
             "invalid_state", f"La session est {phrase} : le prérequis ne se vérifie plus.", status=409
+        )
+    if action == Action.CARDS_EMAIL:
+        return WorkflowError(
+            "invalid_state", f"Les cartes s'envoient une fois la session clôturée : elle est {phrase}.", status=409
         )
     verb = verb or STATE_VERBS[action]
     if TRANSITIONS[action].sources == EDITABLE_STATES and not TRANSITIONS[action].moves:

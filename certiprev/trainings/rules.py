@@ -369,3 +369,51 @@ def elearning_date_problem(day: object, *, start: dt.date, today: dt.date) -> st
     if day < years_before(today, SESSION_YEARS_BACK):
         return "Cette date d'attestation n'est pas plausible."
     return None
+
+
+# Warnings before submission: what looks wrong but is not refused (the organisation knows its session)
+
+# A training day rarely exceeds 7 hours (the schemes' programmes are written in 7-hour days).
+HOURS_PER_DAY = 7
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def group_size_warning(count: int, *, group_min: int, group_max: int) -> str | None:
+    """The session's number of trainees against the scheme's limits: the refusal "Soumettre" would give, ahead."""
+    if count > group_max:
+        return f"La session compte {_plural(count, 'stagiaire')}, le maximum est {group_max}."
+    if count < group_min:
+        return f"La session compte {_plural(count, 'stagiaire')}, le minimum est {group_min}."
+    return None
+
+
+def schedule_warning(start: dt.date, end: dt.date, *, hours: int) -> str | None:
+    """Whether the session's span fits the scheme's hours: too few days for them, or spread over far too many."""
+    span = (end - start).days + 1
+    needed = max(1, -(-hours // HOURS_PER_DAY))  # the days the hours take, at most 7 hours a day
+    lasting = f"{hours} h de formation"
+    if span < needed:
+        return (
+            f"La session dure {_plural(span, 'jour')} pour {lasting} : plus de {HOURS_PER_DAY} h par jour. "
+            "Vérifiez les dates."
+        )
+    if span > max(2 * needed, needed + 7):
+        return (
+            f"La session s'étend sur {_plural(span, 'jour')} pour {lasting} ({_plural(needed, 'jour')} environ). "
+            "Vérifiez les dates."
+        )
+    return None
+
+
+def mac_prerequisite_warning(missing: int, total: int) -> str | None:
+    """A MAC session's trainees whose previous card (the prerequisite) is not checked yet."""
+    if not missing:
+        return None
+    if missing == 1:
+        what = "1 stagiaire n'a pas son ancienne carte vérifiée"
+    else:
+        what = f"{missing} stagiaires sur {total} n'ont pas leur ancienne carte vérifiée"
+    return f"Prérequis du MAC : {what}."

@@ -16,9 +16,16 @@ from django.http import Http404
 
 from certiprev.organisations.models import AssociatedEntity, Organisation
 
-from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingState
+from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingKind, TrainingState
 from .models import Trainee, Training, TrainingEvent
-from .rules import deadline_passed_q, deadline_running_q, session_finished_q
+from .rules import (
+    deadline_passed_q,
+    deadline_running_q,
+    group_size_warning,
+    mac_prerequisite_warning,
+    schedule_warning,
+    session_finished_q,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -310,3 +317,46 @@ def trainees_of_session(training: Training) -> RawQuerySet[Trainee]:
 def events_of_session(training: Training) -> RawQuerySet[TrainingEvent]:
     """The session's events in order (at, id), only the fields the detail shows."""
     return _raw_rows(TrainingEvent, _EVENT_COLUMNS, ("at", "id"), training.pk)
+
+
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """What the organisation should know before submitting: the count against the limit, and the warnings."""
+
+    count: int
+    group_min: int
+    group_max: int
+    group_warning: str | None
+    warnings: list[str]  # every warning, the group size's first
+
+    @property
+    def over_max(self) -> bool:
+        return self.count > self.group_max
+
+    @property
+    def full(self) -> bool:
+        return self.count >= self.group_max
+
+
+def submission_check(training: Training, *, count: int | None = None, adding: int = 0) -> SubmissionCheck:
+    """The warnings of a session before submission (two queries at most); `adding` counts trainees about to come."""
+    scheme = training.scheme
+    if count is None:
+        count = training.trainees.count()
+    count += adding
+    # Too few is said on the session page, not in an import's preview (more may come); too many is said everywhere.
+    too_few = 0 < count < scheme.group_min and not adding
+    group_note = group_size_warning(count, group_min=scheme.group_min, group_max=scheme.group_max)
+    if not (count > scheme.group_max or too_few):
+        group_note = None
+    warnings = [group_note] if group_note else []
+    hours = scheme.mac_hours if training.kind == TrainingKind.MAC else scheme.initial_hours
+    schedule = schedule_warning(training.start_date, training.end_date, hours=hours)
+    if schedule:
+        warnings.append(schedule)
+    if training.kind == TrainingKind.MAC:
+        missing = training.trainees.filter(mac_proof__isnull=True).count()
+        mac = mac_prerequisite_warning(missing, count - adding)
+        if mac:
+            warnings.append(mac)
+    return SubmissionCheck(count, scheme.group_min, scheme.group_max, group_note, warnings)

@@ -24,7 +24,12 @@ class WebhookEndpoint(models.Model):
     description = models.CharField("description", max_length=200, blank=True)
     is_active = models.BooleanField("active", default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
@@ -44,7 +49,9 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: created with the event (same transaction), then attempted until it succeeds."""
 
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True, editable=False)
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name="adresse"
+    )
     # The same for every endpoint and every attempt of one event: receivers de-duplicate on it.
     event_id = models.UUIDField("identifiant de l'événement", default=uuid.uuid4)
     event_type = models.CharField("événement", max_length=40)
@@ -54,7 +61,7 @@ class WebhookDelivery(models.Model):
     state = models.CharField("état", max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False, verbose_name="réservée jusqu'au")
     last_status_code = models.PositiveSmallIntegerField("dernier code HTTP", null=True, blank=True)
     last_error = models.CharField("dernière erreur", max_length=300, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)

@@ -39,8 +39,19 @@ urlpatterns = [
     path("sessions/historique.csv", history.history_csv, name="history_csv"),
     path("sessions/modele-stagiaires.xlsx", imports.import_template, name="import_template"),
     path("sessions/<uuid:public_id>/", session_page.training_detail, name="training_detail"),
+    path(
+        "sessions/<uuid:public_id>/certificats/",
+        session_page.training_certificates_fragment,
+        name="training_certificates_fragment",
+    ),
+    path(
+        "sessions/<uuid:public_id>/certificats/envoyer-par-e-mail/",
+        duplicates.training_cards_email_view,
+        name="training_cards_email",
+    ),
     path("sessions/<uuid:public_id>/modifier/", session_form.training_edit, name="training_edit"),
     path("sessions/<uuid:public_id>/soumettre/", session_transitions.training_submit, name="training_submit"),
+    path("sessions/<uuid:public_id>/reprendre/", session_transitions.training_withdraw, name="training_withdraw"),
     path("sessions/<uuid:public_id>/annuler/", session_transitions.training_cancel, name="training_cancel"),
     path("sessions/<uuid:public_id>/cloturer/", session_transitions.training_close, name="training_close"),
     path("sessions/<uuid:public_id>/stagiaires/ajouter/", session_page.trainee_add, name="trainee_add"),
@@ -88,6 +99,12 @@ urlpatterns = [
     path("formateur/certificats/", trainer.my_certificates, name="trainer_certificates"),
     # Network administrators
     path("reseau/", network.home, name="network_home"),
+    path("reseau/recherche/", network.search, name="network_search"),
+    path(
+        "reseau/certificats/<uuid:public_id>/revoquer/",
+        network.certificate_revoke_view,
+        name="network_certificate_revoke",
+    ),
     path("reseau/organismes/", network.organisations, name="network_organisations"),
     path("reseau/organismes/nouveau/", network.organisation_create, name="network_organisation_create"),
     path("reseau/organismes/<uuid:public_id>/", network.organisation_detail, name="network_organisation"),

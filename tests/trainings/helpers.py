@@ -28,6 +28,8 @@ def perform(action: str, training: Training, by):
         )
     if action == Action.SUBMIT:
         return services.training_submit(by=by, training=training)
+    if action == Action.WITHDRAW:
+        return services.training_withdraw(by=by, training=training)
     if action == Action.RETURN:
         return services.training_return(by=by, training=training, reason="Il manque une feuille d'émargement.")
     if action == Action.VALIDATE:
@@ -36,6 +38,16 @@ def perform(action: str, training: Training, by):
         return services.training_close(by=by, training=training)
     if action == Action.CANCEL:
         return services.training_cancel(by=by, training=training, reason="Report à la demande du client.")
+    if action == Action.CARDS_EMAIL:
+        # One card ready to send: a record with a file path (the file itself is read by the task, not run here).
+        from certiprev.certificates.services import training_cards_email
+        from tests.www.conftest import certificate_record
+
+        trainee = training.trainees.order_by("pk").first()
+        Trainee.objects.filter(pk=trainee.pk).update(email="stagiaire@exemple.fr")
+        trainee.refresh_from_db()
+        certificate_record(trainee, pdf_path=f"certificats/{training.public_id}/carte.pdf")
+        return training_cards_email(by=by, training=training)
     if action == Action.MAC_CHECK:
         # Refused before the card is read on anything but an open MAC session; the card itself is tested in
         # tests/certificates/test_verification.py.

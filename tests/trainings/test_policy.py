@@ -17,9 +17,10 @@ PERSONAS = ["member", "other_member", "trainer", "other_trainer", "network_admin
 IN_TIME = {
     "member": {
         S.DRAFT: EDITS | {A.SUBMIT, A.CANCEL},
-        S.SUBMITTED: {A.CANCEL},
+        S.SUBMITTED: {A.CANCEL, A.WITHDRAW},
         S.RETURNED: EDITS | {A.SUBMIT, A.CANCEL},
         S.VALIDATED: {A.CLOSE, A.CANCEL},
+        S.CLOSED: {A.CARDS_EMAIL},
     },
     "trainer": {S.SUBMITTED: {A.RETURN, A.VALIDATE}},
     "network_admin": {
@@ -27,15 +28,17 @@ IN_TIME = {
         S.SUBMITTED: {A.CANCEL},
         S.RETURNED: {A.CANCEL},
         S.VALIDATED: {A.CLOSE, A.CANCEL},
+        S.CLOSED: {A.CARDS_EMAIL},
     },
 }
 # Past the closing deadline: no submission nor closing any more; the administrator may extend the deadline.
 OVERDUE = {
     "member": {
         S.DRAFT: EDITS | {A.CANCEL},
-        S.SUBMITTED: {A.CANCEL},
+        S.SUBMITTED: {A.CANCEL, A.WITHDRAW},
         S.RETURNED: EDITS | {A.CANCEL},
         S.VALIDATED: {A.CANCEL},
+        S.CLOSED: {A.CARDS_EMAIL},
     },
     "trainer": {S.SUBMITTED: {A.RETURN, A.VALIDATE}},
     "network_admin": {
@@ -43,6 +46,7 @@ OVERDUE = {
         S.SUBMITTED: {A.CANCEL, A.OVERRIDE_DEADLINE},
         S.RETURNED: {A.CANCEL, A.OVERRIDE_DEADLINE},
         S.VALIDATED: {A.CANCEL, A.OVERRIDE_DEADLINE},
+        S.CLOSED: {A.CARDS_EMAIL},
     },
 }
 CASES = [(persona, state) for persona in PERSONAS for state in TrainingState]

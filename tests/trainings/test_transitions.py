@@ -14,6 +14,7 @@ VERBS = {
     Action.VALIDATE: "valider",
     Action.CLOSE: "clôturer",
     Action.CANCEL: "annuler",
+    Action.WITHDRAW: "reprendre",
 }
 EDIT_VERBS = {
     Action.UPDATE: "modifier",
@@ -58,7 +59,10 @@ def expected_state_refusal(action, state) -> tuple[str, str]:
             "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables."
         )
     if action == Action.OVERRIDE_DEADLINE:
-        return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
+        return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
+    if action == Action.CARDS_EMAIL:
+        phrase = STATE_PHRASES[state]
+        return "invalid_state", f"Les cartes s'envoient une fois la session clôturée : elle est {phrase}."
     return "invalid_state", f"Impossible {de(VERBS[action])} une session {STATE_PHRASES[state]}."
 
 
@@ -79,11 +83,13 @@ def test_the_transition_table_matches_the_design():
         Action.TRAINEE_REMOVE: (editable, None, {"member"}, None),
         Action.SUBMIT: ({"draft", "returned"}, "submitted", {"member"}, "in_time"),
         Action.RETURN: ({"submitted"}, "returned", {"trainer"}, None),
+        Action.WITHDRAW: ({"submitted"}, "draft", {"member"}, None),
         Action.VALIDATE: ({"submitted"}, "validated", {"trainer"}, "finished"),
         Action.CLOSE: ({"validated"}, "closed", {"member", "admin"}, "in_time"),
         Action.CANCEL: (open_states, "cancelled", {"member", "admin"}, None),
         Action.OVERRIDE_DEADLINE: (open_states, None, {"admin"}, "overdue"),
         Action.MAC_CHECK: (open_states, None, {"member"}, "mac"),
+        Action.CARDS_EMAIL: ({"closed"}, None, {"member", "admin"}, None),
     }
     assert editable == EDITABLE_STATES
     assert open_states == OPEN_STATES

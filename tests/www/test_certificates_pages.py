@@ -99,13 +99,18 @@ def test_the_deletion_date_is_highlighted_in_the_last_three_days(member_client, 
         assert "status-urgent" not in member_client.get(detail_url(closed)).content.decode()
 
 
-def test_while_the_task_has_not_run_the_page_says_in_progress_with_a_reload_link(
+def test_while_the_task_has_not_run_the_page_says_in_progress_and_refreshes_the_section_by_itself(
     member_client, training_with_trainees
 ):
     training = set_state(training_with_trainees, TrainingState.CLOSED)
     response = member_client.get(detail_url(training))
-    assert "Les certificats sont en cours de génération : rechargez la page dans un instant." in text_of(response)
-    assert f'href="{detail_url(training)}#certificats">Recharger la page</a>' in response.content.decode()
+    assert (
+        "Les certificats sont en cours de génération. Cette partie de la page se met à jour d'elle-même dès qu'ils "
+        "sont prêts, dans quelques secondes."
+    ) in text_of(response)
+    fragment = reverse("www:training_certificates_fragment", args=[training.public_id])
+    assert f'data-refresh-url="{fragment}"' in response.content.decode()
+    assert f'href="{detail_url(training)}#certificats">Recharger la page</a>' in response.content.decode()  # no JS
     assert "ZIP" not in text_of(response)
 
 
@@ -227,7 +232,7 @@ def test_a_certificate_of_another_session_is_not_reachable_through_this_one(memb
 def test_a_network_administrator_downloads_duplicates_and_is_linked_to_revocation(admin_client_, closed):
     certificate = certificates_of(closed)[0]
     html = admin_client_.get(detail_url(closed)).content.decode()
-    revoke_url = reverse("admin:certificates_certificate_revoke", args=[certificate.pk])
+    revoke_url = reverse("www:network_certificate_revoke", args=[certificate.public_id])
     assert f'href="{revoke_url}"' in html
     assert admin_client_.get(revoke_url).status_code == 200
     assert admin_client_.get(zip_url(closed)).status_code == 200

@@ -157,7 +157,10 @@ def test_statistics_count_certificates_pass_rate_states_and_waiting(admin_client
             delimiter=";",
         )
     )
-    assert ["taux_reussite_pct", "SST", "12 mois", "100.0"] in rows
+    period = f"{data.months[0]:%Y-%m} à {data.months[-1]:%Y-%m}"
+    assert ["taux_reussite_presents_pct", "SST", period, "100.0"] in rows
+    assert ["taux_reussite_inscrits_pct", "SST", period, "75.0"] in rows
+    assert ["stagiaires_absents", "SST", period, "1"] in rows
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -387,9 +387,30 @@ def test_the_csv_export_has_one_line_per_trainee_and_neutralises_formulas(member
     response = member_client.get(reverse("www:history_csv"))
     content = b"".join(response.streaming_content).decode()
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:3] == ["Session", "Organisme", "Dispositif"]
+    assert rows[0][:4] == ["Session", "Référence interne de la session", "Organisme", "Dispositif"]
     assert len(rows) == 3
     assert "'=HYPERLINK(1)" in content
+
+
+def test_the_csv_export_names_the_session_readably_and_gives_both_internal_references(member_client, training):
+    Training.objects.filter(pk=training.pk).update(external_id="FORM-2026-118")
+    TraineeFactory(training=training, last_name="Martin", first_names="Léa", external_id="MAT-0042")
+    response = member_client.get(reverse("www:history_csv"))
+    content = b"".join(response.streaming_content).decode()
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
+    [row] = list(reader)
+    header = reader.fieldnames
+    days = (
+        f"le {training.start_date:%d/%m/%Y}"
+        if training.start_date == training.end_date
+        else f"du {training.start_date:%d/%m/%Y} au {training.end_date:%d/%m/%Y}"
+    )
+    assert row["Session"] == f"{training.scheme.code} initiale {days}"
+    assert str(training.public_id) not in row["Session"]
+    assert row["Référence interne de la session"] == "FORM-2026-118"
+    assert row["Référence interne du stagiaire"] == "MAT-0042"
+    assert header[-1] == "Identifiant Certiprev de la session"
+    assert row["Identifiant Certiprev de la session"] == str(training.public_id)
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -13,11 +13,12 @@ from django.db.models import Count, Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from certiprev.certificates import selectors as certificate_selectors
 from certiprev.certificates.card_checks import organisation_public_id, verification_report
 from certiprev.certificates.models import Certificate
+from certiprev.certificates.services import training_cards_email
 from certiprev.lib.rate_limits import rate_limit_check
 from certiprev.lib.zipper import attachment_disposition
 from certiprev.trainings.models import Training
@@ -26,7 +27,7 @@ from certiprev.trainings.selectors import get_training_for_user, organisation_id
 from ..common import ERROR_STATUSES, responses
 from ..errors import ApiError
 from ..http import ApiRequest
-from ..schemas import CertificatesOut, VerifyIn, VerifyOut
+from ..schemas import CardEmailsOut, CertificatesOut, VerifyIn, VerifyOut
 from .trainings import TrainingFilters, filtered_trainings
 
 router = Router(tags=["Certificats et vérification"])
@@ -134,6 +135,25 @@ def certificate_pdf(request: ApiRequest, id: str, certificate_id: str):
     certificate = certificate_selectors.get_certificate_of_training(training, certificate_id)
     handle, filename = certificate_selectors.certificate_pdf_open(certificate)
     return _download(handle, filename, "application/pdf")
+
+
+@router.post(
+    "/trainings/{id}/certificates/email",
+    response=responses((202, CardEmailsOut), errors=WITH_GONE),
+    summary="Envoyer à chaque stagiaire sa carte par e-mail",
+)
+def training_cards_email_endpoint(request: ApiRequest, id: str):
+    """Un message par stagiaire reçu·e ayant donné une adresse e-mail, avec sa seule carte en pièce jointe ; envoyé
+    en tâche de fond et inscrit dans l'historique de la session. Un nouvel appel envoie les cartes à nouveau."""
+    event = training_cards_email(by=request.user, training=training_for_files(request, id))
+    count = event.data["recipients"]
+    return Status(
+        202,
+        {
+            "recipients": count,
+            "message": f"{count} carte{'s' if count > 1 else ''} en cours d'envoi, une par stagiaire.",
+        },
+    )
 
 
 @router.post("/verify", response=responses((200, VerifyOut)), summary="Vérifier un certificat (QR code)")

@@ -288,6 +288,15 @@ def training_submit(request: ApiRequest, id: str):
     return training_summary(training)
 
 
+@router.post(
+    "/trainings/{id}/withdraw", response=responses((200, TrainingOut)), summary="Retirer la soumission (organisme)"
+)
+def training_withdraw(request: ApiRequest, id: str):
+    """Tant que le formateur ne l'a ni validée ni renvoyée, l'organisme reprend la session (retour au brouillon)."""
+    training = services.training_withdraw(by=request.user, training=get_training_for_user(request.user, id))
+    return training_summary(training)
+
+
 @router.post("/trainings/{id}/return", response=responses((200, TrainingOut)), summary="Renvoyer à l'organisme")
 def training_return(request: ApiRequest, id: str, payload: ReasonIn):
     """Le formateur de la session la renvoie à l'organisme avec un motif."""

@@ -39,7 +39,7 @@ FIELD_LABELS = {
     FIELD_FIRST_NAMES: "Prénom(s)",
     FIELD_BIRTH_DATE: "Date de naissance",
     FIELD_EMAIL: "E-mail",
-    FIELD_EXTERNAL_ID: "Identifiant",
+    FIELD_EXTERNAL_ID: "Référence interne",
 }
 
 # Accepted header spellings; matching ignores case, accents, spaces and punctuation ("Prénom(s)" == "prenoms").
@@ -82,6 +82,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "Email address",
     ),
     FIELD_EXTERNAL_ID: (
+        "Référence interne",
         "Identifiant",
         "Référence",
         "Ref",
@@ -129,7 +130,7 @@ MSG_CSV_MALFORMED = "Le fichier CSV est mal formé (vers la ligne {line}) : il 
 MSG_UNREADABLE = "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier Excel (.xlsx) ou CSV."
 MSG_NO_HEADER = (
     "Aucune colonne reconnue sur la ligne d'en-tête (ligne {line}) : la première ligne doit contenir "
-    "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Identifiant)."
+    "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, Référence interne)."
 )
 MSG_MISSING_COLUMN = "Colonne obligatoire « {label} » introuvable (intitulés acceptés : {accepted})."
 MSG_DUPLICATE_COLUMN = "La colonne « {label} » apparaît plusieurs fois (colonnes {columns})."
@@ -145,8 +146,22 @@ MSG_BIRTH_DATE_TWO_DIGIT_YEAR = (
     "Date de naissance « {value} » : l'année doit être écrite sur quatre chiffres (JJ/MM/AAAA)."
 )
 MSG_BIRTH_DATE_IMPOSSIBLE = "Date de naissance impossible : « {value} » n'existe pas (format attendu : JJ/MM/AAAA)."
-MSG_EXTERNAL_ID_DUPLICATE = "Identifiant « {value} » déjà utilisé à la ligne {line}."
+MSG_EXTERNAL_ID_DUPLICATE = "Référence interne « {value} » déjà utilisée à la ligne {line}."
 MSG_DUPLICATE_IN_FILE = "Stagiaire en double : même nom, prénom(s) et date de naissance qu'à la ligne {line}."
 
 # The downloadable template's header row: each field's label, required fields first.
 TEMPLATE_HEADERS = [FIELD_LABELS[key] for key in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)]
+# The template's example row (second line): a file sent back with it still in place imports it not.
+TEMPLATE_EXAMPLE = ["EXEMPLE", "Ligne à remplacer", "14/03/1990", "prenom.nom@exemple.fr", "MATRICULE-0042"]
+# What each column holds, as a note on its header cell.
+TEMPLATE_NOTES = {
+    FIELD_LAST_NAME: "Obligatoire. Le nom d'usage du stagiaire, tel qu'il sera imprimé sur la carte.",
+    FIELD_FIRST_NAMES: "Obligatoire. Le ou les prénoms, tels qu'ils seront imprimés sur la carte.",
+    FIELD_BIRTH_DATE: "Obligatoire. JJ/MM/AAAA (ou AAAA-MM-JJ, ou une date Excel).",
+    FIELD_EMAIL: "Facultatif. L'adresse où envoyer au stagiaire sa propre carte, une fois la session clôturée.",
+    FIELD_EXTERNAL_ID: (
+        "Facultatif. Votre propre référence du stagiaire (matricule, n° de dossier…), pour le retrouver dans "
+        "l'export CSV. Elle n'est pas imprimée sur la carte."
+    ),
+}
+MSG_EXAMPLE_ROW_IGNORED = "La ligne d'exemple du modèle a été ignorée."

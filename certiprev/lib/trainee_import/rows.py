@@ -24,6 +24,7 @@ from .fields import (
     MSG_DUPLICATE_COLUMN,
     MSG_DUPLICATE_IN_FILE,
     MSG_EMPTY_FILE,
+    MSG_EXAMPLE_ROW_IGNORED,
     MSG_EXTERNAL_ID_DUPLICATE,
     MSG_IGNORED_COLUMNS,
     MSG_MISSING_COLUMN,
@@ -33,9 +34,12 @@ from .fields import (
     MSG_TOO_MANY_ROWS,
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
+    TEMPLATE_EXAMPLE,
 )
 from .result import ImportedTrainee, ImportIssue, ImportResult, _Rules
 from .validators import check_email, parse_birth_date
+
+TEMPLATE_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
 
 
 def _normalize_header(value: object) -> str:
@@ -137,6 +141,9 @@ def _process_rows(
         values = {key: cells[index] if index < len(cells) else None for key, index in mapping.items()}
         if _is_blank(list(values.values())):
             result.warn(line, None, MSG_ROW_IGNORED)
+            continue
+        if [_text(values.get(key)) for key in TEMPLATE_FIELDS] == TEMPLATE_EXAMPLE:
+            result.warn(line, None, MSG_EXAMPLE_ROW_IGNORED)
             continue
         trainee_rows += 1
         _process_row(result, line, values, rules, seen_keys, seen_ids)

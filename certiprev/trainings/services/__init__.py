@@ -11,6 +11,7 @@ from .transitions import (
     training_return,
     training_submit,
     training_validate,
+    training_withdraw,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "training_submit",
     "training_update",
     "training_validate",
+    "training_withdraw",
 ]

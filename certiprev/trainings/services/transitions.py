@@ -91,6 +91,17 @@ def training_submit(*, by: User | None, training: Training) -> Training:
 
 
 @transaction.atomic
+def training_withdraw(*, by: User | None, training: Training) -> Training:
+    """The organisation takes back a submission its trainer has neither validated nor returned: back to draft."""
+    lock(training)  # roles and state are checked on the fresh row, under its lock
+    role = policy.require_role(by, training, Action.WITHDRAW)
+    # The compare-and-swap on "submitted": a validation that commits first makes this fail, never the reverse.
+    event = transition(training, Action.WITHDRAW, by=by, role=role, submitted_at=None)
+    notify(event)
+    return training
+
+
+@transaction.atomic
 def training_return(*, by: User | None, training: Training, reason: str) -> Training:
     """The trainer sends the session back to the organisation with a reason."""
     lock(training)  # roles and state are checked on the fresh row, under its lock

@@ -3,6 +3,7 @@ from django import forms
 from certiprev.catalog.models import Scheme
 from certiprev.habilitations.enums import RequestKind, RequestState
 from certiprev.organisations.enums import OrganisationKind, Region
+from certiprev.organisations.models import Organisation
 from certiprev.www.common import Form, date_field
 
 
@@ -177,3 +178,47 @@ class HabilitationMonthsForm(Form):
             "max_value": "La durée est d'au plus 240 mois.",
         },
     )
+
+
+class NetworkSearchForm(Form):
+    q = forms.CharField(
+        label="Session, organisme, formateur ou titulaire",
+        required=False,
+        max_length=200,
+        help_text="Identifiant ou adresse d'une session, référence interne, organisme, nom ou numéro de formateur, "
+        "nom du titulaire d'un certificat.",
+    )
+    born = date_field("Date de naissance du titulaire (facultatif)", required=False)
+
+
+class ReasonOnlyForm(Form):
+    reason = forms.CharField(
+        label="Motif de la révocation",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Obligatoire. Il est conservé au journal d'audit.",
+        error_messages={"required": "Indiquez le motif de la révocation."},
+    )
+
+
+class StatsFilterForm(Form):
+    """The statistics' scope. Months are given as their first day or any day in them: whole months are counted."""
+
+    start = date_field("Du (mois)", required=False, help_text="JJ/MM/AAAA : le mois entier est compté.")
+    end = date_field("Au (mois)", required=False, help_text="JJ/MM/AAAA : le mois entier est compté.")
+    organisation = forms.ModelChoiceField(
+        label="Organisme", queryset=Organisation.objects.order_by("name"), required=False, empty_label="Tous"
+    )
+    region = forms.ChoiceField(label="Caisse régionale", choices=[("", "Toutes"), *Region.choices], required=False)
+    scheme = forms.ModelChoiceField(
+        label="Dispositif", queryset=Scheme.objects.order_by("code"), required=False, empty_label="Tous"
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "La fin de la période ne peut pas précéder son début.")
+        elif start and end and (end.year - start.year) * 12 + end.month - start.month >= 24:
+            self.add_error("end", "La période couvre au plus 24 mois.")
+        return data

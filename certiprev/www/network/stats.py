@@ -1,4 +1,5 @@
-"""The network's statistics: a handful of grouped queries over the last 12 months (fixed query count)."""
+"""The network's statistics: a handful of grouped queries over a period (the last 12 months by default), for the
+whole network or one organisation, regional fund or scheme (fixed query count)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Avg, Case, Count, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from certiprev.catalog.models import Scheme
@@ -17,6 +19,20 @@ from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Trainee, Training
 from certiprev.trainings.selectors import closed_q, waiting_for_trainer_q
 
+MONTHS_LONG_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 WAIT_BUCKETS = [
     (0, 7, "moins d'une semaine"),
@@ -31,6 +47,75 @@ def month_label(month: dt.date) -> str:
 
 
 CACHE_SECONDS = 10 * 60
+MAX_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    """What the figures cover: whole months from `first_month` to `last_month`, and optionally one organisation, one
+    regional fund (the organisation's "caisse régionale") and one scheme."""
+
+    first_month: dt.date
+    last_month: dt.date
+    organisation_id: int | None = None
+    region: str = ""
+    scheme_id: int | None = None
+
+    @classmethod
+    def last_twelve_months(cls, today: dt.date) -> StatsFilters:
+        return cls(first_month=add_months(today.replace(day=1), -11), last_month=today.replace(day=1))
+
+    @property
+    def months(self) -> list[dt.date]:
+        count = (self.last_month.year - self.first_month.year) * 12 + self.last_month.month - self.first_month.month
+        return [add_months(self.first_month, i) for i in range(count + 1)]
+
+    @property
+    def is_default_scope(self) -> bool:
+        return self.organisation_id is None and not self.region and self.scheme_id is None
+
+    def key(self) -> str:
+        return (
+            f"{self.first_month:%Y-%m}:{self.last_month:%Y-%m}:{self.organisation_id}:{self.region}:{self.scheme_id}"
+        )
+
+    def scope(self, prefix: str = "") -> Q:
+        """The organisation, fund and scheme conditions on a model reaching them through `prefix`."""
+        condition = Q()
+        if self.organisation_id is not None:
+            condition &= Q(**{f"{prefix}organisation_id": self.organisation_id})
+        if self.region:
+            condition &= Q(**{f"{prefix}organisation__region": self.region})
+        if self.scheme_id is not None:
+            condition &= Q(**{f"{prefix}scheme_id": self.scheme_id})
+        return condition
+
+
+@dataclass(frozen=True)
+class TraineeCounts:
+    """The trainees of the sessions closed in the period: declared, present, absent, passed, failed (present)."""
+
+    declared: int = 0
+    present: int = 0
+    passed: int = 0
+
+    @property
+    def absent(self) -> int:
+        return self.declared - self.present
+
+    @property
+    def failed(self) -> int:
+        return self.present - self.passed
+
+    @property
+    def rate_of_present(self) -> float | None:
+        """Passed among the present: the absentees do not count."""
+        return round(100 * self.passed / self.present, 1) if self.present else None
+
+    @property
+    def rate_of_declared(self) -> float | None:
+        """Passed among all the declared trainees: the absentees count as not passed."""
+        return round(100 * self.passed / self.declared, 1) if self.declared else None
 
 
 @dataclass
@@ -43,6 +128,10 @@ class Statistics:
     waiting_now: list[tuple[str, int]]
     validation_delay: list[tuple[dt.date, float | None, int]]  # month, mean days, sessions
     computed_at: dt.datetime | None = None
+    filters: StatsFilters | None = None
+    trainees: TraineeCounts = TraineeCounts()
+    mean_delay: float | None = None  # over the whole period, in days (None: no session validated in it)
+    validated: int = 0  # sessions validated in the period
 
     @property
     def month_labels(self) -> list[str]:
@@ -51,6 +140,19 @@ class Statistics:
     @property
     def certificate_totals(self) -> list[int]:
         return [sum(values[i] for values in self.certificates.values()) for i in range(len(self.months))]
+
+    @property
+    def pass_rows(self) -> list[tuple[str, int, int, int, int]]:
+        """(scheme, declared, present, absent, passed) for the data table."""
+        return [(code, total, present, total - present, passed) for code, total, present, passed in self.pass_rates]
+
+    @property
+    def certificate_total(self) -> int:
+        return sum(self.certificate_totals)
+
+    @property
+    def session_total(self) -> int:
+        return sum(n for _label, n in self.states)
 
 
 class EpochDays(Func):
@@ -78,31 +180,38 @@ def _month_index(field: str, starts: list[dt.datetime]):
     return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
-def compute(today: dt.date | None = None) -> Statistics:
+def compute(today: dt.date | None = None, filters: StatsFilters | None = None) -> Statistics:
     today = today or timezone.localdate()
-    first_month = add_months(today.replace(day=1), -11)
-    months = [add_months(first_month, i) for i in range(12)]
+    filters = filters or StatsFilters.last_twelve_months(today)
+    months = filters.months
+    n_months = len(months)
     tz = timezone.get_current_timezone()
     starts = [timezone.make_aware(dt.datetime.combine(m, dt.time.min), tz) for m in months]
     since = starts[0]
+    until = timezone.make_aware(dt.datetime.combine(add_months(months[-1], 1), dt.time.min), tz)
     codes = dict(Scheme.objects.values_list("pk", "code"))
     # Certificates: the records the certificates app issued (trainer certificates excluded), by month of issue.
-    certificates = {code: [0] * 12 for code in sorted(codes.values())}
+    certificates = {code: [0] * n_months for code in sorted(codes.values())}
     issued = (
         Certificate.objects.exclude(kind=CertificateKind.TRAINER)
-        .filter(issued_at__gte=since)
+        .filter(filters.scope(), issued_at__gte=since, issued_at__lt=until)
         .annotate(month=_month_index("issued_at", starts))
         .values("scheme_id", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in issued:
-        if 0 <= row["month"] < 12:
+        if 0 <= row["month"] < n_months:
             certificates[codes[row["scheme_id"]]][row["month"]] += row["n"]
-    # Pass rate, from the trainees of the sessions closed in the last 12 months.
+    # Pass rate, from the trainees of the sessions closed in the period.
     totals: dict[str, list[int]] = {}
     rows = (
-        Trainee.objects.filter(closed_q(prefix="training__"), training__closed_at__gte=since)
+        Trainee.objects.filter(
+            closed_q(prefix="training__"),
+            filters.scope("training__"),
+            training__closed_at__gte=since,
+            training__closed_at__lt=until,
+        )
         .values("training__scheme_id")
         .annotate(
             total=Count("pk"),
@@ -115,7 +224,20 @@ def compute(today: dt.date | None = None) -> Statistics:
         totals[codes[row["training__scheme_id"]]] = [row["total"], row["present_n"], row["passed_n"]]
     certificates = {code: values for code, values in certificates.items() if any(values)}
     pass_rates = sorted((code, total, present, passed) for code, (total, present, passed) in totals.items())
-    state_counts = dict(Training.objects.values("state").annotate(n=Count("pk")).order_by().values_list("state", "n"))
+    trainees = TraineeCounts(
+        declared=sum(t for _c, t, _p, _r in pass_rates),
+        present=sum(p for _c, _t, p, _r in pass_rates),
+        passed=sum(r for _c, _t, _p, r in pass_rates),
+    )
+    # Sessions by their state now, among those whose first day falls in the period.
+    in_period = Q(start_date__gte=months[0], start_date__lt=add_months(months[-1], 1))
+    state_counts = dict(
+        Training.objects.filter(filters.scope(), in_period)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("state", "n")
+    )
     states = [(label, state_counts.get(value, 0)) for value, label in TrainingState.choices]
     # Sessions waiting for their trainer now, by how long they have waited.
     now = timezone.now()
@@ -125,18 +247,25 @@ def compute(today: dt.date | None = None) -> Statistics:
         if high is not None:
             condition &= Q(submitted_at__gt=now - dt.timedelta(days=high + 1))
         buckets[f"bucket_{i}"] = Count("pk", filter=condition)
-    waiting = Training.objects.filter(waiting_for_trainer_q()).aggregate(**buckets)
+    waiting = Training.objects.filter(waiting_for_trainer_q(), filters.scope()).aggregate(**buckets)
     waiting_now = [(label, waiting[f"bucket_{i}"]) for i, (_l, _h, label) in enumerate(WAIT_BUCKETS)]
-    # Mean time from submission to validation, by month of validation.
+    # The trainer's delay, by month of validation: from the submission, or from the session's last day when it was
+    # submitted ahead (a session is validated once it is over: the days before do not wait for the trainer).
+    waited = EpochDays("validated_at") - Greatest(EpochDays("submitted_at"), EpochDays("end_date"))
+    validated = Training.objects.filter(
+        filters.scope(), validated_at__gte=since, validated_at__lt=until, submitted_at__isnull=False
+    )
     delays = {
         row["month"]: (row["days"], row["n"])
-        for row in Training.objects.filter(validated_at__gte=since, submitted_at__isnull=False)
-        .annotate(month=_month_index("validated_at", starts))
+        for row in validated.annotate(month=_month_index("validated_at", starts))
         .values("month")
-        .annotate(n=Count("pk"), days=Avg(EpochDays("validated_at") - EpochDays("submitted_at")))
+        .annotate(n=Count("pk"), days=Avg(waited))
         .order_by()
     }
     validation_delay = [(m, delays.get(i, (None, 0))[0], delays.get(i, (None, 0))[1]) for i, m in enumerate(months)]
+    counted = [(mean, n) for _m, mean, n in validation_delay if n and mean is not None]
+    validated_count = sum(n for _mean, n in counted)
+    mean_delay = max(0.0, sum(mean * n for mean, n in counted) / validated_count) if validated_count else None
     return Statistics(
         months=months,
         schemes=list(certificates),
@@ -146,17 +275,22 @@ def compute(today: dt.date | None = None) -> Statistics:
         waiting_now=waiting_now,
         validation_delay=validation_delay,
         computed_at=now,
+        filters=filters,
+        trainees=trainees,
+        mean_delay=mean_delay,
+        validated=validated_count,
     )
 
 
-def compute_cached(today: dt.date | None = None) -> Statistics:
+def compute_cached(today: dt.date | None = None, filters: StatsFilters | None = None) -> Statistics:
     """The statistics, recomputed at most every 10 minutes: at national scale (millions of trainees) the grouped
     scans take a few hundred milliseconds, too much for every page view, and figures 10 minutes old are fine."""
     today = today or timezone.localdate()
-    key = f"certiprev:www:statistics:{today.isoformat()}"
+    filters = filters or StatsFilters.last_twelve_months(today)
+    key = f"certiprev:www:statistics:{today.isoformat()}:{filters.key()}"
     data = cache.get(key)
     if data is None:
-        data = compute(today)
+        data = compute(today, filters)
         cache.set(key, data, CACHE_SECONDS)
     return data
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certiprev.certificates import selectors as certificate_selectors
+from certiprev.certificates.card_mail import cards_to_email
 from certiprev.certificates.enums import CertificateKind, ProofSource
 from certiprev.certificates.models import Certificate, MacProof
 from certiprev.certificates.selectors import TrainingFilesStatus
@@ -41,9 +42,12 @@ class CertificatesSection:
     files: TrainingFilesStatus
     rows: list[CertificateRow]
     deletion_soon: bool  # the files go within CERTIFICATE_REMINDER_DAYS: highlighted
+    email_count: int = 0  # trainees with a valid card and an e-mail address (0 when the viewer may not send them)
 
 
-def certificates_section(training: Training, *, is_admin: bool, now: dt.datetime | None = None) -> CertificatesSection:
+def certificates_section(
+    training: Training, *, is_admin: bool, can_email: bool = False, now: dt.datetime | None = None
+) -> CertificatesSection:
     """A closed session's certificates and files, as its organisation (or an administrator) sees them."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -60,7 +64,7 @@ def certificates_section(training: Training, *, is_admin: bool, now: dt.datetime
                 and not certificate.is_expired(today)
                 and certificate.kind != CertificateKind.TRAINER,
                 revoke_url=(
-                    reverse("admin:certificates_certificate_revoke", args=[certificate.pk])
+                    reverse("www:network_certificate_revoke", args=[certificate.public_id])
                     if is_admin and not certificate.is_revoked
                     else ""
                 ),
@@ -68,7 +72,8 @@ def certificates_section(training: Training, *, is_admin: bool, now: dt.datetime
         )
     soon = dt.timedelta(days=settings.CERTIFICATE_REMINDER_DAYS)
     deletion_soon = bool(files.state == "ready" and files.available_until and files.available_until - now <= soon)
-    return CertificatesSection(files=files, rows=rows, deletion_soon=deletion_soon)
+    email_count = cards_to_email(training).count() if can_email and files.state == "ready" else 0
+    return CertificatesSection(files=files, rows=rows, deletion_soon=deletion_soon, email_count=email_count)
 
 
 def old_card_prefix(trainee: Trainee) -> str:

@@ -20,6 +20,7 @@ from .requests import (
     requests_queue,
 )
 from .rules import home, overdue_sessions, override_deadline, scheme_months, schemes, statistics, statistics_csv
+from .search import certificate_revoke_view, search
 from .staff import habilitation_suspend, habilitation_withdraw, staff
 from .trainers import (
     certification_add,
@@ -32,6 +33,7 @@ from .trainers import (
 )
 
 __all__ = [
+    "certificate_revoke_view",
     "certification_add",
     "certification_end",
     "certification_extend",
@@ -58,6 +60,7 @@ __all__ = [
     "override_deadline",
     "schemes",
     "staff",
+    "search",
     "statistics",
     "statistics_csv",
     "trainer_create",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from certiprev.catalog.models import Scheme
 from certiprev.catalog.services import scheme_habilitation_months_set
 from certiprev.habilitations.queues import queue_counts
+from certiprev.lib.dates import add_months
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.models import Organisation
 from certiprev.scheduler.models import ScheduledJob
@@ -22,7 +23,7 @@ from certiprev.www.organisation.views import csv_response
 
 from .. import stats as stats_module
 from .. import svg
-from ..forms import HabilitationMonthsForm, OverrideForm
+from ..forms import HabilitationMonthsForm, OverrideForm, StatsFilterForm
 
 
 @network_staff_required
@@ -112,14 +113,38 @@ def override_deadline(request, public_id):
     )
 
 
+def _stats_filters(request) -> tuple[StatsFilterForm, stats_module.StatsFilters]:
+    """The filters of the query string, or the last 12 months of the whole network (an invalid form says why)."""
+    form = StatsFilterForm(request.GET or None)
+    default = stats_module.StatsFilters.last_twelve_months(today())
+    if not form.is_bound or not form.is_valid():
+        return form, default
+    data = form.cleaned_data
+    last = (data["end"] or today()).replace(day=1)
+    first = data["start"].replace(day=1) if data["start"] else add_months(last, -11)
+    if not data["end"] and data["start"]:
+        last = min(add_months(first, 11), today().replace(day=1))
+        last = max(last, first)
+    filters = stats_module.StatsFilters(
+        first_month=first,
+        last_month=last,
+        organisation_id=data["organisation"].pk if data["organisation"] else None,
+        region=data["region"] or "",
+        scheme_id=data["scheme"].pk if data["scheme"] else None,
+    )
+    return form, filters
+
+
 @admin_required
 def statistics(request):
-    data = stats_module.compute_cached(today())
+    form, filters = _stats_filters(request)
+    data = stats_module.compute_cached(today(), filters)
+    n_months = len(data.months)
     charts = {
         "certificates": svg.stacked_columns(
-            title="Certificats émis par mois et par dispositif (12 derniers mois)",
+            title="Certificats émis par mois et par dispositif",
             labels=data.month_labels,
-            series=data.certificates or {"—": [0] * 12},
+            series=data.certificates or {"—": [0] * n_months},
             chart_id="chart-certificates",
         ),
         "pass_rates": svg.horizontal_bars(
@@ -155,22 +180,40 @@ def statistics(request):
             "data": data,
             "charts": charts,
             "certificate_table": stats_module.certificate_table(data),
+            "form": form,
+            "period": _period_label(data.months),
+            "query": request.GET.urlencode(),
         },
+        status=422 if form.errors else 200,
+    )
+
+
+def _period_label(months) -> str:
+    first, last = months[0], months[-1]
+    if first == last:
+        return f"{stats_module.MONTHS_LONG_FR[first.month - 1]} {first.year}"
+    return (
+        f"de {stats_module.MONTHS_LONG_FR[first.month - 1]} {first.year} "
+        f"à {stats_module.MONTHS_LONG_FR[last.month - 1]} {last.year}"
     )
 
 
 @admin_required
 def statistics_csv(request):
-    data = stats_module.compute_cached(today())
+    _form, filters = _stats_filters(request)
+    data = stats_module.compute_cached(today(), filters)
+    period = f"{data.months[0]:%Y-%m} à {data.months[-1]:%Y-%m}"
     rows = []
     for code, values in data.certificates.items():
         for month, value in zip(data.months, values, strict=True):
             rows.append(["certificats", code, f"{month:%Y-%m}", value])
     for code, total, present, passed in data.pass_rates:
-        rows.append(["stagiaires_evalues", code, "12 mois", total])
-        rows.append(["stagiaires_presents", code, "12 mois", present])
-        rows.append(["stagiaires_reussis", code, "12 mois", passed])
-        rows.append(["taux_reussite_pct", code, "12 mois", round(100 * passed / present, 1) if present else ""])
+        rows.append(["stagiaires_inscrits", code, period, total])
+        rows.append(["stagiaires_presents", code, period, present])
+        rows.append(["stagiaires_absents", code, period, total - present])
+        rows.append(["stagiaires_reussis", code, period, passed])
+        rows.append(["taux_reussite_presents_pct", code, period, round(100 * passed / present, 1) if present else ""])
+        rows.append(["taux_reussite_inscrits_pct", code, period, round(100 * passed / total, 1) if total else ""])
     for label, value in data.states:
         rows.append(["sessions_par_etat", label, "", value])
     for label, value in data.waiting_now:
@@ -178,6 +221,9 @@ def statistics_csv(request):
     for month, mean, count in data.validation_delay:
         rows.append(["delai_validation_jours", "", f"{month:%Y-%m}", "" if mean is None else round(mean, 1)])
         rows.append(["sessions_validees", "", f"{month:%Y-%m}", count])
+    rows.append(
+        ["delai_validation_moyen_jours", "", period, "" if data.mean_delay is None else round(data.mean_delay, 1)]
+    )
     return csv_response(
         f"certiprev-statistiques-{today():%Y-%m-%d}.csv", ["indicateur", "dispositif ou état", "mois", "valeur"], rows
     )

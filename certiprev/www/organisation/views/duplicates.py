@@ -1,4 +1,5 @@
-"""A duplicate of a lost card, asked from the session page (the download itself: certiprev/www/downloads/)."""
+"""A duplicate of a lost card, and each trainee's card sent by e-mail, asked from the session page (the downloads
+themselves: certiprev/www/downloads/)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certiprev.certificates.selectors import get_certificate_of_training
-from certiprev.certificates.services import certificate_duplicate_request
+from certiprev.certificates.services import certificate_duplicate_request, training_cards_email
 from certiprev.lib.errors import WorkflowError
 from certiprev.www.common import login_required
 
@@ -41,3 +42,22 @@ def certificate_duplicate(request, public_id, certificate_id):
             f"téléchargez-le ci-dessous (disponible jusqu'au {until:%d/%m/%Y à %H:%M}).",
         )
     return redirect(session_url(training, f"certificat-{certificate.public_id}"))
+
+
+@login_required
+@require_POST
+def training_cards_email_view(request, public_id):
+    """Each trainee's own card to their own address (a task sends them, one message per person)."""
+    training = get_training(request, public_id)
+    try:
+        event = training_cards_email(by=request.user, training=training)
+    except WorkflowError as error:
+        messages.error(request, f"Envoi des cartes impossible : {error.message}")
+    else:
+        count = event.data["recipients"]
+        messages.success(
+            request,
+            f"Envoi en cours : {count} message{'s' if count > 1 else ''} par e-mail, un par stagiaire, chacun avec "
+            "sa seule carte. L'envoi est inscrit dans l'historique de la session.",
+        )
+    return redirect(session_url(training, "certificats"))

@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from certiprev.trainings.enums import TrainingKind
 from certiprev.trainings.models import Trainee
 from certiprev.trainings.selectors import member_sessions_q, trainee_result_label
 from certiprev.www import selectors
@@ -55,6 +56,7 @@ class _Echo:
 
 CSV_HEADERS = [
     "Session",
+    "Référence interne de la session",
     "Organisme",
     "Dispositif",
     "Type",
@@ -67,12 +69,24 @@ CSV_HEADERS = [
     "Nom",
     "Prénom(s)",
     "Date de naissance",
+    "Référence interne du stagiaire",
     "Présence",
     "Résultat",
     "Certificat émis",
     "Certificat valable jusqu'au",
     "Certificat révoqué le",
+    "Identifiant Certiprev de la session",
 ]
+
+
+def session_label(training) -> str:
+    """The session as people name it: scheme, kind and days ("SST initiale du 01/12/2026 au 02/12/2026")."""
+    kind = "MAC" if training.kind == TrainingKind.MAC else "initiale"
+    if training.start_date == training.end_date:
+        days = f"le {training.start_date:%d/%m/%Y}"
+    else:
+        days = f"du {training.start_date:%d/%m/%Y} au {training.end_date:%d/%m/%Y}"
+    return f"{training.scheme.code} {kind} {days}"
 
 
 def _date_fr(value) -> str:
@@ -103,7 +117,8 @@ def history_csv(request):
                 [
                     csv_safe(v)
                     for v in (
-                        training.public_id,
+                        session_label(training),
+                        training.external_id,
                         training.organisation.name,
                         training.scheme.code,
                         training.get_kind_display(),
@@ -116,11 +131,13 @@ def history_csv(request):
                         trainee.last_name,
                         trainee.first_names,
                         trainee.birth_date.strftime("%d/%m/%Y"),
+                        trainee.external_id,
                         _yes_no(trainee.present, "Présent·e", "Absent·e"),
                         trainee_result_label(trainee.present, trainee.passed),  # absent: "Absent·e", not "Échoué"
                         "Oui" if trainee.certificate_valid_until else "Non",
                         _date_fr(trainee.certificate_valid_until),
                         _date_fr(trainee.certificate_revoked_at),
+                        training.public_id,
                     )
                 ]
             )

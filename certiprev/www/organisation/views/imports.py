@@ -17,6 +17,7 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.lib.middleware import limit_request_size
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action
+from certiprev.trainings.selectors import submission_check
 from certiprev.www.common import login_required, member_required, today
 
 from ..forms import ImportForm
@@ -141,6 +142,13 @@ def trainee_import_view(request, public_id):
             )
             if result.ok and result.rows:
                 context["token"] = _rows_token(request, training, result.rows)
+                # Said at once, not at "Soumettre": the list would exceed the scheme's maximum.
+                check = submission_check(training, count=existing_count, adding=len(result.rows))
+                context["submission"] = check
+                if check.group_warning:
+                    context["warnings"].insert(
+                        0, f"Avec ce fichier, {check.group_warning[0].lower()}{check.group_warning[1:]}"
+                    )
             else:
                 context["summary_message"] = "Le fichier contient des erreurs : aucun stagiaire n'a été ajouté."
                 return render(request, TEMPLATE, context, status=422)

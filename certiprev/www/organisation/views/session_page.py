@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,7 +13,13 @@ from certiprev.lib.errors import WorkflowError
 from certiprev.trainings import services
 from certiprev.trainings.enums import Action, Actor, TrainingKind
 from certiprev.trainings.policy import acting_role_for, allowed_actions
-from certiprev.trainings.selectors import get_trainee_for_user, get_training_for_user, roles_on, session_display
+from certiprev.trainings.selectors import (
+    get_trainee_for_user,
+    get_training_for_user,
+    roles_on,
+    session_display,
+    submission_check,
+)
 from certiprev.www.common import login_required, roles, today
 
 from ..certificate_sections import certificates_section, mac_rows, record_old_card_proof
@@ -105,8 +111,13 @@ def render_detail(
     if training.scheme.is_trainer_course and context["add_form"] is not None:
         # Required there: the e-mail opens the future trainer's account (DESIGN §10).
         context["add_form"].fields["email"].label = "E-mail (obligatoire pour une formation de formateurs)"
+    if Action.TRAINEE_ADD in allowed or Action.SUBMIT in allowed:
+        # The count against the limit and what would stop or worry a submission, said before "Soumettre".
+        context["submission"] = submission_check(training, count=len(trainees))
     if display.is_closed:
-        context["certificates"] = certificates_section(training, is_admin=Actor.ADMIN in user_roles)
+        context["certificates"] = certificates_section(
+            training, is_admin=Actor.ADMIN in user_roles, can_email=Action.CARDS_EMAIL in allowed
+        )
     if is_mac:
         context["mac_rows"] = mac_rows(trainees, can_check=can_check_cards, bound=old_card)
         context["can_check_cards"] = can_check_cards
@@ -123,6 +134,25 @@ def render_detail(
 @login_required
 def training_detail(request, public_id):
     return render_detail(request, get_training(request, public_id))
+
+
+@login_required
+def training_certificates_fragment(request, public_id):
+    """The certificates section alone, which the session page fetches again while the files are being generated."""
+    training = get_training(request, public_id)
+    if not session_display(training, today()).is_closed:
+        raise Http404("La session n'est pas clôturée.")
+    context = {
+        "training": training,
+        "certificates": certificates_section(
+            training,
+            is_admin=Actor.ADMIN in roles_on(request.user, training),
+            can_email=Action.CARDS_EMAIL in allowed_actions(request.user, training, today()),
+        ),
+    }
+    response = render(request, "www/training/_certificates.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _trainee_data(form: TraineeForm) -> services.TraineeData:

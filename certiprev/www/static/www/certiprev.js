@@ -32,6 +32,28 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
+  // A closed session's certificates being generated: the section reloads itself (every 3 s, for 5 minutes at most)
+  // until the files are ready. Without this script, the "Recharger la page" link does the same.
+  var refreshCertificates = function (attempt) {
+    var section = document.querySelector("[data-refresh-url]");
+    if (!section || attempt > 100 || !window.fetch) { return; }
+    window.setTimeout(function () {
+      window.fetch(section.getAttribute("data-refresh-url"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          var holder = document.createElement("div");
+          holder.innerHTML = html;
+          var fresh = holder.querySelector("#certificats-section");
+          if (!fresh) { return; }
+          section.replaceWith(fresh);
+          refreshCertificates(attempt + 1);
+        })
+        .catch(function () { refreshCertificates(attempt + 1); });
+    }, 3000);
+  };
+  refreshCertificates(0);
+
   // Trainer validation: "tous réussis" without reloading; an absent trainee cannot pass.
   var validation = document.querySelector("[data-validation-form]");
   if (validation) {
