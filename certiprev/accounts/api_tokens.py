@@ -79,7 +79,7 @@ def api_token_revoke(*, by: User, token: ApiToken) -> ApiToken:
 # changing a membership (organisations.services) forgets all at commit. Each request
 # gets its own copies (views may annotate `request.user`). Bounded in size: past MAX_CACHED_TOKENS it starts afresh.
 MAX_CACHED_TOKENS = 10_000
-_cached_tokens: dict[str, tuple[float, ApiToken, list[int]]] = {}
+_cached_tokens: dict[str, tuple[float, ApiToken, list[tuple[int, int | None, str]]]] = {}
 
 
 def api_token_cache_forget(digest: str | None = None) -> None:
@@ -98,9 +98,10 @@ def _token_load(digest: str) -> ApiToken | None:
         return None
 
 
-def _request_copy(token: ApiToken, organisation_ids: list[int]) -> ApiToken:
+def _request_copy(token: ApiToken, memberships: list[tuple[int, int | None, str]]) -> ApiToken:
     user = copy.copy(token.user)
-    user._certiprev_org_ids = list(organisation_ids)  # type: ignore[attr-defined]  # trainings.selectors' cache
+    # trainings.selectors.membership_rows_of's per-request cache: (organisation id, entity id, role) of each membership
+    user._certiprev_membership_rows = list(memberships)  # type: ignore[attr-defined]
     mine = copy.copy(token)
     mine.user = user
     return mine
@@ -115,25 +116,25 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     moment = time.time()
     cached = _cached_tokens.get(digest) if bound > 0 else None
     if cached is not None and 0 <= moment - cached[0] < bound:
-        _, token, organisation_ids = cached
+        _, token, memberships = cached
     else:
         loaded = _token_load(digest)
         if loaded is None:
             _cached_tokens.pop(digest, None)
             return None
         token = loaded
-        organisation_ids = list(token.user.memberships.values_list("organisation_id", flat=True))
+        memberships = list(token.user.memberships.values_list("organisation_id", "entity_id", "role"))
         if bound > 0:
             if len(_cached_tokens) >= MAX_CACHED_TOKENS:
                 _cached_tokens.clear()
-            _cached_tokens[digest] = (moment, token, organisation_ids)
+            _cached_tokens[digest] = (moment, token, memberships)
     if not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now  # the cached token too: written again LAST_USED_RESOLUTION later
-    return _request_copy(token, organisation_ids)
+    return _request_copy(token, memberships)
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:

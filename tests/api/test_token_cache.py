@@ -78,8 +78,8 @@ def test_each_request_gets_its_own_user_object(api_and_token, member):
     raw = api.token
     first, second = api_token_authenticate(raw), api_token_authenticate(raw)
     assert first.user is not second.user and first.user.pk == second.user.pk == member.pk
-    first.user._certiprev_org_ids.append(999)
-    assert 999 not in api_token_authenticate(raw).user._certiprev_org_ids
+    first.user._certiprev_membership_rows.append((999, None, "user"))
+    assert (999, None, "user") not in api_token_authenticate(raw).user._certiprev_membership_rows
 
 
 def test_a_membership_removed_through_the_service_is_seen_at_once_here(
