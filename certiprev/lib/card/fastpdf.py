@@ -8,9 +8,9 @@ objects, the page's content stream, the Info dictionary and the xref table.
 Fonts: each face (Vera regular and bold) is embedded as one subset of a few fixed characters (`_BASE`) plus the
 others the card uses, with codes in code-point order. The subset's objects (font dictionary, widths, descriptor,
 compressed font program, ToUnicode map) depend only on that character set, so they are serialised once and kept
-(LRU): names in French rarely add more than a few accented letters to ASCII, so most cards reuse them. A card that
-needs the fallback font (Noto Sans: ễ, ř, ș…) or more than 255 characters in one face is left to ReportLab
-(`render_page`): same page, slower. ADR XXXX-card-speed.
+(LRU): names in French rarely add more than a few accented letters to ASCII, so most cards reuse them. Letters Vera lacks (ễ, ř, ș, Ł…) go to a third
+subset, of the fallback face (Noto Sans), holding only those letters. A card with more than 255 characters in
+one face is left to ReportLab (`render_page`): same page, slower. ADR XXXX-card-speed.
 """
 
 from __future__ import annotations
@@ -29,19 +29,21 @@ from .fonts import FontSet, subset_tag
 from .layout import CARD_HEIGHT, CARD_WIDTH, CardData, QrDrawer, draw_card
 from .text import Fitter
 
-__all__ = ["Unsupported", "render_page_fast"]
+__all__ = ["MAX_BYTES", "Unsupported", "render_page_fast"]
 
 _DIGITS = frozenset(map(ord, "0123456789"))
 _UPPER = frozenset(map(ord, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-# Always in the subset, whatever the card uses: the regular face sets first names and dates, the bold one last
-# names (in capitals) and the validity date. Rounding the character sets up this way makes most cards of a
-# session share their subsets; all of ASCII would too, but would take the file past 40 KB.
-_BASE = {"regular": _DIGITS | _UPPER | frozenset(map(ord, "abcdefghijklmnopqrstuvwxyz")), "bold": _DIGITS | _UPPER}
+# Always in the subset, whatever the card uses: digits (dates) and the lowercase letters of first names in the
+# regular face, digits and the capitals of last names in the bold one. Rounding the character sets up this way
+# makes most cards of a session share their subsets; all of ASCII in both would too, but would take a card with
+# fallback letters past 40 KB (each glyph ~100 bytes compressed, each subset ~5 KB of fixed tables).
+_BASE = {"regular": _DIGITS | frozenset(map(ord, "abcdefghijklmnopqrstuvwxyz")), "bold": _DIGITS | _UPPER}
+MAX_BYTES = 40_000
 _CACHE_SIZE = 256  # subsets per face, each ~12–17 KB serialised
 
 
 class Unsupported(Exception):
-    """The card needs something this writer does not do (the fallback font, > 255 characters in one face)."""
+    """The card needs something this writer does not do (> 255 characters in one face, another font)."""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -92,8 +94,10 @@ class _Recorder:
 
     def __init__(self, fonts: FontSet):
         self.faces = {fonts.regular: "F1", fonts.bold: "F2"}
+        if fonts.fallback is not None:
+            self.faces[fonts.fallback] = "F3"
         self.code: list[str | _Font | _Show] = ["1 0 0 1 0 0 cm"]
-        self.chars: dict[str, set[int]] = {fonts.regular: set(), fonts.bold: set()}
+        self.chars: dict[str, set[int]] = {font: set() for font in self.faces}
 
     def setFillColorRGB(self, r: float, g: float, b: float) -> None:  # noqa: N802
         self.code.append(f"{fp_str(r, g, b)} rg")
@@ -225,10 +229,18 @@ def render_page_fast(data: CardData, fit: Fitter, draw_qr: QrDrawer, info: dict[
     fonts = fit.fonts
     recorder = _Recorder(fonts)
     draw_card(recorder, data, fit, draw_qr)  # type: ignore[arg-type]  # quacks like the Canvas it uses
-    # Objects: 1 catalog, 2 info, 3 pages, 4 page, 5 contents, 6–9 regular face, 10–13 bold face.
+    # Objects: 1 catalog, 2 info, 3 pages, 4 page, 5 contents, 6–9 regular face, 10–13 bold face, 14–17 the
+    # fallback face (Noto Sans) when a letter needs it, with only the letters used (no base: it is rarely needed).
     regular = _subset(fonts.regular, recorder.chars[fonts.regular], _BASE["regular"], 6)
     bold = _subset(fonts.bold, recorder.chars[fonts.bold], _BASE["bold"], 10)
+    subsets = [regular, bold]
     codes = {fonts.regular: regular.codes, fonts.bold: bold.codes}
+    font_resources = "/F1 6 0 R /F2 10 0 R"
+    if fonts.fallback is not None and recorder.chars[fonts.fallback]:
+        fallback = _subset(fonts.fallback, recorder.chars[fonts.fallback], frozenset(), 14)
+        subsets.append(fallback)
+        codes[fonts.fallback] = fallback.codes
+        font_resources += " /F3 14 0 R"
     lines = []
     for item in recorder.code:
         if isinstance(item, str):
@@ -262,14 +274,14 @@ def render_page_fast(data: CardData, fit: Fitter, draw_qr: QrDrawer, info: dict[
     add(b"3 0 obj\n<< /Count 1 /Kids [ 4 0 R ] /Type /Pages >>\nendobj\n")
     add(
         (
-            f"4 0 obj\n<< /Contents 5 0 R /MediaBox {_MEDIA_BOX} /Parent 3 0 R /Resources << /Font << /F1 6 0 R "
-            "/F2 10 0 R >> /ProcSet [ /PDF /Text /ImageB /ImageC /ImageI ] >> /Rotate 0 /Trans << >> /Type /Page "
+            f"4 0 obj\n<< /Contents 5 0 R /MediaBox {_MEDIA_BOX} /Parent 3 0 R /Resources << /Font << {font_resources}"
+            " >> /ProcSet [ /PDF /Text /ImageB /ImageC /ImageI ] >> /Rotate 0 /Trans << >> /Type /Page "
             ">>\nendobj\n"
         ).encode("latin-1")
     )
     add(_stream(5, content))
-    add(regular.objects, regular.count)
-    add(bold.objects, bold.count)
+    for subset in subsets:
+        add(subset.objects, subset.count)
     digest = hashlib.md5(b"".join(parts), usedforsecurity=False).hexdigest()  # reproducible /ID, as invariant=1
     xref = [f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n"]
     xref.extend(f"{offset:010d} 00000 n \n" for offset in offsets)
@@ -278,7 +290,10 @@ def render_page_fast(data: CardData, fit: Fitter, draw_qr: QrDrawer, info: dict[
         f"startxref\n{position}\n%%EOF\n"
     )
     parts.append(("".join(xref) + trailer).encode("latin-1"))
-    return b"".join(parts)
+    pdf = b"".join(parts)
+    if len(pdf) > MAX_BYTES:  # the base characters cost ~4 KB; ReportLab's subsets hold only what is used
+        raise Unsupported("larger than 40 KB")
+    return pdf
 
 
 def _info_entries(info: dict[str, str]) -> dict[str, str]:
