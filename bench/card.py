@@ -335,7 +335,8 @@ def run(n: int = 300, *, runs: int = 5, verbose: bool = True) -> dict:
         )
         print(
             f"  straightforward (ReportLab + widget)  {naive:7.1f} cards/s  {naive_cpu:7.1f} per CPU-second  "
-            f"largest {result['straightforward_pdf_bytes_max']} bytes  runs {result['straightforward_runs_cards_per_s']}"
+            f"largest {result['straightforward_pdf_bytes_max']} bytes  "
+            f"runs {result['straightforward_runs_cards_per_s']}"
         )
         print(f"  ratio {result['ratio']}x (wall clock), {result['ratio_cpu']}x (CPU time); target >= 20x")
         if not result["weasyprint"]:

@@ -159,7 +159,7 @@ def _data_bits(prefix: str, digits: str) -> str:
         parts.append(format(values[i] * 45 + values[i + 1], "011b"))
     if len(values) % 2:
         parts.append(format(values[-1], "06b"))
-    parts.append("0100" "0000000000000001" "00100011")  # byte mode, count 1, "#"
+    parts.append("0100000000000000000100100011")  # byte mode, count 1, "#"
     parts.append("0001" + format(len(digits), "012b"))  # numeric, 12-bit count
     for i in range(0, len(digits), 3):
         group = digits[i : i + 3]

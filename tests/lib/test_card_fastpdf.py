@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 import zxingcpp
-from PIL import Image, ImageChops
+from PIL import ImageChops
 
 from certiprev.lib.card import render_card
 from certiprev.lib.card.fastpdf import MAX_BYTES, Unsupported, render_page_fast

@@ -8,9 +8,10 @@ objects, the page's content stream, the Info dictionary and the xref table.
 Fonts: each face (Vera regular and bold) is embedded as one subset of a few fixed characters (`_BASE`) plus the
 others the card uses, with codes in code-point order. The subset's objects (font dictionary, widths, descriptor,
 compressed font program, ToUnicode map) depend only on that character set, so they are serialised once and kept
-(LRU): names in French rarely add more than a few accented letters to ASCII, so most cards reuse them. Letters Vera lacks (ễ, ř, ș, Ł…) go to a third
-subset, of the fallback face (Noto Sans), holding only those letters. A card with more than 255 characters in
-one face is left to ReportLab (`render_page`): same page, slower. ADR XXXX-card-speed.
+(LRU): French names rarely add more than a few accented letters to the base, so most cards of a session reuse
+them. Letters Vera lacks (ễ, ř, ș, Ł…) go to a third subset, of the fallback face (Noto Sans), holding only those
+letters. A card with more than 255 characters in one face, or a file past 40 KB, is left to ReportLab
+(`render_page`): same page, slower. ADR XXXX-card-speed.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import cast
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, makeToUnicodeCMap
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, makeToUnicodeCMap
 
 from .fonts import FontSet, subset_tag
 from .layout import CARD_HEIGHT, CARD_WIDTH, CardData, QrDrawer, draw_card
@@ -86,7 +88,9 @@ class _Text:
         if self.pending_font:  # ReportLab selects the subset at the first text after setFont
             self.code.append(_Font(self.font, f"{fp_str(self.size)} Tf {fp_str(self.size * 1.2)} TL"))
             self.pending_font = False
-        self.code.append(_Show(self.font, text.replace("\xa0", " ")))  # ReportLab prints (and extracts) U+00A0 as a space
+        self.code.append(
+            _Show(self.font, text.replace("\xa0", " "))
+        )  # ReportLab prints (and extracts) U+00A0 as a space
 
 
 class _Recorder:
@@ -141,7 +145,7 @@ class _Recorder:
 
 @dataclass(frozen=True, slots=True)
 class _Subset:
-    codes: dict[int, str]  # code point -> two hex digits
+    codes: dict[int, str]  # code point -> two hex digits, for str.translate
     objects: bytes  # font, descriptor, font program and ToUnicode, numbered from `first`
     count: int
 
@@ -153,7 +157,7 @@ def _stream(number: int, data: bytes, extra: str = "") -> bytes:
 
 
 def _build_subset(font_name: str, chars: tuple[int, ...], first: int) -> _Subset:
-    face = pdfmetrics.getFont(font_name).face
+    face = cast(TTFont, pdfmetrics.getFont(font_name)).face  # the card's fonts are all TrueType
     subset = [0, *chars]  # code 0 left to .notdef, as ReportLab does
     face_name = face.name + face.subfontNameX
     tag = subset_tag(face_name, subset, set())
@@ -203,21 +207,22 @@ def _subset(font_name: str, used: set[int], base: frozenset[int], first: int) ->
 # The file
 
 
+def _escape_table() -> dict[int, str]:
+    table = {byte: f"\\{byte:03o}" for byte in range(256) if not 32 <= byte < 127}
+    table.update({ord(ch): "\\" + ch for ch in "()\\"})
+    return table
+
+
+_ESCAPES = _escape_table()
+
+
 def _pdf_string(text: str) -> str:
     """A PDF literal string: PDFDocEncoding when it can, else UTF-16BE with its byte-order mark (as ReportLab)."""
     try:
         raw = text.encode("pdfdoc")
     except UnicodeEncodeError:
         raw = b"\xfe\xff" + text.encode("utf-16-be")
-    out = []
-    for byte in raw:
-        if byte in b"()\\":
-            out.append("\\" + chr(byte))
-        elif 32 <= byte < 127:
-            out.append(chr(byte))
-        else:
-            out.append(f"\\{byte:03o}")
-    return "(" + "".join(out) + ")"
+    return "(" + raw.decode("latin-1").translate(_ESCAPES) + ")"
 
 
 _MEDIA_BOX = f"[ 0 0 {fp_str(CARD_WIDTH, CARD_HEIGHT)} ]"
@@ -248,8 +253,7 @@ def render_page_fast(data: CardData, fit: Fitter, draw_qr: QrDrawer, info: dict[
         elif isinstance(item, _Font):
             lines.append(f"/{recorder.faces[item.font]} {item.operators}")
         else:
-            table = codes[item.font]
-            lines.append("<" + "".join(table[ord(ch)] for ch in item.text) + "> Tj")
+            lines.append("<" + item.text.translate(codes[item.font]) + "> Tj")
     content = "\n".join(lines).encode("latin-1")
 
     parts: list[bytes] = [b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n"]
@@ -268,8 +272,11 @@ def render_page_fast(data: CardData, fit: Fitter, draw_qr: QrDrawer, info: dict[
         parts.append(chunk)
         position += len(chunk)
 
-    add(b"1 0 obj\n<< /PageMode /UseNone /Pages 3 0 R /Type /Catalog /ViewerPreferences << /PrintScaling /None >> >>\nendobj\n")
-    entries = " ".join(f"/{key} {value}" for key, value in sorted({**_info_entries(info)}.items()))
+    add(
+        b"1 0 obj\n<< /PageMode /UseNone /Pages 3 0 R /Type /Catalog "
+        b"/ViewerPreferences << /PrintScaling /None >> >>\nendobj\n"
+    )
+    entries = " ".join(f"/{key} {value}" for key, value in sorted(_info_entries(info).items()))
     add(f"2 0 obj\n<< {entries} >>\nendobj\n".encode("latin-1"))
     add(b"3 0 obj\n<< /Count 1 /Kids [ 4 0 R ] /Type /Pages >>\nendobj\n")
     add(
