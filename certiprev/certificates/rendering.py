@@ -10,7 +10,7 @@ from certiprev.lib import cp1
 from certiprev.lib.card import CardData, render_card
 from certiprev.lib.cp1.record import Kind
 from certiprev.lib.dates import add_months
-from certiprev.lib.qr import qr_matrix
+from certiprev.lib.qr import qr_rows
 from certiprev.lib.zipper import safe_card_filename, safe_component
 
 from .enums import CertificateKind
@@ -79,7 +79,7 @@ def certificate_card(certificate: Certificate, content: str) -> CardData:
         valid_until=certificate.valid_until,
         organisation_name=certificate.organisation_name,
         trainer_name=certificate.trainer_name,
-        qr_matrix=qr_matrix(content),
+        qr_matrix=qr_rows(content),
         verify_host=settings.VERIFY_HOST.lower(),
         qr_content=content,
         created_at=timezone.now(),

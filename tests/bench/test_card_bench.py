@@ -23,11 +23,34 @@ def test_reportlab_runs_with_its_c_accelerator():
     assert card_bench.rl_accel_in_use(), "pip install rl-accel (ReportLab 4 ships its C accelerator separately)"
 
 
-def test_the_benchmark_measures_both_paths_in_one_run():
-    result = card_bench.run(4, baseline_n=2, verbose=False)
+def test_the_benchmark_measures_both_full_paths_in_one_run_and_leaves_no_file():
+    import tempfile
+    from pathlib import Path
+
+    before = set(Path(tempfile.gettempdir()).glob("certiprev-card-bench-*"))
+    result = card_bench.run(4, runs=2, verbose=False)
+    assert result["runs"] == 2 and result["cards"] == 4
     assert result["fast_cards_per_s"] > 0 and result["straightforward_cards_per_s"] > 0
+    assert result["fast_cards_per_cpu_s"] > 0 and result["straightforward_cards_per_cpu_s"] > 0
     expected_ratio = result["fast_cards_per_s"] / result["straightforward_cards_per_s"]
     assert result["ratio"] == pytest.approx(expected_ratio, rel=0.05)
+    assert len(result["fast_runs_cards_per_s"]) == len(result["straightforward_runs_cards_per_s"]) == 2
+    assert len(result["load_average"]) == 6
+    assert set(Path(tempfile.gettempdir()).glob("certiprev-card-bench-*")) == before
+
+
+def test_both_benchmark_paths_sign_a_card_that_decodes_to_a_verifying_content(tmp_path):
+    from certiprev.lib import cp1
+
+    key = cp1.private_key_from_seed(bytes(range(32)))
+    data = card_bench.sample_cards(1)[0]
+    for path in (card_bench.production_card, card_bench.straightforward_card):
+        image = rasterize(path(data, 0, key), tmp_path, 200)
+        (read,) = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        signed = cp1.parse_content(read.text)
+        assert cp1.verify(signed, key.public_key())
+        record, _ = cp1.unpack(signed)
+        assert (record.certified_on, record.valid_until) == (data.certified_on, data.valid_until)
 
 
 def test_every_benchmark_sample_card_renders_and_its_qr_decodes(tmp_path):

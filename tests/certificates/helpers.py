@@ -75,6 +75,15 @@ def image_qr_contents(image: Image.Image) -> list[str]:
     return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
 
 
+def opencv_qr_contents(image: Image.Image) -> list[str]:
+    """The QR code OpenCV's own detector and decoder read in the image: a second decoder, independent of zxing."""
+    import cv2
+    import numpy
+
+    text, _, _ = cv2.QRCodeDetector().detectAndDecode(numpy.asarray(image.convert("L")))
+    return [text] if text else []
+
+
 def pdf_qr_contents(pdf: bytes, *, dpi: int = 300) -> list[str]:
     """Render the PDF page with poppler's pdftoppm and read its QR codes with zxing-cpp."""
     return image_qr_contents(pdf_page_image(pdf, dpi=dpi))

@@ -21,7 +21,7 @@ from certiprev.lib.card.pdf import render_page
 from certiprev.lib.card.qr_drawing import draw_qr_matrix
 from certiprev.lib.card.text import Fitter
 from certiprev.lib.qr import qr_matrix, qr_segments
-from tests.certificates.helpers import image_qr_contents, pdf_page_image, pdf_qr_contents
+from tests.certificates.helpers import image_qr_contents, opencv_qr_contents, pdf_page_image, pdf_qr_contents
 from tests.factories import scheme, today
 
 # A fixed signed content (test-only seed), so that the same modules are smudged on every run.
@@ -170,6 +170,14 @@ def test_a_white_scratch_over_a_fifth_of_the_code_reads_too(cards):
 def certificate(close) -> Certificate:
     training = close(trainees=2)
     return Certificate.objects.filter(training=training).select_related("scheme").first()
+
+
+def test_two_independent_decoders_read_the_same_verifying_content_on_an_issued_card(certificate):
+    handle, _ = certificate_pdf_open(certificate)
+    image = pdf_page_image(handle.read())
+    [content] = image_qr_contents(image)
+    assert opencv_qr_contents(image) == [content]
+    assert certificate_verify(content=content).status == "valid"
 
 
 def test_a_card_printed_before_level_q_still_verifies(certificate):

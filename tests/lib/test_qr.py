@@ -169,3 +169,31 @@ def test_the_svg_without_size_uses_one_unit_per_module():
     svg = qr_svg(CONTENTS["valid"])
     assert 'viewBox="0 0 69 69"' in svg
     assert svg_modules(svg, 61) == [list(row) for row in qr_matrix(CONTENTS["valid"])]
+
+
+def test_the_fast_matrix_is_segnos_module_for_module_over_many_contents():
+    import random
+
+    rnd = random.Random(14)
+    checked = 0
+    for _ in range(120):
+        host = "".join(rnd.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") for _ in range(rnd.randrange(1, 54)))
+        host = host.strip(".-") or "A"
+        digits = "".join(rnd.choice("0123456789") for _ in range(rnd.randrange(1, 310)))
+        content = f"HTTPS://{host}/V#{digits}"
+        try:
+            expected = make_qr(content).matrix
+        except ValueError:
+            with pytest.raises(ValueError):
+                qr_matrix(content)
+            continue
+        assert qr_matrix(content) == tuple(tuple(row) for row in expected), content
+        checked += 1
+    for content in CONTENTS.values():
+        try:
+            expected = make_qr(content).matrix
+        except ValueError:
+            continue
+        assert qr_matrix(content) == tuple(tuple(row) for row in expected), content
+        checked += 1
+    assert checked > 100

@@ -8,7 +8,9 @@ bottom, truthy = dark, no quiet zone); it is drawn as vector rectangles, one per
 - `text`: font runs, measuring, fitting a text into its box;
 - `qr_drawing`: the QR matrix as vector rectangles;
 - `layout`: `CardData` and where everything goes;
-- `pdf`: the canvas, its metadata, `render_card`.
+- `pdf`: the canvas, its metadata, `render_card`;
+- `fastpdf`: the same page written directly, font subsets serialised once per character set (`render_card`'s
+  usual path; ReportLab's canvas is the fallback).
 """
 
 from .fonts import FontSet, undrawable_characters, undrawable_message

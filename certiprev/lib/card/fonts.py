@@ -9,6 +9,7 @@ the services can refuse it. Fonts are parsed and registered once per process.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -159,6 +160,7 @@ def card_fonts() -> FontSet:
 # Characters → font
 
 
+@functools.lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """NFC, no control/format characters (bidi overrides, zero-width…), single spaces."""
     text = unicodedata.normalize("NFC", text or "")
