@@ -107,7 +107,8 @@ def test_the_certiprev_console_script_verifies_offline_against_published_lists(c
     def run(*args):
         return subprocess.run([str(script), "verify", *args], capture_output=True, text=True, env=env, timeout=60)
 
-    common = ["--keys-file", str(tmp_path / "keys.json"), "--root-public-key", signing_keys.root_public_key_b64url()]
+    # "=": a base64url key may start with "-", which argparse would take for an option.
+    common = ["--keys-file", str(tmp_path / "keys.json"), f"--root-public-key={signing_keys.root_public_key_b64url()}"]
     result = run(content, *common, "--revoked-file", str(tmp_path / "revoked.json"))
     assert result.returncode == 0, result.stderr
     assert "Révocation vérifiée (listes publiées)" in result.stdout
@@ -370,7 +371,7 @@ def test_the_verify_command_refuses_lists_signed_by_another_root(card, client, t
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError) as error:
-        call_command("verify", content, "--keys-file", str(tmp_path / "keys.json"), "--root-public-key", other_root)
+        call_command("verify", content, "--keys-file", str(tmp_path / "keys.json"), f"--root-public-key={other_root}")
     assert error.value.returncode == 64
     with pytest.raises(SystemExit) as exit_:
         call_command("verify", unknown_key_content(), "--keys-file", str(tmp_path / "keys.json"), stdout=io.StringIO())
