@@ -29,6 +29,7 @@ def targets() -> list[Path]:
 TESTS_LEFT_ALONE = {
     "tests/browser/test_verification_page.py",
     "tests/certificates/test_card_contents.py",
+    "tests/lib/test_card_fastpdf.py",
     "tests/lib/test_card_pdf.py",
     "tests/lib/test_card_fonts.py",
     "tests/lib/test_cp1.py",

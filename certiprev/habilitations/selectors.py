@@ -13,6 +13,7 @@ from django.utils import timezone
 from certiprev.organisations.enums import HabilitationStatus, MemberRole, Region
 from certiprev.organisations.models import Habilitation, Organisation
 from certiprev.trainers.models import TrainerCertification
+from certiprev.trainings.selectors import membership_rows_of
 
 from .enums import EDITABLE_STATES, HOLDER, OPEN_STATES, Actor
 from .models import HabilitationRequest, RequestDocument
@@ -32,15 +33,9 @@ def correspondent_organisation_ids(user: User | AnonymousUser | None) -> list[in
     """The organisations of which the user is the correspondent (CEH)."""
     if not _active(user):
         return []
-    cached = getattr(user, "_certiprev_ceh_ids", None)
-    if cached is None:
-        cached = list(
-            user.memberships.filter(role=MemberRole.CORRESPONDENT).values_list(  # type: ignore[union-attr]
-                "organisation_id", flat=True
-            )
-        )
-        user._certiprev_ceh_ids = cached  # type: ignore[union-attr]
-    return cached
+    # The per-request membership rows every other role check reads (one query per request, however many checks).
+    rows = membership_rows_of(user)
+    return list(dict.fromkeys(org for org, _entity, role in rows if role == MemberRole.CORRESPONDENT))
 
 
 def roles_on_organisation(user: User | AnonymousUser | None, organisation: Organisation) -> frozenset[str]:

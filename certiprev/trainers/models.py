@@ -30,7 +30,7 @@ class Trainer(models.Model):
     # Known for the trainers a trainer course made (DESIGN §10): with the names, the person's identity.
     birth_date = models.DateField("date de naissance", null=True, blank=True)
     # lib.names.identity_key of names + birth date ("" without a birth date): never two trainers for one person.
-    identity_key = models.CharField(max_length=260, blank=True, editable=False)
+    identity_key = models.CharField("clé d'identité", max_length=260, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -100,7 +100,7 @@ def test_the_detail_json_is_pinned(member, organisation, trainer):
                 "comment": "",
             }
         ],
-        "allowed_actions": ["cancel"],
+        "allowed_actions": ["withdraw", "cancel"],  # a submission the trainer has not started can be withdrawn
     }
     response = _get(api_for(member), f"trainings/{training.public_id}")
     # Byte for byte: key order, separators, accents as they are (not \u escapes).

@@ -108,7 +108,7 @@ def test_submitting_is_confirmed_with_its_warnings_then_withdrawn(new_page, peop
     expect(page.locator("#submission-warnings")).to_contain_text("La session s'étend sur 30 jours pour 14 h")
     shot(page, "13-session-avertissement-duree")
     page.get_by_role("link", name="Soumettre au formateur").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Soumettre la session au formateur ?")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soumettre la session au formateur ?")
     expect(page.locator("#submit-warnings")).to_contain_text("Vérifiez les dates.")
     check_accessibility(page, "confirmation de soumission")
     shot(page, "12-confirmation-soumission")
@@ -132,7 +132,7 @@ def test_a_mac_says_how_many_prerequisites_are_missing(new_page, people, width):
     sign_in(page, people[1].email)
     page.goto(f"/sessions/{training.public_id}/soumettre/")
     expect(page.locator("#submit-warnings")).to_contain_text(
-        "Prérequis du MAC : 4 stagiaires sur 4 n'ont pas leur ancienne carte vérifiée."
+        "Prérequis du MAC : 4 stagiaires sur 4 n'ont pas leur ancienne carte vérifiée."
     )
     shot(page, "14-mac-prerequis")
 
@@ -191,7 +191,7 @@ def test_each_trainee_is_sent_their_own_card(new_page, people, width, signing_ke
     shot(page, "11-session-cloturee-envoi")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Envoyer à chaque stagiaire sa carte par e-mail (2)").click()
-    expect(page.locator(".notice-success")).to_contain_text("Envoi en cours : 2 messages par e-mail, un par stagiaire")
+    expect(page.locator(".notice-success")).to_contain_text("Envoi en cours : 2 messages par e-mail, un par stagiaire")
     expect(page.locator(".timeline")).to_contain_text("Envoi des cartes aux stagiaires par e-mail")
     shot(page, "11-cartes-envoyees")
     assert sorted(m.to[0] for m in mail.outbox) == ["stagiaire0@exemple.fr", "stagiaire1@exemple.fr"]

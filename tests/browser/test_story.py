@@ -104,7 +104,7 @@ def test_a_session_from_creation_to_closing_in_the_browser(new_page, signing_key
     screenshot(page, "04-session-brouillon")
 
     page.get_by_role("link", name="Soumettre au formateur").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Soumettre la session au formateur ?")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soumettre la session au formateur ?")
     page.get_by_role("button", name="Confirmer la soumission").click()
     expect(page.locator(".badge")).to_have_text("Soumise au formateur")
     training.refresh_from_db()

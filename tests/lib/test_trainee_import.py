@@ -322,7 +322,7 @@ def test_a_file_without_a_header_row_gets_one_error_asking_for_it():
             1,
             "file",
             (
-                "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir "
+                "Aucune colonne reconnue sur la ligne d'en-tête (ligne 1) : la première ligne doit contenir "
                 "les intitulés des colonnes (Nom, Prénom(s), Date de naissance et, si besoin, E-mail, "
                 "Référence interne)."
             ),
@@ -578,7 +578,7 @@ def test_an_external_id_used_twice_in_the_file_is_refused():
     result = parse(make_csv([[*DUPONT, "R1"], [*MARTIN, "R1"]], [*HEADERS, "Identifiant"]))
 
     assert [row.line for row in result.rows] == [2]
-    assert issues(result.errors) == [(3, "external_id", "Référence interne « R1 » déjà utilisée à la ligne 2.")]
+    assert issues(result.errors) == [(3, "external_id", "Référence interne « R1 » déjà utilisée à la ligne 2.")]
 
 
 def test_a_row_with_several_problems_gets_one_error_per_field_and_is_not_kept():

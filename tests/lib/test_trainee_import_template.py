@@ -53,7 +53,7 @@ def test_a_filled_in_template_is_read_back_by_the_parser_without_its_example_row
         "jl.dupont@exemple.fr",
         "REF-1",
     )
-    assert [str(w) for w in result.warnings] == [f"Ligne 2 : {MSG_EXAMPLE_ROW_IGNORED}"]
+    assert [str(w) for w in result.warnings] == [f"Ligne 2 : {MSG_EXAMPLE_ROW_IGNORED}"]
 
 
 def test_the_old_identifiant_header_is_still_read_as_the_internal_reference():

@@ -59,10 +59,10 @@ def expected_state_refusal(action, state) -> tuple[str, str]:
             "Seules les sessions en brouillon ou renvoyées par le formateur sont modifiables."
         )
     if action == Action.OVERRIDE_DEADLINE:
-        return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
+        return "invalid_state", f"Aucune dérogation possible : la session est {STATE_PHRASES[state]}."
     if action == Action.CARDS_EMAIL:
         phrase = STATE_PHRASES[state]
-        return "invalid_state", f"Les cartes s'envoient une fois la session clôturée : elle est {phrase}."
+        return "invalid_state", f"Les cartes s'envoient une fois la session clôturée : elle est {phrase}."
     return "invalid_state", f"Impossible {de(VERBS[action])} une session {STATE_PHRASES[state]}."
 
 

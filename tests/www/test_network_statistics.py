@@ -40,7 +40,7 @@ def test_the_page_counts_trainees_and_says_whether_absentees_count(admin_client_
     text = text_of(response)
     assert "Stagiaires inscrits 6" in text
     assert "Absents 2" in text
-    assert "75,0 % des présents (les absents ne comptent pas) ; 50,0 % des inscrits (les absents comptent" in text
+    assert "75,0 % des présents (les absents ne comptent pas) ; 50,0 % des inscrits (les absents comptent" in text
     assert "Stagiaires reçus parmi les présents des sessions clôturées dans la période" in text
 
 
@@ -72,7 +72,7 @@ def test_the_period_filter_counts_whole_months(admin_client_, organisation, trai
     data = response.context["data"]
     assert len(data.months) == 1
     assert (data.trainees.declared, data.certificate_total) == (2, 2)
-    assert "Période :" in text_of(response) and str(month.year) in text_of(response)
+    assert "Période :" in text_of(response) and str(month.year) in text_of(response)
 
 
 def test_a_bad_period_is_a_french_message_and_the_default_figures(admin_client_):

@@ -45,7 +45,7 @@ def test_the_add_form_warns_when_the_session_is_full(member_client, training):
     TraineeFactory.create_batch(10, training=training)
     text = text_of(member_client.get(detail_url(training)))
     assert (
-        "La session compte déjà 10 stagiaires, le maximum est 10 : un stagiaire de plus dépasserait le maximum."
+        "La session compte déjà 10 stagiaires, le maximum est 10 : un stagiaire de plus dépasserait le maximum."
     ) in text
 
 
@@ -69,7 +69,7 @@ def test_the_import_preview_warns_when_the_file_would_exceed_the_maximum(member_
     assert response.status_code == 200
     text = text_of(response)
     assert "Avec ce fichier, la session compte 11 stagiaires, le maximum est 10." in text
-    assert "Après l'import : 11 stagiaires sur 10 au maximum pour une session SST." in text
+    assert "Après l'import : 11 stagiaires sur 10 au maximum pour une session SST." in text
     assert Trainee.objects.filter(training=training).count() == 8  # nothing added before the confirmation
 
 
@@ -81,7 +81,7 @@ def test_the_import_page_says_the_count_against_the_limit_before_any_file(member
 
 def test_an_import_within_the_limit_says_the_count_without_warning(member_client, training):
     text = text_of(upload(member_client, training, make_csv([["Durand", "Paul", "01/02/1985"]], SAMPLE_HEADERS[:3])))
-    assert "Après l'import : 1 stagiaire sur 10 au maximum" in text
+    assert "Après l'import : 1 stagiaire sur 10 au maximum" in text
     assert "le maximum est" not in text
 
 
@@ -96,7 +96,7 @@ def test_submitting_asks_for_a_confirmation_first(member_client, training_with_t
     assert f'<a class="button" href="{submit_url}">Soumettre au formateur</a>' in page
     response = member_client.get(submit_url)
     assert response.status_code == 200
-    assert "Soumettre la session au formateur ?" in text_of(response)
+    assert "Soumettre la session au formateur ?" in text_of(response)
     training.refresh_from_db()
     assert training.state == TrainingState.DRAFT  # asking changes nothing
     member_client.post(submit_url)
@@ -122,7 +122,7 @@ def test_the_organisation_withdraws_a_submission_back_to_draft_and_it_is_audited
     event = training.events.get(action=Action.WITHDRAW)
     assert (event.from_state, event.to_state, event.actor) == ("submitted", "draft", member)
     text = text_of(response)
-    assert "Soumission retirée : la session est de nouveau en brouillon" in text
+    assert "Soumission retirée : la session est de nouveau en brouillon" in text
     assert "Soumission retirée par l'organisme par" in text  # in the session's history
 
 
@@ -166,7 +166,7 @@ def test_a_thirty_day_sst_initial_session_is_warned_not_refused(member_client, o
 def test_a_fourteen_hour_session_in_one_day_is_warned(member_client, organisation, trainer):
     training = TrainingFactory(organisation=organisation, trainer=trainer, start_date=today(), end_date=today())
     text = text_of(member_client.get(detail_url(training)))
-    assert "La session dure 1 jour pour 14 h de formation : plus de 7 h par jour. Vérifiez les dates." in text
+    assert "La session dure 1 jour pour 14 h de formation : plus de 7 h par jour. Vérifiez les dates." in text
 
 
 def test_a_two_day_sst_session_has_no_schedule_warning(member_client, training):
@@ -177,7 +177,7 @@ def test_a_two_day_sst_session_has_no_schedule_warning(member_client, training):
 def test_a_mac_says_how_many_prerequisites_are_missing_before_submission(member_client, organisation, trainer):
     training = TrainingFactory(organisation=organisation, trainer=trainer, kind=TrainingKind.MAC)
     TraineeFactory.create_batch(5, training=training)
-    warning = "Prérequis du MAC : 5 stagiaires sur 5 n'ont pas leur ancienne carte vérifiée."
+    warning = "Prérequis du MAC : 5 stagiaires sur 5 n'ont pas leur ancienne carte vérifiée."
     assert warning in text_of(member_client.get(detail_url(training)))
     assert warning in text_of(member_client.get(reverse("www:training_submit", args=[training.public_id])))
 
@@ -283,7 +283,7 @@ def test_each_trainee_gets_their_own_card_alone_in_their_own_message(
     assert "Envoyer à chaque stagiaire sa carte par e-mail (3)" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = member_client.post(reverse("www:training_cards_email", args=[training.public_id]), follow=True)
-    assert "Envoi en cours : 3 messages par e-mail, un par stagiaire, chacun avec sa seule carte." in text_of(response)
+    assert "Envoi en cours : 3 messages par e-mail, un par stagiaire, chacun avec sa seule carte." in text_of(response)
     assert len(mail.outbox) == 3
     for message in mail.outbox:
         assert len(message.to) == 1 and not message.cc and not message.bcc
@@ -328,7 +328,7 @@ def test_no_address_no_sending_and_a_french_message(member_client, close_session
     Trainee.objects.filter(training=training).update(email="")
     assert "Envoyer à chaque stagiaire" not in text_of(member_client.get(detail_url(training)))
     response = member_client.post(reverse("www:training_cards_email", args=[training.public_id]), follow=True)
-    assert "Envoi des cartes impossible : Aucun stagiaire reçu n'a donné d'adresse e-mail" in text_of(response)
+    assert "Envoi des cartes impossible : Aucun stagiaire reçu n'a donné d'adresse e-mail" in text_of(response)
     assert not training.events.filter(action=Action.CARDS_EMAIL).exists()
 
 
@@ -339,7 +339,7 @@ def test_cards_of_an_open_session_cannot_be_sent(member, training):
     with pytest.raises(WorkflowError) as refused:
         training_cards_email(by=member, training=training)
     assert (
-        refused.value.message == "Les cartes s'envoient une fois la session clôturée : elle est à l'état de brouillon."
+        refused.value.message == "Les cartes s'envoient une fois la session clôturée : elle est à l'état de brouillon."
     )
 
 

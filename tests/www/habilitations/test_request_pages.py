@@ -73,7 +73,7 @@ def test_list_query_count_does_not_grow_with_the_requests(
     client = as_user(ceh)
     # session, user, menu roles (memberships, trainer), the correspondent's organisation ids, count, page, schemes
     # (prefetched), the organisations (several or one): the same for 1 or 8 requests
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("www:request_list"))
     assert response.status_code == 200
     assert text_of(response).count("attendu de :") == count
