@@ -133,6 +133,12 @@ def test_a_new_organisation_from_sign_up_to_its_first_session(new_page):
     organisation = Organisation.objects.get()
     assert organisation.is_provisional
     request = _file_the_request(correspondent)
+    # Still provisional: no session yet, the dashboard points back to the request.
+    menu = correspondent.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("link", name="Sessions").click()
+    expect(correspondent.get_by_role("heading", level=2)).to_have_text("Votre organisme est en cours d'inscription")
+    expect(correspondent.get_by_role("link", name="Créer une session")).to_have_count(0)
+    _check_and_shoot(correspondent, "story-07b-dashboard-provisional-390")
 
     # The instructor of the Carsat Rhône-Alpes, at 1280 px, takes the request up and asks for complements.
     desk = new_page(width=1280)
@@ -155,7 +161,7 @@ def test_a_new_organisation_from_sign_up_to_its_first_session(new_page):
     assert request.state == RequestState.COMPLEMENTS_REQUESTED
 
     # The correspondent reads what was asked, adds it and transmits again.
-    correspondent.get_by_role("link", name="Demandes d'habilitation").first.click()
+    correspondent.get_by_role("link", name="Suivre ma demande").click()
     correspondent.get_by_role("link", name=re.compile("Habilitation initiale")).click()
     expect(correspondent.get_by_role("status")).to_contain_text("Joignez l'attestation d'assurance")
     _check_and_shoot(correspondent, "story-12-request-complements-390")
@@ -199,8 +205,9 @@ def test_a_new_organisation_from_sign_up_to_its_first_session(new_page):
     # The correspondent, no longer provisional, sees the grant and creates the first SST session.
     correspondent.reload()
     expect(correspondent.locator("main")).to_contain_text("Habilitation accordée")
+    expect(correspondent.locator("main")).to_contain_text(re.compile(r"niveau 1, valable du .+ au .+ 20\d\d"))
     _check_and_shoot(correspondent, "story-16-request-granted-390")
-    correspondent.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Sessions").click()
+    menu.get_by_role("link", name="Sessions").click()
     expect(correspondent.get_by_role("heading", level=1)).to_contain_text("Sessions")
     _check_and_shoot(correspondent, "story-17-dashboard-390")
     correspondent.get_by_role("link", name="Créer une session").first.click()
