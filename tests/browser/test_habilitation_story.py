@@ -50,6 +50,11 @@ def _pdf(name: str) -> dict:
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF}
 
 
+def _open_from_the_phone_menu(page, name: str) -> None:
+    page.get_by_role("button", name="Menu").click()  # the compact menu of a phone
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name).click()
+
+
 def _staff():
     instructor = UserFactory(
         email="ines.durand@carsat-ra.fr",
@@ -94,7 +99,7 @@ def _file_the_request(page) -> HabilitationRequest:
     _check_and_shoot(page, "story-04-requests-empty-390")
     page.get_by_role("link", name="Nouvelle demande").click()
     page.get_by_label("Habilitation initiale").check()
-    page.get_by_label("SST").check()
+    page.get_by_role("checkbox", name="SST — Sauveteur Secouriste du Travail").check()
     page.get_by_label("Numéros FORPREV des formateurs").fill("abc12345")
     _check_and_shoot(page, "story-05-request-create-390")
     page.get_by_role("button", name="Créer le brouillon").click()
@@ -134,8 +139,7 @@ def test_a_new_organisation_from_sign_up_to_its_first_session(new_page):
     assert organisation.is_provisional
     request = _file_the_request(correspondent)
     # Still provisional: no session yet, the dashboard points back to the request.
-    menu = correspondent.get_by_role("navigation", name="Menu principal")
-    menu.get_by_role("link", name="Sessions").click()
+    _open_from_the_phone_menu(correspondent, "Sessions")
     expect(correspondent.get_by_role("heading", level=2)).to_have_text("Votre organisme est en cours d'inscription")
     expect(correspondent.get_by_role("link", name="Créer une session")).to_have_count(0)
     _check_and_shoot(correspondent, "story-07b-dashboard-provisional-390")
@@ -205,9 +209,9 @@ def test_a_new_organisation_from_sign_up_to_its_first_session(new_page):
     # The correspondent, no longer provisional, sees the grant and creates the first SST session.
     correspondent.reload()
     expect(correspondent.locator("main")).to_contain_text("Habilitation accordée")
-    expect(correspondent.locator("main")).to_contain_text(re.compile(r"niveau 1, valable du .+ au .+ 20\d\d"))
+    expect(correspondent.locator("main")).to_contain_text(re.compile(r"niveau 1, valable du .+ au .+\s20\d\d"))
     _check_and_shoot(correspondent, "story-16-request-granted-390")
-    menu.get_by_role("link", name="Sessions").click()
+    _open_from_the_phone_menu(correspondent, "Sessions")
     expect(correspondent.get_by_role("heading", level=1)).to_contain_text("Sessions")
     _check_and_shoot(correspondent, "story-17-dashboard-390")
     correspondent.get_by_role("link", name="Créer une session").first.click()

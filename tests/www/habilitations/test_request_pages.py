@@ -244,7 +244,7 @@ def test_a_granted_request_shows_the_habilitation_it_gave(as_user, ceh, org, mak
         organisation=org, scheme=scheme("SST"), valid_from=dt.date(2026, 12, 1), valid_until=dt.date(2031, 12, 1)
     )
     text = text_of(as_user(ceh).get(detail_url(target)))
-    assert "Habilitation SST niveau 1, valable du 1er décembre 2026 au 1er décembre 2031" in text
+    assert "Habilitation SST niveau 1, valable du 1er\u00a0décembre\u00a02026 au 1er\u00a0décembre\u00a02031" in text
 
 
 def test_a_request_not_yet_granted_shows_no_habilitation(as_user, ceh, org, make_request):
