@@ -50,7 +50,15 @@ def _people():
 
 
 def _text(page) -> str:
-    return page.inner_text("main").replace("\u00a0", " ")
+    return page.inner_text("main")  # non-breaking spaces kept: the expected texts have them (French typography)
+
+
+def _open_from_the_menu(page, name: str) -> None:
+    """A link of the main menu, behind the "Menu" button on a phone."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        toggle.click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name).click()
 
 
 def _shoot(page, name):
@@ -84,7 +92,7 @@ def test_the_correspondent_reads_the_list_and_a_detail_and_sees_what_is_missing(
 
     page = new_page(width=width)
     sign_in(page, ceh.email)
-    page.get_by_role("link", name="Demandes d'habilitation").first.click()
+    _open_from_the_menu(page, "Demandes d'habilitation")
     page.wait_for_load_state()
     assert "attendu de : la Carsat Rhône-Alpes depuis 12 jours" in _text(page)
     assert "attendu de : l'organisme depuis 1 jour" in _text(page)
@@ -123,7 +131,7 @@ def test_the_organisation_pages_of_the_correspondent_and_of_an_entitys_correspon
 
     page = new_page(width=width)
     sign_in(page, ceh.email)
-    page.get_by_role("link", name="Mon organisme").first.click()
+    _open_from_the_menu(page, "Mon organisme")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Prévention Rhône"
     check_accessibility(page, f"org-detail-{width}")
@@ -134,7 +142,7 @@ def test_the_organisation_pages_of_the_correspondent_and_of_an_entitys_correspon
 
     page = new_page(width=width)
     sign_in(page, cea.email)
-    page.get_by_role("link", name="Mon entité").first.click()
+    _open_from_the_menu(page, "Mon entité")
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Antenne de Grenoble"
     check_accessibility(page, f"entity-detail-{width}")

@@ -187,6 +187,24 @@ def test_the_provisional_organisation_is_refused_a_session_through_the_api_in_fr
     assert "en cours d'inscription" in response.json()["detail"]
 
 
+def test_the_dashboard_of_a_provisional_organisation_points_to_its_request_not_to_a_session(client, confirmed):
+    from tests.www.conftest import text_of
+
+    user, organisation = confirmed
+    client.force_login(user)
+    response = client.get("/sessions/")
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "Votre organisme est en cours d'inscription" in text
+    assert "Suivre ma demande" in text
+    assert "Créer une session" not in text
+
+    Organisation.objects.filter(pk=organisation.pk).update(is_provisional=False)  # what the grant does
+    text = text_of(client.get("/sessions/"))
+    assert "Créer une session" in text
+    assert "en cours d'inscription" not in text
+
+
 def test_the_provisional_organisation_is_not_in_the_directory_nor_the_network_list(client, confirmed, network_admin):
     _, organisation = confirmed
     assert organisation.name not in client.get("/organismes").content.decode()

@@ -236,6 +236,25 @@ def test_detail_shows_the_history_the_documents_and_the_complements(as_user, ceh
     assert "attendu de : l'organisme depuis 3 jours" in text
 
 
+def test_a_granted_request_shows_the_habilitation_it_gave(as_user, ceh, org, make_request):
+    from tests.factories import HabilitationFactory
+
+    target = make_request(S.GRANTED)
+    HabilitationFactory(
+        organisation=org, scheme=scheme("SST"), valid_from=dt.date(2026, 12, 1), valid_until=dt.date(2031, 12, 1)
+    )
+    text = text_of(as_user(ceh).get(detail_url(target)))
+    assert "Habilitation SST niveau 1, valable du 1er\u00a0décembre\u00a02026 au 1er\u00a0décembre\u00a02031" in text
+
+
+def test_a_request_not_yet_granted_shows_no_habilitation(as_user, ceh, org, make_request):
+    from tests.factories import HabilitationFactory
+
+    target = make_request(S.OPINION_GIVEN)
+    HabilitationFactory(organisation=org, scheme=scheme("SST"))
+    assert "valable du" not in text_of(as_user(ceh).get(detail_url(target)))
+
+
 @time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC))
 def test_dates_are_written_in_french_with_1er(as_user, ceh, make_request):
     target = make_request(S.DRAFT)

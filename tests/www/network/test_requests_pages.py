@@ -290,6 +290,13 @@ def test_the_detail_shows_documents_trainers_history_and_the_waiting(
     assert "Attendu de : la Carsat Rhône-Alpes depuis 3 jours" in text
 
 
+def test_the_detail_says_when_the_organisation_has_no_address(as_user, instructor, make_request):
+    hr = make_request(S.TRANSMITTED)
+    type(hr.organisation).objects.filter(pk=hr.organisation.pk).update(address="", postal_code="", city="")
+    text = text_of(as_user(instructor).get(_detail(hr)))
+    assert "Adresse non renseignée" in text
+
+
 def test_a_document_downloads_as_a_pdf(as_user, instructor, make_request):
     hr = make_request(S.TRANSMITTED)
     document = hr.documents.get()

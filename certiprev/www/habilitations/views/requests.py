@@ -16,6 +16,7 @@ from certiprev.accounts.http import AuthenticatedRequest
 from certiprev.habilitations import policy, services
 from certiprev.habilitations.enums import Action, RequestKind, RequestState
 from certiprev.habilitations.models import HabilitationRequest
+from certiprev.habilitations.queues import granted_habilitations
 from certiprev.habilitations.rules import size_fr
 from certiprev.habilitations.selectors import (
     get_document_for_correspondent,
@@ -115,6 +116,7 @@ def _render_detail(
         "trainers": list(target.trainers.order_by("number")),
         "documents": list(target.documents.all()),
         "events": list(target.events.all()),
+        "habilitations": granted_habilitations(target),  # the validity the grant gave, "valable du … au …"
         "missing": request_missing_while_editable(target),
         "document_form": document_form or DocumentForm(prefix="doc"),
         "max_size": size_fr(services.max_document_bytes()),

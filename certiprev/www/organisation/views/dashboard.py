@@ -13,7 +13,7 @@ from certiprev.www.common import member_required, roles, today
 def dashboard(request):
     org_ids = roles(request).organisation_ids
     groups = selectors.dashboard_groups(org_ids, today(), scope=member_sessions_q(request.user))
-    organisations = Organisation.objects.filter(pk__in=org_ids).order_by("name")
+    organisations = list(Organisation.objects.filter(pk__in=org_ids).order_by("name"))
     return render(
         request,
         "www/organisation/dashboard.html",
@@ -25,5 +25,7 @@ def dashboard(request):
             "file_days": settings.CERTIFICATE_FILE_DAYS,
             "reminder_days": settings.CERTIFICATE_REMINDER_DAYS,
             "is_empty": not any(g.count for g in groups),
+            # A sign-up whose initial request is not granted yet: no session can be created (ADR signup).
+            "provisional": bool(organisations) and all(o.is_provisional for o in organisations),
         },
     )
