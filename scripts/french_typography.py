@@ -34,6 +34,7 @@ TESTS_LEFT_ALONE = {
     "tests/lib/test_card_fonts.py",
     "tests/lib/test_cp1.py",
     "tests/lib/test_names.py",
+    "tests/browser/test_french_pages.py",
     "tests/test_french_typography.py",
 }
 

@@ -31,7 +31,7 @@ PLAIN_SPACES = """() => {
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (node.parentElement.closest("script, style")) continue;
     const text = node.textContent;
-    if (/(^|\\S) [:;!?](\\s|$)|« | »/.test(text)) found.push(text.trim().slice(0, 80));
+    if (/(^|\\S)\\x20[:;!?](\\s|$)|«\\x20|\\x20»/.test(text)) found.push(text.trim().slice(0, 80));
   }
   return found;
 }"""

@@ -124,7 +124,9 @@ def test_a_level_two_organisation_trains_a_trainer_who_validates_their_first_sst
     sign_in(phone_member, member.email)
     phone_member.goto(f"/sessions/{training.public_id}/#carte-{lea.public_id}")
     screenshot(phone_member, "31-formation-formateurs-prerequis-390")
-    page.get_by_role("button", name="Soumettre au formateur").click()
+    page.get_by_role("link", name="Soumettre au formateur").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Soumettre la session au formateur ?")
+    page.get_by_role("button", name="Confirmer la soumission").click()
     expect(page.locator(".badge").first).to_have_text("Soumise au formateur")
 
     # The trainer of trainers validates.
@@ -161,6 +163,7 @@ def test_a_level_two_organisation_trains_a_trainer_who_validates_their_first_sst
     )
     lea_phone = new_page(width=390, height=844)
     sign_in(lea_phone, "lea@exemple.fr")
+    lea_phone.get_by_role("button", name="Menu").click()  # the compact menu of a phone
     lea_phone.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes certificats").click()
     expect(lea_phone.locator("main")).to_contain_text("SST")
     check_accessibility(lea_phone, "mes certificats du nouveau formateur")
