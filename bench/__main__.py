@@ -11,9 +11,9 @@ At the end, one table of every target of issue 14 (bench.results: the areas reco
 file named by BENCH_RESULTS, in a temporary directory removed at the end), with « atteint » / « non atteint », then
 the entries that appeared in the temporary directory during the run (there should be none).
 
-PostgreSQL: unless BENCH_DATABASE_URL (bench.api) or BENCH_WWW_DATABASE_URL (bench.www) is set, the HTTP areas get a
-throwaway database `<BENCH_POSTGRES>_api` / `<BENCH_POSTGRES>_www` (BENCH_POSTGRES defaults to
-postgres://postgres@127.0.0.1:5432/certiprev_bench) when that server answers; BENCH_POSTGRES=0: SQLite only.
+PostgreSQL: unless BENCH_DATABASE_URL is set, the HTTP areas (api, www: one after the other, each creates the
+database afresh and drops it) are given BENCH_DATABASE_URL=$BENCH_POSTGRES, a throwaway database (default
+postgres://postgres@127.0.0.1:5432/certiprev_bench), when that server answers; BENCH_POSTGRES=0: SQLite only.
 
 `python -m bench [area …]` runs only the named areas (certificates, www, api); `python -m bench.card [n]` only the
 cards/s figure, `python -m bench.cp1` only the verifications/s.
@@ -35,8 +35,7 @@ AREAS = {
     "www": ("bench.www", "Interface web : pages principales à l'échelle nationale"),
     "api": ("bench.api", "API REST : débit et latence"),
 }
-# The variable through which each HTTP area is given a throwaway PostgreSQL database, and the suffix of its name.
-POSTGRES_AREAS = {"api": ("BENCH_DATABASE_URL", "_api"), "www": ("BENCH_WWW_DATABASE_URL", "_www")}
+HTTP_AREAS = {"api", "www"}  # measured on SQLite, and on PostgreSQL when given BENCH_DATABASE_URL
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/certiprev_bench"
 
 
@@ -62,17 +61,14 @@ def _postgres_answers(url: str) -> bool:
 
 
 def _postgres_env(names: list[str]) -> dict[str, str]:
-    """The throwaway databases given to the HTTP areas, when a PostgreSQL server answers (see the docstring)."""
-    base = os.environ.get("BENCH_POSTGRES", DEFAULT_POSTGRES)
-    wanted = {
-        v: base + suffix for name, (v, suffix) in POSTGRES_AREAS.items() if name in names and not os.environ.get(v)
-    }
-    if base in {"", "0"} or not wanted:
+    """The throwaway database given to the HTTP areas, when a PostgreSQL server answers (see the docstring)."""
+    url = os.environ.get("BENCH_POSTGRES", DEFAULT_POSTGRES)
+    if url in {"", "0"} or os.environ.get("BENCH_DATABASE_URL") or not HTTP_AREAS & set(names):
         return {}
-    if not _postgres_answers(base):
-        print(f"(PostgreSQL ne répond pas à {base} : figures HTTP sur SQLite seulement)")
+    if not _postgres_answers(url):
+        print(f"(PostgreSQL ne répond pas à {url} : figures HTTP sur SQLite seulement)")
         return {}
-    return wanted
+    return {"BENCH_DATABASE_URL": url}
 
 
 def _tmp_entries() -> set[str]:

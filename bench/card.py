@@ -403,19 +403,38 @@ def straightforward_card(card: CardData, index: int, private_key) -> bytes:
     return render_card_straightforward(replace(card, qr_content=_signed_content(card, index, private_key)))
 
 
-def _one_run(cards: list[CardData], path, directory: Path, run: int, private_key) -> tuple[float, float, int]:
-    """(cards/s, cards per CPU second, largest PDF) of one run: sign, QR, PDF and file write for each card."""
+def _one_round(
+    cards: list[CardData], paths: dict, slow_n: int, directory: Path, private_key
+) -> dict[str, tuple[float, float, int]]:
+    """{path: (cards/s, cards per CPU second, largest PDF)} of one round: every card by the production path and,
+    spread evenly among them, the first `slow_n` by each other path, card after card, so that a change of load on
+    the shared machine falls on all paths alike. Each card: sign, QR, PDF and file write, timed on its own."""
     gc.collect()
-    largest = 0
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for index, card in enumerate(cards):
-        pdf = path(card, index, private_key)
-        _write(directory, f"{run}-{index}.pdf", pdf)
-        largest = max(largest, len(pdf))
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    for file in directory.iterdir():  # the next run writes new files, as issuing does
+    spent = {name: [0.0, 0.0, 0, 0] for name in paths}  # wall, CPU, cards, largest PDF
+
+    def one(name: str, index: int) -> None:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        pdf = paths[name](cards[index], index, private_key)
+        _write(directory, f"{name}-{index}.pdf", pdf)
+        figures = spent[name]
+        figures[0] += time.perf_counter() - started
+        figures[1] += time.process_time() - cpu_started
+        figures[2] += 1
+        figures[3] = max(figures[3], len(pdf))
+
+    slow = min(slow_n, len(cards))
+    step = max(1, len(cards) // max(slow, 1))
+    for index in range(len(cards)):
+        for name in paths:
+            if name == "fast":
+                one(name, index)
+            elif index % step == 0 and index // step < slow:
+                one(name, index // step)
+    for file in directory.iterdir():  # the next round writes new files, as issuing does
         file.unlink()
-    return len(cards) / elapsed, len(cards) / max(cpu, 1e-9), largest
+    return {
+        name: (count / wall, count / max(cpu, 1e-9), largest) for name, (wall, cpu, count, largest) in spent.items()
+    }
 
 
 def _weasyprint_available() -> bool:
@@ -427,9 +446,9 @@ def _weasyprint_available() -> bool:
 
 def run(n: int = 300, *, slow_n: int = 50, runs: int = 5, verbose: bool = True) -> dict:
     """Cards/s of the production path, of the straightforward way and of WeasyPrint (when installed), each warmed,
-    `runs` rounds in which every path runs once, in turns, so that all see the same load; each round draws new
-    cards: `n` for the production path, the first `slow_n` of them for the two slow ones (20 to 100 times slower:
-    the same count would take minutes). Medians of the rounds, wall clock and CPU time (one thread)."""
+    over `runs` rounds of new cards: `n` by the production path, the first `slow_n` of them by the two slow ones
+    (20 to 100 times slower: the same count would take minutes), the paths taking turns card by card so that all see
+    the same load. Medians of the rounds, wall clock and CPU time (one thread)."""
     private_key = cp1.private_key_from_seed(bytes(range(32)))
     load_before = os.getloadavg()
     paths = {"fast": production_card, "straightforward": straightforward_card}
@@ -439,15 +458,13 @@ def run(n: int = 300, *, slow_n: int = 50, runs: int = 5, verbose: bool = True) 
     fallback_cards = 0
     with tempfile.TemporaryDirectory(prefix="certiprev-card-bench-") as temporary:
         directory = Path(temporary)
-        warm = sample_cards(20, seed=1)
-        for path in paths.values():  # warm-up: fonts parsed, tables built, caches filled as in a worker
-            _one_run(warm, path, directory, -1, private_key)
+        # Warm-up: fonts parsed, tables built, caches filled as in a worker.
+        _one_round(sample_cards(20, seed=1), paths, 20, directory, private_key)
         for index in range(runs):
             cards = sample_cards(n, seed=2025 + index)
             fallback_cards += sum(_needs_fallback(card) for card in cards)
-            for name, path in paths.items():
-                chosen = cards if name == "fast" else cards[:slow_n]
-                figures[name].append(_one_run(chosen, path, directory, index, private_key))
+            for name, figure in _one_round(cards, paths, slow_n, directory, private_key).items():
+                figures[name].append(figure)
     load_after = os.getloadavg()
 
     def median(name: str, field: int) -> float:
@@ -508,7 +525,7 @@ def _record(result: dict) -> None:
         comparison=result["straightforward_cards_per_s"],
         comparison_label="manière directe",
         ratio=result["ratio"],
-        met=result["ratio"] >= 20,
+        met=min(result["ratio"], result["ratio_cpu"]) >= 20,  # both clocks: the shared machine's noise
         runs=runs,
         note=f"par s de CPU\u00a0: {result['ratio_cpu']:.1f}\u00a0×".replace(".", ","),
     )
@@ -520,7 +537,7 @@ def _record(result: dict) -> None:
             comparison=result["weasyprint_cards_per_s"],
             comparison_label="WeasyPrint",
             ratio=result["weasyprint_ratio"],
-            met=result["weasyprint_ratio"] >= 70,
+            met=min(result["weasyprint_ratio"], result["weasyprint_ratio_cpu"]) >= 70,
             runs=runs,
             note=f"par s de CPU\u00a0: {result['weasyprint_ratio_cpu']:.1f}\u00a0×".replace(".", ","),
         )
@@ -538,8 +555,8 @@ def _print(result: dict, load_before: tuple[float, ...], load_after: tuple[float
     accel = "oui" if result["rl_accel"] else "NON (pip install rl-accel)"
     print(
         f"Cartes PDF, chemin complet (signature CP1 + QR + PDF + fichier écrit), un cœur : {runs} tours, chacun de "
-        f"{n} cartes nouvelles par le chemin de production et de leurs {slow} premières par les autres, tous "
-        f"chauffés, en alternance ; médianes des tours"
+        f"{n} cartes nouvelles par le chemin de production et de {slow} d'entre elles par les autres, tous "
+        f"chauffés, carte après carte en alternance ; médianes des tours"
     )
     print(
         f"  charge moyenne avant {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, après "
