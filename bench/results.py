@@ -48,7 +48,7 @@ class Target:
 TARGETS = (
     Target("cards.straightforward", "Cartes (signature + QR + PDF + fichier) ÷ manière directe", "≥ 20 ×"),
     Target("cards.weasyprint", "Cartes ÷ la même carte par WeasyPrint (HTML/CSS)", "≥ 70 ×"),
-    Target("cards.size", "Cartes : taille du plus gros PDF", "≤ 40 Ko"),
+    Target("cards.size", "Cartes : taille du plus gros PDF", "≤ 40\u202f000 octets"),
     Target("verify.per_core", "Vérification côté serveur par cœur ÷ CP1 pur", "≥ 5 000/s", ("SQLite",)),
     Target("verify.queries", "Vérification côté serveur : requêtes par vérification", "0", ("SQLite",)),
     Target("api.verify", "API POST /verify ÷ /healthz", "≥ 0,5 ×", _BOTH),

@@ -1,6 +1,5 @@
 """`make bench`'s summary (bench.results, bench.__main__): what the areas record, how the table reads it."""
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -12,7 +11,7 @@ from bench import results
 def test_record_does_nothing_without_the_variable(monkeypatch, tmp_path):
     monkeypatch.delenv(results.ENV, raising=False)
     monkeypatch.chdir(tmp_path)
-    results.record(target="cards.size", figure=12.0, unit="Ko", met=True, runs=1)
+    results.record(target="cards.size", figure=12_000, unit="octets", met=True, runs=1)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -30,7 +29,7 @@ def test_the_summary_has_every_target_with_an_honest_verdict(monkeypatch, tmp_pa
         database="SQLite",
         runs=3,
     )
-    results.record(target="cards.size", figure=38.5, unit="Ko", met=True, runs=5, load=1.5)
+    results.record(target="cards.size", figure=38_512, unit="octets", met=True, runs=5, load=1.5)
     results.record(target="something.new", figure=1.0, unit="s", met=None, runs=1, goal="< 2 s")
     lines = results.read(path)
     assert [line["target"] for line in lines] == ["api.detail", "cards.size", "something.new"]
