@@ -26,7 +26,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev system-deps
 
 # Tools the tests drive from Debian's packages: pdftoppm (PDF → image), qpdf (PDF structure check),
-# Chromium (browser tests).
+# Chromium (browser tests), Pango (WeasyPrint, the card comparison of `make bench`).
 system-deps:
 	@command -v pdftoppm >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
@@ -36,6 +36,10 @@ system-deps:
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qpdf >/dev/null; \
 	  else echo "Please install qpdf for the card PDF check."; fi; }
+	@{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; } || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else echo "Please install libpango-1.0-0 and libpangoft2-1.0-0 for WeasyPrint (make bench)."; fi; }
 	@# Browser tests: Debian's Chromium driven by Playwright (never `playwright install`: no downloaded browsers).
 	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
@@ -87,6 +91,8 @@ lint: install-dev
 	$(BIN)/mypy
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
+# Every figure of the README's benchmark table and the summary of issue 14's targets (< 15 min; SQLite, and
+# PostgreSQL for the HTTP figures when BENCH_POSTGRES's server answers: bench/__main__.py). Nothing left in /tmp.
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -58,3 +58,35 @@ def test_every_benchmark_sample_card_renders_and_its_qr_decodes(tmp_path):
         data = replace(data, qr_matrix=card_bench.qr_matrix_fixed_mask(data.qr_content))
         (result,) = zxingcpp.read_barcodes(rasterize(render_card(data), tmp_path, 200))
         assert result.text == data.qr_content
+
+
+def test_the_weasyprint_card_has_the_same_texts_and_qr_code(tmp_path):
+    pytest.importorskip("weasyprint", reason="pip install -e '.[bench]' (WeasyPrint, Pango)")
+    data = card()
+    pdf = card_bench.render_card_weasyprint(data)
+    text = text_of(pdf)
+    for expected in ("DUPONT-LEFÈVRE", "Jean-Éloïse François", "Sauveteur Secouriste du Travail", "12/03/2027"):
+        assert expected in text
+    (read,) = zxingcpp.read_barcodes(rasterize(pdf, tmp_path, 200), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert read.text == data.qr_content
+
+
+def test_the_benchmark_compares_with_weasyprint_when_installed_and_records_its_figures(tmp_path, monkeypatch):
+    pytest.importorskip("weasyprint", reason="pip install -e '.[bench]' (WeasyPrint, Pango)")
+    from bench import results
+
+    monkeypatch.setenv(results.ENV, str(tmp_path / "results.jsonl"))
+    result = card_bench.run(3, slow_n=2, runs=1, verbose=False)
+    assert result["weasyprint"] and result["slow_cards"] == 2
+    assert result["weasyprint_ratio"] == pytest.approx(
+        result["fast_cards_per_s"] / result["weasyprint_cards_per_s"], rel=0.05
+    )
+    recorded = {line["target"]: line for line in results.read(tmp_path / "results.jsonl")}
+    assert set(recorded) == {"cards.straightforward", "cards.weasyprint", "cards.size"}
+    assert recorded["cards.weasyprint"]["comparison"] == result["weasyprint_cards_per_s"]
+    assert recorded["cards.straightforward"]["met"] is (min(result["ratio"], result["ratio_cpu"]) >= 20)
+
+
+def test_every_sample_holder_is_new():
+    cards = card_bench.sample_cards(300)
+    assert len({(c.holder_last_name, c.holder_first_names) for c in cards}) == 300
