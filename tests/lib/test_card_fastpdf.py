@@ -2,6 +2,7 @@
 """The direct PDF writer (certiprev.lib.card.fastpdf) against ReportLab's: the same page, pixel for pixel, and a
 file that qpdf accepts, whose text extracts with its accents and whose QR code two independent decoders read."""
 
+import re
 import shutil
 import subprocess
 
@@ -13,10 +14,11 @@ from certiprev.lib.card import render_card
 from certiprev.lib.card.fastpdf import MAX_BYTES, Unsupported, render_page_fast
 from certiprev.lib.card.fonts import card_fonts
 from certiprev.lib.card.pdf import card_info, render_page
-from certiprev.lib.card.qr_drawing import draw_qr_matrix
+from certiprev.lib.card.qr_drawing import draw_qr_matrix, qr_path
 from certiprev.lib.card.text import Fitter
+from certiprev.lib.qr import qr_rows
 from tests.certificates.helpers import opencv_qr_contents
-from tests.lib.test_card_pdf import card, rasterize, text_of
+from tests.lib.test_card_pdf import card, cp1_content, rasterize, text_of
 
 NAMES = {
     "french": ("Dupont-Lefèvre", "Jean-Éloïse François", "Zoé L'Hôpital-Bœuf"),
@@ -90,3 +92,74 @@ def test_a_card_too_large_for_the_direct_writer_goes_to_reportlab(monkeypatch):
         both(data)
     pdf = render_card(data)
     assert b"ReportLab" in pdf and "DUPONT-LEFÈVRE" in text_of(pdf)
+
+
+def modules_of(path: str, n: int) -> list[list[int]]:
+    """The matrix a path of "x y w h re" rectangles (module units) covers."""
+    matrix = [[0] * n for _ in range(n)]
+    for x, y, w, h in re.findall(r"(\d+) (\d+) (\d+) (\d+) re", path):
+        for row in range(int(y), int(y) + int(h)):
+            for col in range(int(x), int(x) + int(w)):
+                assert not matrix[row][col], "rectangles never overlap"
+                matrix[row][col] = 1
+    return matrix
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_qr_path_covers_exactly_the_dark_modules(seed):
+    data = card(qr_content=cp1_content(seed))
+    expected = [[int(bool(m)) for m in row] for row in data.qr_matrix]
+    for matrix in (data.qr_matrix, [bytes(row) for row in expected], qr_rows(data.qr_content)):
+        n, path = qr_path(matrix)
+        assert n == 61 and modules_of(path, n) == expected
+    assert modules_of(qr_path([[1, 1, 0], [0, 1, 1], [1, 0, 1]])[1], 3) == [[1, 1, 0], [0, 1, 1], [1, 0, 1]]
+
+
+def test_the_qr_code_is_drawn_as_before_pixel_for_pixel(tmp_path):
+    """Runs merged down the rows (the drawing before 2026-12-02) and runs within each byte of a row (today's, built
+    from tables): the same pixels (ADR 0016)."""
+    data = card(holder_last_name="Nguyễn", holder_first_names="Thị Minh Khai")
+    fit = Fitter(card_fonts())
+    before = render_page(data, fit, lambda c, x, top, size: draw_merged_runs(c, data.qr_matrix, x, top, size))
+    for dpi in (150, 300):
+        difference = ImageChops.difference(
+            rasterize(before, tmp_path, dpi), rasterize(render_card(data), tmp_path, dpi)
+        )
+        assert difference.getbbox() is None
+
+
+def draw_merged_runs(c, matrix, x, top, size):
+    """The QR code as the cards drew it before 2026-12-02: one rectangle per run, runs of the same span on
+    consecutive rows merged into one."""
+    n = len(matrix)
+    ops, open_runs = [], {}
+    for y in range(n + 1):
+        bits = bytes(map(bool, matrix[y])) if y < n else b""
+        spans = {m.span(): y for m in re.finditer(rb"\x01+", bits)}
+        for span, first in open_runs.items():
+            if span in spans:
+                spans[span] = first
+            else:
+                ops.append(f"{span[0]} {first} {span[1] - span[0]} {y - first} re")
+        open_runs = spans
+    module = size / n
+    c.saveState()
+    c.setFillColorRGB(0, 0, 0)
+    c.addLiteral(f"1 0 0 1 {x:.3f} {top:.3f} cm {module:.5f} 0 0 {-module:.5f} 0 0 cm\n" + "\n".join(ops) + "\nf")
+    c.restoreState()
+
+
+def test_the_parts_kept_from_card_to_card_follow_the_scheme_organisation_trainer_and_entity():
+    first = card(organisation_name="Secours Formation Bretagne", trainer_name="Anaïs Le Gall")
+    second = card(organisation_name="Prévention Nord Pas-de-Calais", trainer_name="Ömer Çelik", entity_name="Lille")
+    third = card(scheme_code="PRAP IBC", scheme_name="Prévention des risques liés à l'activité physique")
+    for data, present, absent in (
+        (first, ["Secours Formation Bretagne", "Anaïs Le Gall"], ["Nord"]),
+        (second, ["Prévention Nord Pas-de-Calais", "Ömer Çelik", "Entité : Lille"], ["Bretagne", "Anaïs"]),
+        (third, ["PRAP IBC", "Prévention des risques liés"], ["Sauveteur", "Bretagne", "Ömer"]),
+        (first, ["Secours Formation Bretagne", "Anaïs Le Gall"], ["Nord", "PRAP"]),
+    ):
+        text = text_of(render_card(data))
+        assert all(word in text for word in present), text
+        assert not any(word in text for word in absent), text
+    assert render_card(first) == both(first)[0]
