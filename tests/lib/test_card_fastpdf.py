@@ -8,17 +8,18 @@ import subprocess
 
 import pytest
 import zxingcpp
-from PIL import ImageChops
+from PIL import Image, ImageChops
 
-from certiprev.lib.card import render_card
+from certiprev.lib.card import QR_SIZE, render_card
 from certiprev.lib.card.fastpdf import MAX_BYTES, Unsupported, render_page_fast
 from certiprev.lib.card.fonts import card_fonts
+from certiprev.lib.card.layout import CARD_WIDTH
 from certiprev.lib.card.pdf import card_info, render_page
-from certiprev.lib.card.qr_drawing import draw_qr_matrix, qr_path
+from certiprev.lib.card.qr_drawing import draw_qr_matrix, qr_mask_bytes
 from certiprev.lib.card.text import Fitter
 from certiprev.lib.qr import qr_rows
 from tests.certificates.helpers import opencv_qr_contents
-from tests.lib.test_card_pdf import card, cp1_content, rasterize, text_of
+from tests.lib.test_card_pdf import MM, card, rasterize, text_of
 
 NAMES = {
     "french": ("Dupont-Lefèvre", "Jean-Éloïse François", "Zoé L'Hôpital-Bœuf"),
@@ -94,43 +95,42 @@ def test_a_card_too_large_for_the_direct_writer_goes_to_reportlab(monkeypatch):
     assert b"ReportLab" in pdf and "DUPONT-LEFÈVRE" in text_of(pdf)
 
 
-def modules_of(path: str, n: int) -> list[list[int]]:
-    """The matrix a path of "x y w h re" rectangles (module units) covers."""
-    matrix = [[0] * n for _ in range(n)]
-    for x, y, w, h in re.findall(r"(\d+) (\d+) (\d+) (\d+) re", path):
-        for row in range(int(y), int(y) + int(h)):
-            for col in range(int(x), int(x) + int(w)):
-                assert not matrix[row][col], "rectangles never overlap"
-                matrix[row][col] = 1
-    return matrix
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_qr_path_covers_exactly_the_dark_modules(seed):
-    data = card(qr_content=cp1_content(seed))
-    expected = [[int(bool(m)) for m in row] for row in data.qr_matrix]
-    for matrix in (data.qr_matrix, [bytes(row) for row in expected], qr_rows(data.qr_content)):
-        n, path = qr_path(matrix)
-        assert n == 61 and modules_of(path, n) == expected
-    assert modules_of(qr_path([[1, 1, 0], [0, 1, 1], [1, 0, 1]])[1], 3) == [[1, 1, 0], [0, 1, 1], [1, 0, 1]]
-
-
-def test_the_qr_code_is_drawn_as_before_pixel_for_pixel(tmp_path):
-    """Runs merged down the rows (the drawing before 2026-12-02) and runs within each byte of a row (today's, built
-    from tables): the same pixels (ADR 0016)."""
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_the_qr_image_mask_decodes_with_two_decoders_and_leaves_the_rest_of_the_page_as_the_vectors_did(dpi, tmp_path):
+    """ADR 0016, revision of 2026-12-02: poppler does not render the 1-bit mask pixel for pixel as the vector runs
+    drawn before (the runs' edges are anti-aliased, the mask's are not); the code reads the same with zxing-cpp and
+    OpenCV, and every pixel outside the code's square is the same as on the page drawn with vectors."""
     data = card(holder_last_name="Nguyễn", holder_first_names="Thị Minh Khai")
     fit = Fitter(card_fonts())
-    before = render_page(data, fit, lambda c, x, top, size: draw_merged_runs(c, data.qr_matrix, x, top, size))
-    for dpi in (150, 300):
-        difference = ImageChops.difference(
-            rasterize(before, tmp_path, dpi), rasterize(render_card(data), tmp_path, dpi)
-        )
-        assert difference.getbbox() is None
+    vectors = render_page(data, fit, lambda c, x, top, size: draw_merged_runs(c, data.qr_matrix, x, top, size))
+    old, new = rasterize(vectors, tmp_path, dpi), rasterize(render_card(data), tmp_path, dpi)
+    for image in (old, new):
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        assert [r.text for r in found] == [data.qr_content]
+        assert opencv_qr_contents(image) == [data.qr_content]
+    # The code's square on the page, in pixels, one pixel wider on every side (anti-aliased edges).
+    px = dpi / 72
+    left, top = (CARD_WIDTH - 2.5 * MM - QR_SIZE) * px, (10 + 1.8) * MM * px
+    box = (int(left) - 1, int(top) - 1, int(left + QR_SIZE * px) + 2, int(top + QR_SIZE * px) + 2)
+    assert ImageChops.difference(old.crop(box), new.crop(box)).getbbox() is not None, "the mask is not the vectors"
+    blank = Image.new("L", (box[2] - box[0], box[3] - box[1]), 255)
+    old.paste(blank, box[:2])
+    new.paste(blank, box[:2])
+    assert ImageChops.difference(old, new).getbbox() is None
+
+
+def test_the_mask_holds_each_row_s_modules_as_bits_padded_to_a_byte():
+    rows = card().qr_matrix
+    expected = b"".join(int("".join("1" if m else "0" for m in row) + "000", 2).to_bytes(8, "big") for row in rows)
+    assert qr_mask_bytes(rows) == (61, expected)
+    assert qr_mask_bytes([bytes(row) for row in rows]) == (61, expected)
+    assert qr_mask_bytes(qr_rows(card().qr_content)) == (61, expected)
+    assert qr_mask_bytes([[1, 0, 1], [0, 1, 0], [1, 1, 1]]) == (3, bytes([0b10100000, 0b01000000, 0b11100000]))
 
 
 def draw_merged_runs(c, matrix, x, top, size):
-    """The QR code as the cards drew it before 2026-12-02: one rectangle per run, runs of the same span on
-    consecutive rows merged into one."""
+    """The QR code as the cards drew it before 2026-12-02 (vectors): one rectangle per run of dark modules, runs of
+    the same span on consecutive rows merged into one, all in one filled path."""
     n = len(matrix)
     ops, open_runs = [], {}
     for y in range(n + 1):

@@ -186,7 +186,7 @@ class _Recorder:
     def addLiteral(self, literal: str) -> None:  # noqa: N802
         self.code.append(literal)
 
-    def replay(self, key: tuple, draw: Callable[[_Recorder], None]) -> None:
+    def replay(self, key: tuple, draw: Callable[[_Recorder], object]) -> None:
         """What `draw` records, which depends only on `key` (the band, the footer, the domain: the same from card
         to card of a session), recorded once and kept (LRU)."""
         full = (tuple(self.faces), key)
@@ -245,7 +245,7 @@ class _Subset:
 
 
 def _stream(number: int, data: bytes, extra: str = "") -> bytes:
-    packed = zlib.compress(data, 9)  # the content stream is small (~13 KB): level 9 costs little, saves ~2 %
+    packed = zlib.compress(data)
     head = f"{number} 0 obj\n<< /Filter /FlateDecode /Length {len(packed)}{extra} >>\nstream\n".encode()
     return head + packed + b"\nendstream\nendobj\n"
 

@@ -163,7 +163,7 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
     _segment(c, ("host", fit.fonts, data.verify_host), lambda c: _draw_block(c, host_x, host_top, host))
 
 
-def _segment(c: Canvas, key: tuple, draw: Callable[[Canvas], None]) -> None:
+def _segment(c: Canvas, key: tuple, draw: Callable[[Canvas], object]) -> None:
     """Draws what `draw` draws, which depends only on `key`: a canvas that can replay it (fastpdf's recorder,
     which keeps what such a part recorded) does so, ReportLab's draws it."""
     replay = getattr(c, "replay", None)
