@@ -11,9 +11,11 @@ result is segno's matrix, module for module, over many contents.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
-from operator import itemgetter
+from functools import lru_cache, reduce
+from operator import itemgetter, xor
 
 __all__ = ["fast_qr_rows"]
 
@@ -113,7 +115,7 @@ def _rs_tables() -> list[list[int]]:
 
 @dataclass(frozen=True, slots=True)
 class _Tables:
-    rs: list[list[int]]
+    rs_by_length: tuple[tuple[list[int], ...], ...]  # per block: its positions' rows of `_rs_tables`
     mask: int  # mask 4 over the placed bits, first placed bit highest
     cells: itemgetter  # picks the 3721 modules, row by row, from the placed bits followed by "01"
 
@@ -136,7 +138,9 @@ def _build() -> _Tables:
         for r in range(_SIZE)
         for c in range(_SIZE)
     ]
-    return _Tables(_rs_tables(), mask, itemgetter(*picks))
+    rs = _rs_tables()
+    by_length = tuple(tuple(rs[length - 1 - position] for position in range(length)) for length in _BLOCKS)
+    return _Tables(by_length, mask, itemgetter(*picks))
 
 
 _lock = threading.Lock()
@@ -152,7 +156,9 @@ def _get_tables() -> _Tables:
     return _tables
 
 
-def _data_bits(prefix: str, digits: str) -> str:
+@lru_cache(maxsize=64)
+def _prefix_bits(prefix: str) -> str:
+    """Mode, count and data of the alphanumeric segment, then the byte segment "#" (one per host: cached)."""
     parts = ["0010", format(len(prefix), "011b")]  # alphanumeric, 11-bit count at versions 10 to 26
     values = [_ALPHANUMERIC[ch] for ch in prefix]
     for i in range(0, len(values) - 1, 2):
@@ -160,11 +166,21 @@ def _data_bits(prefix: str, digits: str) -> str:
     if len(values) % 2:
         parts.append(format(values[-1], "06b"))
     parts.append("0100000000000000000100100011")  # byte mode, count 1, "#"
-    parts.append("0001" + format(len(digits), "012b"))  # numeric, 12-bit count
-    for i in range(0, len(digits), 3):
-        group = digits[i : i + 3]
-        parts.append(format(int(group), ("04b", "07b", "010b")[len(group) - 1]))
-    bits = "".join(parts)
+    return "".join(parts)
+
+
+_TRIPLES = {f"{i:03d}": format(i, "010b") for i in range(1000)}  # a group of three digits: 10 bits
+_TAIL = {**{f"{i:01d}": format(i, "04b") for i in range(10)}, **{f"{i:02d}": format(i, "07b") for i in range(100)}}
+_GROUPS = re.compile(r"\d{1,3}")
+
+
+def _data_bits(prefix: str, digits: str) -> str:
+    head = _prefix_bits(prefix)
+    full = len(digits) - len(digits) % 3
+    numeric = "".join(map(_TRIPLES.__getitem__, _GROUPS.findall(digits, 0, full)))
+    if full < len(digits):
+        numeric += _TAIL[digits[full:]]
+    bits = f"{head}0001{len(digits):012b}{numeric}"  # numeric, 12-bit count
     if len(bits) > _DATA_BITS:
         raise OverflowError
     bits += "0" * min(4, _DATA_BITS - len(bits))  # terminator
@@ -174,7 +190,22 @@ def _data_bits(prefix: str, digits: str) -> str:
     if len(bits) < _DATA_BITS:
         bits += "0" * (8 - len(bits) % 8)
     padding = (_DATA_BITS - len(bits)) // 8
-    return bits + ("1110110000010001" * (padding // 2 + 1))[: 8 * padding]  # 0xEC 0x11 …
+    return bits + _PADDING[: 8 * padding]  # 0xEC 0x11 …
+
+
+_PADDING = "1110110000010001" * (_DATA_CODEWORDS // 2 + 1)
+
+
+def _interleaving() -> tuple[itemgetter, itemgetter]:
+    """Permutations of the data codewords, and of the blocks' error-correction codewords laid end to end, into
+    the order they are placed in: column by column across the blocks."""
+    starts = [sum(_BLOCKS[:k]) for k in range(len(_BLOCKS))]
+    data = [starts[k] + column for column in range(max(_BLOCKS)) for k in range(len(_BLOCKS)) if column < _BLOCKS[k]]
+    ecc = [k * _EC + column for column in range(_EC) for k in range(len(_BLOCKS))]
+    return itemgetter(*data), itemgetter(*ecc)
+
+
+_DATA_ORDER, _ECC_ORDER = _interleaving()
 
 
 def fast_qr_rows(prefix: str, digits: str) -> tuple[bytes, ...]:
@@ -182,23 +213,13 @@ def fast_qr_rows(prefix: str, digits: str) -> tuple[bytes, ...]:
     `digits` (numeric), already validated by certiprev.lib.qr.qr_segments; OverflowError if they do not fit."""
     tables = _get_tables()
     data = int(_data_bits(prefix, digits), 2).to_bytes(_DATA_CODEWORDS, "big")
-    blocks, start = [], 0
-    for length in _BLOCKS:
-        blocks.append(data[start : start + length])
+    ecc = bytearray()
+    start = 0
+    for length, rows in zip(_BLOCKS, tables.rs_by_length, strict=True):
+        # rows[position][byte]: the error-correction bytes of `byte` at `position` in a block of `length`.
+        ecc += reduce(xor, map(list.__getitem__, rows, data[start : start + length])).to_bytes(_EC, "big")
         start += length
-    rs = tables.rs
-    ecc = []
-    for block in blocks:
-        last = len(block) - 1
-        value = 0
-        for position, byte in enumerate(block):
-            value ^= rs[last - position][byte]
-        ecc.append(value.to_bytes(_EC, "big"))
-    interleaved = bytearray()
-    for column in range(max(_BLOCKS)):
-        interleaved.extend(block[column] for block in blocks if column < len(block))
-    for column in range(_EC):
-        interleaved.extend(code[column] for code in ecc)
+    interleaved = bytes(_DATA_ORDER(data)) + bytes(_ECC_ORDER(ecc))
     placed = format(int.from_bytes(interleaved, "big") ^ tables.mask, f"0{_TOTAL_BITS}b") + "01"
     modules = "".join(tables.cells(placed)).encode("ascii").translate(_TO_BITS)
     return tuple(modules[k : k + _SIZE] for k in range(0, _SIZE * _SIZE, _SIZE))

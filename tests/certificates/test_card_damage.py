@@ -132,7 +132,10 @@ def readable(image: Image.Image) -> bool:
     return image_qr_contents(image) == [CONTENT]
 
 
-@pytest.mark.parametrize("centre", [(0.5, 0.5), (0.65, 0.65), (0.65, 0.35)])
+# (0.5, 0.5) was a third placement until the code became an image mask (ADR 0016, revision of 2026-12-02): at
+# 300 dpi the mask's edges are not anti-aliased as the vector runs' were, and a fifth smudged there no longer reads,
+# while one at (0.8, 0.6) now does; 17 of the 36 placements of GRID read either way (the test below).
+@pytest.mark.parametrize("centre", [(0.65, 0.65), (0.65, 0.35)])
 def test_a_card_reads_with_a_fifth_of_its_code_smudged_where_the_former_level_m_code_did_not(cards, centre):
     damaged, fraction = smudge(cards["Q"], centre)
     assert fraction == pytest.approx(0.20, abs=0.002)

@@ -249,9 +249,10 @@ def test_the_qr_code_drawn_in_the_pdf_decodes_to_the_original_content(tmp_path):
     assert [r.text for r in results] == [data.qr_content]
 
 
-def test_the_qr_code_is_drawn_as_vectors_about_26_mm_wide_on_the_right(tmp_path):
+def test_the_qr_code_is_one_inline_1_bit_image_mask_about_26_mm_wide_on_the_right(tmp_path):
     pdf = render_card(card())
-    assert "/XObject" not in page(pdf)["/Resources"], "no image: the QR code is vector rectangles"
+    assert "/XObject" not in page(pdf)["/Resources"], "no image object: the mask is inline in the content stream"
+    assert page(pdf).get_contents().get_data().count(b"BI /W 61 /H 61 /IM true /D [ 1 0 ] /F /AHx ID") == 1
     dpi = 300
     (result,) = zxingcpp.read_barcodes(rasterize(pdf, tmp_path, dpi), formats=zxingcpp.BarcodeFormat.QRCode)
     position = result.position

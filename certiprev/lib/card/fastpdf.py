@@ -11,7 +11,12 @@ compressed font program, ToUnicode map) depend only on that character set, so th
 (LRU): French names rarely add more than a few accented letters to the base, so most cards of a session reuse
 them. Letters Vera lacks (ễ, ř, ș, Ł…) go to a third subset, of the fallback face (Noto Sans), holding only those
 letters. A card with more than 255 characters in one face, or a file past 40 KB, is left to ReportLab
-(`render_page`): same page, slower. ADR XXXX-card-speed.
+(`render_page`): same page, slower.
+
+What repeats from card to card of a session (the title band, the footer, the domain under the code: `layout`
+draws them through `_Recorder.replay`) is recorded once and kept by what it depends on; a line of text is
+recorded in one call (`_Recorder.draw_line`); the fixed objects (header, catalog, pages, page) are bytes made
+once. ADR 0016.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import hashlib
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
 from reportlab.lib.rl_accel import fp_str
@@ -29,7 +36,7 @@ from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, makeT
 
 from .fonts import FontSet, subset_tag
 from .layout import CARD_HEIGHT, CARD_WIDTH, CardData, QrDrawer, draw_card
-from .text import Fitter
+from .text import Fitter, Line
 
 __all__ = ["MAX_BYTES", "Unsupported", "render_page_fast"]
 
@@ -93,6 +100,16 @@ class _Text:
         )  # ReportLab prints (and extracts) U+00A0 as a space
 
 
+@lru_cache(maxsize=1024)
+def _fill(color: tuple[float, float, float]) -> str:
+    return f"{fp_str(*color)} rg"
+
+
+@lru_cache(maxsize=4096)
+def _font_operators(resource: str, size: float) -> str:
+    return f"/{resource} {fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+
+
 class _Recorder:
     """The part of ReportLab's Canvas that `draw_card` and `draw_qr_matrix` use, recording the same operators."""
 
@@ -100,7 +117,7 @@ class _Recorder:
         self.faces = {fonts.regular: "F1", fonts.bold: "F2"}
         if fonts.fallback is not None:
             self.faces[fonts.fallback] = "F3"
-        self.code: list[str | _Font | _Show] = ["1 0 0 1 0 0 cm"]
+        self.code: list[str | _Show] = ["1 0 0 1 0 0 cm"]  # _Font resolved to its operators as recorded
         self.chars: dict[str, set[int]] = {font: set() for font in self.faces}
 
     def setFillColorRGB(self, r: float, g: float, b: float) -> None:  # noqa: N802
@@ -122,12 +139,43 @@ class _Recorder:
 
     def drawText(self, text: _Text) -> None:  # noqa: N802
         for item in text.code:
-            if isinstance(item, _Font) and item.font not in self.chars:
-                raise Unsupported(f"font {item.font}")
+            if isinstance(item, _Font):
+                if item.font not in self.chars:
+                    raise Unsupported(f"font {item.font}")
+                self.code.append(f"/{self.faces[item.font]} {item.operators}")
+                continue
             if isinstance(item, _Show):
                 self.chars[item.font].update(map(ord, item.text))
-        self.code.extend(text.code)
+            self.code.append(item)
         self.code.append("ET")
+
+    def draw_line(self, x: float, y: float, line: Line, size: float, color: tuple[float, float, float]) -> None:
+        """What layout's `_draw_line` draws through beginText, setFont, setTextRenderMode, textOut and drawText,
+        recorded in one call: the operators ReportLab writes for it."""
+        code, chars = self.code, self.chars
+        code.append(_fill(color))
+        items: list[str | _Show] = [f"BT 1 0 0 1 {fp_str(x, y)} Tm"]
+        stroked = False
+        for font, piece, fake_bold in line:
+            if not piece:
+                continue
+            if fake_bold != stroked:
+                if fake_bold:
+                    code.append(f"{fp_str(*color)} RG")
+                    code.append(f"{fp_str(size * 0.045)} w")
+                items.append("2 Tr" if fake_bold else "0 Tr")
+                stroked = fake_bold
+            used = chars.get(font)
+            if used is None:
+                raise Unsupported(f"font {font}")
+            items.append(_font_operators(self.faces[font], size))
+            shown = piece.replace("\xa0", " ")  # ReportLab prints (and extracts) U+00A0 as a space
+            items.append(_Show(font, shown))
+            used.update(map(ord, shown))
+        if stroked:
+            items.append("0 Tr")
+        items.append("ET")
+        code.extend(items)
 
     def saveState(self) -> None:  # noqa: N802
         self.code.append("q")
@@ -138,6 +186,51 @@ class _Recorder:
     def addLiteral(self, literal: str) -> None:  # noqa: N802
         self.code.append(literal)
 
+    def replay(self, key: tuple, draw: Callable[[_Recorder], object]) -> None:
+        """What `draw` records, which depends only on `key` (the band, the footer, the domain: the same from card
+        to card of a session), recorded once and kept (LRU)."""
+        full = (tuple(self.faces), key)
+        with _parts_lock:
+            found = _parts.get(full)
+            if found is not None:
+                _parts.move_to_end(full)
+        if found is None:
+            part = _Recorder.__new__(_Recorder)
+            part.faces, part.code, part.chars = self.faces, [], {font: set() for font in self.faces}
+            draw(part)
+            found = (_joined(part.code), tuple((font, frozenset(used)) for font, used in part.chars.items() if used))
+            with _parts_lock:
+                _parts[full] = found
+                while len(_parts) > _CACHE_SIZE:
+                    _parts.popitem(last=False)
+        code, chars = found
+        self.code.extend(code)
+        for font, used in chars:
+            self.chars[font] |= used
+
+
+_parts: OrderedDict[tuple, tuple[tuple[str | _Show, ...], tuple[tuple[str, frozenset[int]], ...]]] = OrderedDict()
+
+
+def _joined(code: list[str | _Show]) -> tuple[str | _Show, ...]:
+    """`code` with each run of operators (everything but the text shown) joined into one line-separated string."""
+    out: list[str | _Show] = []
+    run: list[str] = []
+    for item in code:
+        if isinstance(item, str):
+            run.append(item)
+            continue
+        if run:
+            out.append("\n".join(run))
+            run = []
+        out.append(item)
+    if run:
+        out.append("\n".join(run))
+    return tuple(out)
+
+
+_parts_lock = threading.Lock()
+
 
 # --------------------------------------------------------------------------------------------------------------
 # Font subsets, serialised once per character set
@@ -147,7 +240,8 @@ class _Recorder:
 class _Subset:
     codes: dict[int, str]  # code point -> two hex digits, for str.translate
     objects: bytes  # font, descriptor, font program and ToUnicode, numbered from `first`
-    count: int
+    offsets: tuple[int, ...]  # where each object starts in `objects`
+    digest: bytes  # MD5 of `objects`, for the file's /ID
 
 
 def _stream(number: int, data: bytes, extra: str = "") -> bytes:
@@ -178,7 +272,18 @@ def _build_subset(font_name: str, chars: tuple[int, ...], first: int) -> _Subset
     ).encode("latin-1")
     objects += _stream(file, program, f" /Length1 {len(program)}")
     objects += _stream(to_unicode, makeToUnicodeCMap(base, subset).encode("latin-1"))
-    return _Subset({cp: f"{code:02x}" for code, cp in enumerate(subset) if code}, objects, 4)
+    codes = {cp: f"{code:02x}" for code, cp in enumerate(subset) if code}
+    return _Subset(codes, objects, _object_offsets(objects, 4), hashlib.md5(objects, usedforsecurity=False).digest())
+
+
+def _object_offsets(chunk: bytes, count: int) -> tuple[int, ...]:
+    """Where the `count` objects of `chunk` start: each with "<n> 0 obj" at the start of a line."""
+    offsets, start = [], 0
+    for _ in range(count):
+        index = chunk.index(b" 0 obj\n", start)
+        offsets.append(chunk.rfind(b"\n", 0, index) + 1)
+        start = index + 1
+    return tuple(offsets)
 
 
 _subsets: OrderedDict[tuple[str, tuple[int, ...], int], _Subset] = OrderedDict()
@@ -217,15 +322,31 @@ _ESCAPES = _escape_table()
 
 
 def _pdf_string(text: str) -> str:
-    """A PDF literal string: PDFDocEncoding when it can, else UTF-16BE with its byte-order mark (as ReportLab)."""
+    """A PDF string: PDFDocEncoding when it can (a literal, as ReportLab), else UTF-16BE with its byte-order mark,
+    written in hexadecimal (4 characters a letter, where ReportLab's escapes take 5 for ASCII: room under 40 KB)."""
     try:
         raw = text.encode("pdfdoc")
     except UnicodeEncodeError:
-        raw = b"\xfe\xff" + text.encode("utf-16-be")
+        return "<feff" + text.encode("utf-16-be").hex() + ">"
     return "(" + raw.decode("latin-1").translate(_ESCAPES) + ")"
 
 
 _MEDIA_BOX = f"[ 0 0 {fp_str(CARD_WIDTH, CARD_HEIGHT)} ]"
+_CATALOG = (
+    b"1 0 obj\n<< /PageMode /UseNone /Pages 3 0 R /Type /Catalog "
+    b"/ViewerPreferences << /PrintScaling /None >> >>\nendobj\n"
+)
+_PAGES_TREE = b"3 0 obj\n<< /Count 1 /Kids [ 4 0 R ] /Type /Pages >>\nendobj\n"
+_HEADER = b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n"
+_HEAD = _HEADER + _CATALOG + _PAGES_TREE
+_HEAD_OFFSETS = (len(_HEADER), len(_HEADER) + len(_CATALOG))
+_PAGES = {  # the page object, by its font resources (two faces, or with the fallback face)
+    resources: (
+        f"4 0 obj\n<< /Contents 5 0 R /MediaBox {_MEDIA_BOX} /Parent 3 0 R /Resources << /Font << {resources}"
+        " >> /ProcSet [ /PDF /Text /ImageB /ImageC /ImageI ] >> /Rotate 0 /Trans << >> /Type /Page >>\nendobj\n"
+    ).encode("latin-1")
+    for resources in ("/F1 6 0 R /F2 10 0 R", "/F1 6 0 R /F2 10 0 R /F3 14 0 R")
+}
 
 
 def render_page_fast(data: CardData, fit: Fitter, draw_qr: QrDrawer, info: dict[str, str]) -> bytes:
@@ -246,57 +367,44 @@ def render_page_fast(data: CardData, fit: Fitter, draw_qr: QrDrawer, info: dict[
         subsets.append(fallback)
         codes[fonts.fallback] = fallback.codes
         font_resources += " /F3 14 0 R"
-    lines = []
-    for item in recorder.code:
-        if isinstance(item, str):
-            lines.append(item)
-        elif isinstance(item, _Font):
-            lines.append(f"/{recorder.faces[item.font]} {item.operators}")
-        else:
-            lines.append("<" + item.text.translate(codes[item.font]) + "> Tj")
-    content = "\n".join(lines).encode("latin-1")
-
-    parts: list[bytes] = [b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n"]
-    offsets: list[int] = []
-    position = len(parts[0])
-
-    def add(chunk: bytes, objects: int = 1) -> None:
-        nonlocal position
-        # Offsets of the objects in `chunk`: each starts with "<n> 0 obj".
-        start = 0
-        for _ in range(objects):
-            index = chunk.index(b" 0 obj\n", start)
-            line_start = chunk.rfind(b"\n", 0, index) + 1
-            offsets.append(position + line_start)
-            start = index + 1
-        parts.append(chunk)
-        position += len(chunk)
-
-    add(
-        b"1 0 obj\n<< /PageMode /UseNone /Pages 3 0 R /Type /Catalog "
-        b"/ViewerPreferences << /PrintScaling /None >> >>\nendobj\n"
-    )
+    lines = [
+        item if type(item) is str else "<" + item.text.translate(codes[item.font]) + "> Tj"  # type: ignore[union-attr]
+        for item in recorder.code
+    ]
+    content = _stream(5, "\n".join(lines).encode("latin-1"))
     entries = " ".join(f"/{key} {value}" for key, value in sorted(_info_entries(info).items()))
-    add(f"2 0 obj\n<< {entries} >>\nendobj\n".encode("latin-1"))
-    add(b"3 0 obj\n<< /Count 1 /Kids [ 4 0 R ] /Type /Pages >>\nendobj\n")
-    add(
-        (
-            f"4 0 obj\n<< /Contents 5 0 R /MediaBox {_MEDIA_BOX} /Parent 3 0 R /Resources << /Font << {font_resources}"
-            " >> /ProcSet [ /PDF /Text /ImageB /ImageC /ImageI ] >> /Rotate 0 /Trans << >> /Type /Page "
-            ">>\nendobj\n"
-        ).encode("latin-1")
-    )
-    add(_stream(5, content))
+    info_object = f"2 0 obj\n<< {entries} >>\nendobj\n".encode("latin-1")
+    page = _PAGES[font_resources]
+
+    # Fixed objects (header, catalog, pages, page) written once; then the info, the content and the subsets.
+    parts = [_HEAD, info_object, page, content]
+    offsets = [*_HEAD_OFFSETS]
+    position = len(_HEAD)
+    offsets.append(position)  # 2: info
+    position += len(info_object)
+    offsets.append(position)  # 4: page
+    position += len(page)
+    offsets.append(position)  # 5: content
+    position += len(content)
+    # The /ID is reproducible, as ReportLab's invariant=1: an MD5 of the variable objects and the subsets' MD5s.
+    identity = hashlib.md5(info_object, usedforsecurity=False)
+    identity.update(content)
     for subset in subsets:
-        add(subset.objects, subset.count)
-    digest = hashlib.md5(b"".join(parts), usedforsecurity=False).hexdigest()  # reproducible /ID, as invariant=1
-    xref = [f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n"]
-    xref.extend(f"{offset:010d} 00000 n \n" for offset in offsets)
+        offsets.extend(position + offset for offset in subset.offsets)
+        parts.append(subset.objects)
+        position += len(subset.objects)
+        identity.update(subset.digest)
+    digest = identity.hexdigest()
+    # Object 2 was appended after 1 and before 3 above: put the offsets in object-number order.
+    offsets[1], offsets[2] = offsets[2], offsets[1]
+    xref = "".join(
+        [f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n", *(f"{offset:010d} 00000 n \n" for offset in offsets)]
+    )
     trailer = (
         f"trailer\n<< /ID [ <{digest}> <{digest}> ] /Info 2 0 R /Root 1 0 R /Size {len(offsets) + 1} >>\n"
         f"startxref\n{position}\n%%EOF\n"
     )
-    parts.append(("".join(xref) + trailer).encode("latin-1"))
+    parts.append((xref + trailer).encode("latin-1"))
     pdf = b"".join(parts)
     if len(pdf) > MAX_BYTES:  # the base characters cost ~4 KB; ReportLab's subsets hold only what is used
         raise Unsupported("larger than 40 KB")

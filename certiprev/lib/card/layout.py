@@ -81,6 +81,10 @@ def course_line(first_day: date, last_day: date, hours: int | None) -> str:
 
 def _draw_line(c: Canvas, x: float, y: float, line: Line, size: float, color: tuple[float, float, float]) -> None:
     """One text object per line; font switches inside it, the PDF advances the pen itself."""
+    direct = getattr(c, "draw_line", None)  # fastpdf's recorder: the same operators, recorded in one call
+    if direct is not None:
+        direct(x, y, line, size, color)
+        return
     text = c.beginText(x, y)
     c.setFillColorRGB(*color)
     stroked = False
@@ -118,28 +122,7 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
     w, h = CARD_WIDTH, CARD_HEIGHT
 
     # Title band: a small caption, the scheme's name (up to two lines) and its code on the right.
-    c.setFillColorRGB(*_NAVY)
-    c.rect(0, h - _BAND_HEIGHT, w, _BAND_HEIGHT, stroke=0, fill=1)
-    code = fit.fit(data.scheme_code, bold=True, width=22 * mm, size=9, min_size=5, color=_NAVY_LIGHT)
-    code_width = line_width(code.lines[0], code.size)
-    caption = fit.fit(
-        "CERTIFICAT DE COMPÉTENCES", bold=False, width=_TEXT_WIDTH, size=4.6, min_size=3.5, color=_NAVY_LIGHT
-    )
-    name = fit.fit(
-        data.scheme_name,
-        bold=True,
-        width=w - 2 * _MARGIN - code_width - 3 * mm,
-        size=8.5,
-        min_size=5.5,
-        max_lines=2,
-        wrap_below=7,
-        color=(1, 1, 1),
-        leading=1.12,
-    )
-    inner = caption.height + 0.6 + name.height
-    y = _draw_block(c, _MARGIN, h - (_BAND_HEIGHT - inner) / 2, caption)
-    _draw_block(c, _MARGIN, y - 0.6, name)
-    _draw_block(c, 0, h - (_BAND_HEIGHT - code.height) / 2, code, align_right=w - _MARGIN)
+    _segment(c, ("band", fit.fonts, data.scheme_code, data.scheme_name), lambda c: _draw_band(c, data, fit))
 
     # QR code on the right (vectors, no text), the verification domain beneath it, clear of its quiet zone.
     area_top = h - _BAND_HEIGHT - 2 * mm
@@ -172,6 +155,52 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
 
     # Footer band, full width: the training organisation (habilitated for the scheme, and the associated entity
     # that ran the session) and the trainer, each under a small label.
+    footer = ("footer", fit.fonts, data.habilitated_for, data.organisation_name, data.entity_name, data.trainer_name)
+    _segment(c, footer, lambda c: _draw_footer(c, data, fit))
+
+    # Last in the text layer, so that copying the card's text reads naturally.
+    host_x = qr_x + (QR_SIZE - line_width(host.lines[0], host.size)) / 2
+    _segment(c, ("host", fit.fonts, data.verify_host), lambda c: _draw_block(c, host_x, host_top, host))
+
+
+def _segment(c: Canvas, key: tuple, draw: Callable[[Canvas], object]) -> None:
+    """Draws what `draw` draws, which depends only on `key`: a canvas that can replay it (fastpdf's recorder,
+    which keeps what such a part recorded) does so, ReportLab's draws it."""
+    replay = getattr(c, "replay", None)
+    if replay is None:
+        draw(c)
+    else:
+        replay(key, draw)
+
+
+def _draw_band(c: Canvas, data: CardData, fit: Fitter) -> None:
+    w, h = CARD_WIDTH, CARD_HEIGHT
+    c.setFillColorRGB(*_NAVY)
+    c.rect(0, h - _BAND_HEIGHT, w, _BAND_HEIGHT, stroke=0, fill=1)
+    code = fit.fit(data.scheme_code, bold=True, width=22 * mm, size=9, min_size=5, color=_NAVY_LIGHT)
+    code_width = line_width(code.lines[0], code.size)
+    caption = fit.fit(
+        "CERTIFICAT DE COMPÉTENCES", bold=False, width=_TEXT_WIDTH, size=4.6, min_size=3.5, color=_NAVY_LIGHT
+    )
+    name = fit.fit(
+        data.scheme_name,
+        bold=True,
+        width=w - 2 * _MARGIN - code_width - 3 * mm,
+        size=8.5,
+        min_size=5.5,
+        max_lines=2,
+        wrap_below=7,
+        color=(1, 1, 1),
+        leading=1.12,
+    )
+    inner = caption.height + 0.6 + name.height
+    y = _draw_block(c, _MARGIN, h - (_BAND_HEIGHT - inner) / 2, caption)
+    _draw_block(c, _MARGIN, y - 0.6, name)
+    _draw_block(c, 0, h - (_BAND_HEIGHT - code.height) / 2, code, align_right=w - _MARGIN)
+
+
+def _draw_footer(c: Canvas, data: CardData, fit: Fitter) -> None:
+    w = CARD_WIDTH
     c.setFillColorRGB(*_FOOTER)
     c.rect(0, 0, w, _FOOTER_HEIGHT, stroke=0, fill=1)
     c.setFillColorRGB(*_NAVY)
@@ -203,9 +232,6 @@ def draw_card(c: Canvas, data: CardData, fit: Fitter, draw_qr: QrDrawer) -> None
         bottom = _draw_block(c, x, top, value_block)
         if entity_block:
             _draw_block(c, x, bottom, entity_block)
-
-    # Last in the text layer, so that copying the card's text reads naturally.
-    _draw_block(c, qr_x + (QR_SIZE - line_width(host.lines[0], host.size)) / 2, host_top, host)
 
 
 def _entity_block(fit: Fitter, name: str, width: float) -> Block:

@@ -25,6 +25,8 @@ _TOKENS = re.compile(r"[^\s\-]*(?:\s+|-+|$)")
 
 def make_runs(fonts: FontSet, text: str, bold: bool) -> Line:
     primary = fonts.bold if bold else fonts.regular
+    if fonts.primary_chars.issuperset(map(ord, text)):  # the usual case: every cluster is drawn as is, in Vera
+        return ((primary, text, False),) if text else ()
     runs: list[list] = []
     for cluster in clusters(text):
         font, piece = draw_as(fonts, cluster, primary)
@@ -38,6 +40,11 @@ def make_runs(fonts: FontSet, text: str, bold: bool) -> Line:
 @lru_cache(maxsize=8192)
 def _runs_cached(fonts: FontSet, text: str, bold: bool) -> Line:
     return make_runs(fonts, text, bold)
+
+
+@lru_cache(maxsize=8192)
+def _unit_width_cached(fonts: FontSet, text: str, bold: bool) -> float:
+    return line_width(_runs_cached(fonts, text, bold), 1.0)
 
 
 def line_width(line: Line, size: float) -> float:
@@ -74,6 +81,8 @@ class Fitter:
         return _fit_cached(self.fonts, text, tuple(sorted(options.items())))
 
     def unit_width(self, text: str, bold: bool) -> float:
+        if type(self).line is Fitter.line:  # memoised as `line` is (a subclass computing its runs anew measures anew)
+            return _unit_width_cached(self.fonts, text, bold)
         return line_width(self.line(text, bold), 1.0)
 
     def wrap(self, text: str, bold: bool, limit: float) -> list[str]:
