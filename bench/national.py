@@ -45,7 +45,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from certiprev.catalog.models import Scheme
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/certiprev_national_bench"
 SCALE = float(os.environ.get("BENCH_NATIONAL_SCALE", "1"))
@@ -254,7 +260,7 @@ def _setup(directory: str, url: str) -> None:
 class Catalogue:
     """What the generator reads: ids, names and rules of the small tables, loaded through the ORM."""
 
-    schemes: dict[str, object]
+    schemes: dict[str, Scheme]
     organisations: list[tuple[int, str, str]]  # id, name, city
     member_of: dict[int, int]  # organisation id -> the user creating its sessions
     org_trainers: dict[int, list[int]]
@@ -264,7 +270,7 @@ class Catalogue:
     admin_id: int
     k_rev: bytes
     keys: list[tuple[int, dt.date, dt.date | None]]  # kid, not_before, not_after (rendered cards' key_id)
-    private_keys: dict[int, object] = field(default_factory=dict)
+    private_keys: dict[int, Ed25519PrivateKey] = field(default_factory=dict)
     certifications: list[str] = field(default_factory=list)  # COPY lines of the trainers' certifications
 
 
@@ -292,7 +298,7 @@ def _small_tables(today: dt.date, rng: random.Random) -> Catalogue:
     start = today - dt.timedelta(days=365 * YEARS + 200)
     # Ten years of rotations: two retired keys (their private halves kept here only, to sign a sample), then the
     # active key made the product's way.
-    private_keys: dict[int, object] = {}
+    private_keys: dict[int, Ed25519PrivateKey] = {}
     retired_until = [add_months(today, -80), add_months(today, -40)]
     not_before = start
     for kid, until in enumerate(retired_until, start=1):
@@ -390,7 +396,7 @@ def _small_tables(today: dt.date, rng: random.Random) -> Catalogue:
         )
         actor = [s for s in schemes.values() if s.trains_trainers_for_id is None]
         # Their certifications (≈ 120 k rows): COPY lines, loaded with the trainer courses' after the big stream.
-        certifications = []
+        certifications: list[str] = []
         created = f"{start.isoformat()} 09:00:00+00"
         for i, t in enumerate(trainers):
             level = TrainerLevel.TRAINER_OF_TRAINERS if i % 30 == 1 else TrainerLevel.TRAINER
@@ -969,7 +975,7 @@ def verification(catalogue: Catalogue, runs: int = 5, seconds: float = 1.0) -> d
 
     contents = [
         cp1.make_content(
-            cp1.sign(certificate_record(c, key_id=c.key_id), catalogue.private_keys[c.key_id]),  # type: ignore[arg-type]
+            cp1.sign(certificate_record(c, key_id=c.key_id), catalogue.private_keys[c.key_id]),
             settings.VERIFY_HOST,
         )
         for c in sample
@@ -984,7 +990,7 @@ def verification(catalogue: Catalogue, runs: int = 5, seconds: float = 1.0) -> d
     revoked_status = ""
     if revoked is not None and revoked.key_id is not None:
         revoked_content = cp1.make_content(
-            cp1.sign(certificate_record(revoked, key_id=revoked.key_id), catalogue.private_keys[revoked.key_id]),  # type: ignore[arg-type]
+            cp1.sign(certificate_record(revoked, key_id=revoked.key_id), catalogue.private_keys[revoked.key_id]),
             settings.VERIFY_HOST,
         )
         revoked_status = certificate_verify(content=revoked_content).status
