@@ -6,19 +6,20 @@ and loads, with COPY (psycopg's `cursor.copy()`, text format, never the ORM), 2 
 ≈ 12 M certificates (BENCH_NATIONAL_SCALE=0.01 for a hundredth): 420 organisations, 6,000 trainers, every scheme of
 the catalogue (trainer courses included: their graduates become trainers with a certification and a trainer card),
 end dates spread over ten years, mostly closed sessions with their certificates and ZIP records, some open, overdue
-or cancelled, and a few revoked certificates. Then it measures on it the pages of the 50 k run (`bench.www`, in a
-subprocess, on the loaded database) and the same pages on a 50 k database of the same server, and server-side
-verification (`certificate_verify`, as the API calls it).
+or cancelled, and a few revoked certificates. Then it measures server-side verification on it (`certificate_verify`,
+as the API calls it), and the pages of `bench.www` on it (BENCH_WWW_SKIP_SEED) against the same pages on a fresh 50 k
+database of the same server (medians, cold figures, query counts, ratios).
 
 How the rows are made, as the product makes them:
 - trainees' `identity_key` from `lib.names.identity_key` (folded once per pool name, checked against the function);
 - certificate records as `certificates.issuance` writes them (copied names, `certificate_valid_until`, the course's
   first day and hours, `trainee_revocation_id` = HMAC with the database's K_rev of the session and trainee public
   ids); trainer cards as `certificates.trainer_courses` writes them;
-- signing: the schema stores no signed payload (a card is signed again whenever it is rendered), so every record is
-  verifiable: the bench signs `VERIFY_SAMPLE` of them with the active key (`rendering.certificate_content`) and
-  verifies those. Rendered certificates carry the key id of their signing period: two retired keys (ten years of
-  rotations) and the active one made by `signing_key_rotate`.
+- signing: the schema stores no signed payload (a card is signed again whenever it is rendered), so nothing is
+  shared: every record is verifiable. Rendered certificates carry the key id of their signing period: two retired
+  keys (ten years of rotations; their private halves kept in memory only) and the active one made by
+  `signing_key_rotate`. The verification measure signs VERIFY_SAMPLE certificates drawn at random with their own
+  key (`rendering.certificate_record` + CP1), one revoked too, and checks them with `card_checks.certificate_verify`.
 - the conventions written in `bench.www`'s docstring: the benchmarked organisation "Organisme 0000" (SIRET
   00000000000000) and its member "membre@bench.fr" (role "user"), the trainer BEN00000 ("formateur0@bench.fr"), the
   network administrator "admin@bench.fr" (password BENCH_PASSWORD), trainees named Lefèvre among the organisation's;
@@ -27,9 +28,14 @@ How the rows are made, as the product makes them:
 
 Not loaded: session events (`TrainingEvent`), MAC proofs, e-mails sent, audit records (no measured page reads them).
 
+Environment: BENCH_DATABASE_URL, BENCH_KEEP=1, BENCH_NATIONAL_SCALE (1), BENCH_NATIONAL_PAGES=0 (load and verify
+only), BENCH_NATIONAL_MEASURE_ONLY=1 (a database kept before: apply its new migrations and `statistics_rebuild`, both
+timed, sign the sample with a new active key, then measure; never dropped).
+
 Speed: the unique constraints, foreign keys and secondary indexes of the four big tables are dropped before the
 load and recreated after it from their exact definitions read from the migrated catalogue (checked identical
-afterwards); the rows are streamed to four COPY connections at once; VACUUM ANALYZE at the end.
+afterwards); the rows are streamed to four COPY connections at once, each table truncated in its COPY's transaction
+so that COPY FREEZE writes them frozen (VACUUM then has nothing to rewrite); VACUUM ANALYZE at the end.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
@@ -1037,8 +1043,9 @@ def pages(database_url: str, *, skip_seed: bool) -> tuple[dict[str, tuple[float,
     printed table read back."""
     import io
 
-    from bench import www
+    from bench import www as www_module
 
+    www: Any = www_module  # its interface changes with issue 14: read it dynamically
     measure = getattr(www, "_bench_database", None)
     if measure is not None:
         label = "PostgreSQL national" if skip_seed else "PostgreSQL 50 k"
