@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-pg lint demo bench install install-dev system-deps clean
+.PHONY: run serve test test-pg lint demo bench bench-national install install-dev system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -95,6 +95,11 @@ lint: install-dev
 # PostgreSQL for the HTTP figures when BENCH_POSTGRES's server answers: bench/__main__.py). Nothing left in /tmp.
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Optional, PostgreSQL only (≈ 30 minutes with its measures, ≈ 12 GB of disk): ten years of a national network loaded with COPY into a
+# throwaway database (BENCH_DATABASE_URL, dropped unless BENCH_KEEP=1; BENCH_NATIONAL_SCALE=0.01 for a hundredth).
+bench-national: install-dev
+	$(BIN)/python -m bench.national
 
 clean:
 	rm -rf $(VENV) var build *.egg-info .mypy_cache
