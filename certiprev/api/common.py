@@ -4,9 +4,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
@@ -23,7 +25,18 @@ from .schemas import ErrorOut
 ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
 
 
+class Encoder(NinjaJSONEncoder):
+    """ninja's encoder, with dates and datetimes (most of what it is asked about) sent straight to Django's, which
+    ninja's reaches after its other checks anyway: the same text, without the detour."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.date):  # datetimes too
+            return DjangoJSONEncoder.default(self, o)
+        return super().default(o)
+
+
 class Renderer(JSONRenderer):
+    encoder_class = Encoder
     json_dumps_params = {"ensure_ascii": False}  # French names as they are, not \u escapes
 
 

@@ -124,9 +124,8 @@ class TrainingScope:
         """The condition on the Training table aliased `alias` (quoted identifiers; the ids are parameters)."""
         if self.everything:
             return "1 = 1", []
-        quote = connection.ops.quote_name
         trainer, organisation, entity = (
-            f"{alias}.{quote(Training._meta.get_field(name).column)}" for name in ("trainer", "organisation", "entity")
+            _column(alias, Training, name) for name in ("trainer", "organisation", "entity")
         )
         parts: list[str] = []
         params: list[int] = []
@@ -362,10 +361,13 @@ class RawColumns:
 
     def __init__(self, columns: Sequence[tuple[str, type[Model], str]]):
         self.fields = [(alias, model._meta.get_field(name)) for alias, model, name in columns]
+        self._select = ""
 
     def select(self) -> str:
-        quote = connection.ops.quote_name
-        return ", ".join(f"{alias}.{quote(field.column)}" for alias, field in self.fields)
+        if not self._select:  # one database per process: its quoting is fixed
+            quote = connection.ops.quote_name
+            self._select = ", ".join(f"{alias}.{quote(field.column)}" for alias, field in self.fields)
+        return self._select
 
     def _converters(self, db: BaseDatabaseWrapper) -> list[tuple[int, list, Col]]:
         # Per connection (each thread has its own): the backend's converters are bound to it.
@@ -388,13 +390,12 @@ class RawColumns:
             cursor.execute(sql, params)
             rows = [list(row) for row in cursor.fetchall()]
         converters = self._converters(db)
-        if converters:
+        for index, functions, col in converters:
             for row in rows:
-                for index, functions, col in converters:
-                    value = row[index]
-                    for function in functions:
-                        value = function(value, col, db)
-                    row[index] = value
+                value = row[index]
+                for function in functions:
+                    value = function(value, col, db)
+                row[index] = value
         return rows
 
     def param(self, model: type[Model], name: str, value: object) -> object:
@@ -402,10 +403,12 @@ class RawColumns:
         return model._meta.get_field(name).get_db_prep_value(value, connections[DEFAULT_DB_ALIAS])
 
 
+@functools.cache
 def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+@functools.cache
 def _column(alias: str, model: type[Model], name: str) -> str:
     return f"{alias}.{connection.ops.quote_name(model._meta.get_field(name).column)}"
 
@@ -494,12 +497,16 @@ EVENT_COLUMNS = RawColumns(
 )
 
 
-def _rows_of_session(columns: RawColumns, model: type[Model], order: tuple[str, ...], training_id: int) -> list[list]:
-    sql = (
+@functools.cache
+def _rows_of_session_sql(columns: RawColumns, model: type[Model], order: tuple[str, ...]) -> str:
+    return (
         f"SELECT {columns.select()} FROM {_table(model)} x "  # noqa: S608 - identifiers of the model only
         f"WHERE {_column('x', model, 'training')} = %s ORDER BY {', '.join(_column('x', model, o) for o in order)}"
     )
-    return columns.rows(sql, [training_id])
+
+
+def _rows_of_session(columns: RawColumns, model: type[Model], order: tuple[str, ...], training_id: int) -> list[list]:
+    return columns.rows(_rows_of_session_sql(columns, model, order), [training_id])
 
 
 def trainee_rows_of_session(training: Training) -> list[list]:
