@@ -8,11 +8,11 @@ import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union, cast
+from typing import TYPE_CHECKING, Any, Union, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Field, ForeignKey, Model, Q, QuerySet
 from django.db.models.expressions import Col
 from django.http import Http404
 
@@ -360,7 +360,7 @@ class RawColumns:
     """The columns of a hand-written SELECT, `(table alias, model, field name)`, read as the ORM reads them."""
 
     def __init__(self, columns: Sequence[tuple[str, type[Model], str]]):
-        self.fields = [(alias, model._meta.get_field(name)) for alias, model, name in columns]
+        self.fields = [(alias, _field(model, name)) for alias, model, name in columns]
         self._select = ""
 
     def select(self) -> str:
@@ -383,7 +383,7 @@ class RawColumns:
             cache[id(self)] = converters
         return converters
 
-    def rows(self, sql: str, params: Sequence[object]) -> list[list]:
+    def rows(self, sql: str, params: Sequence[Any]) -> list[list]:
         """Run `sql` (selecting `self.select()` first) and return its rows converted, as lists."""
         db = connections[DEFAULT_DB_ALIAS]
         with db.cursor() as cursor:
@@ -400,7 +400,15 @@ class RawColumns:
 
     def param(self, model: type[Model], name: str, value: object) -> object:
         """A value of `model.name` as a query parameter (a UUID as SQLite stores it, a datetime in UTC…)."""
-        return model._meta.get_field(name).get_db_prep_value(value, connections[DEFAULT_DB_ALIAS])
+        return _field(model, name).get_db_prep_value(value, connections[DEFAULT_DB_ALIAS])
+
+
+def _field(model: type[Model], name: str) -> Field:
+    return cast(Field, model._meta.get_field(name))
+
+
+def _related_model(name: str) -> type[Model]:
+    return cast("type[Model]", Training._meta.get_field(name).related_model)
 
 
 @functools.cache
@@ -410,7 +418,7 @@ def _table(model: type[Model]) -> str:
 
 @functools.cache
 def _column(alias: str, model: type[Model], name: str) -> str:
-    return f"{alias}.{connection.ops.quote_name(model._meta.get_field(name).column)}"
+    return f"{alias}.{connection.ops.quote_name(_field(model, name).column)}"
 
 
 _RELATED = (("organisation", "o"), ("scheme", "s"), ("trainer", "r"))
@@ -424,7 +432,7 @@ def _training_select() -> tuple[RawColumns, list[tuple[type[Model], str | None, 
         (Training, None, [f.attname for f in Training._meta.concrete_fields])
     ]
     for name, _alias in _RELATED:
-        model = Training._meta.get_field(name).related_model
+        model = _related_model(name)
         parts.append((model, name, [f.attname for f in model._meta.concrete_fields]))
     aliases = ["t", *(alias for _name, alias in _RELATED)]
     columns = RawColumns(
@@ -442,7 +450,7 @@ def _training_select() -> tuple[RawColumns, list[tuple[type[Model], str | None, 
 def _training_joins() -> str:
     """The Training table aliased t, joined to its organisation (o), scheme (s) and trainer (r)."""
     return f"{_table(Training)} t " + " ".join(
-        f"INNER JOIN {_table(Training._meta.get_field(name).related_model)} {alias} "
+        f"INNER JOIN {_table(_related_model(name))} {alias} "
         f"ON {alias}.{connection.ops.quote_name('id')} = {_column('t', Training, name)}"
         for name, alias in _RELATED
     )
@@ -460,7 +468,7 @@ def _training_from(sql_tail: str, params: list) -> list[Training]:
             if training is None:
                 training = cast(Training, instance)
             else:
-                Training._meta.get_field(cast(str, name)).set_cached_value(training, instance)
+                cast(ForeignKey, Training._meta.get_field(cast(str, name))).set_cached_value(training, instance)
         assert training is not None
         result.append(training)
     return result
@@ -565,7 +573,8 @@ def trainings_filtered(queryset: QuerySet[Training], filters: TrainingFilter) ->
 
 def _filter_sql(filters: TrainingFilter) -> tuple[str, list]:
     """`trainings_filtered` as SQL on the joins of `_training_joins` (the same three conditions)."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     if filters.state:
         parts.append(f"{_column('t', Training, 'state')} = %s")
         params.append(filters.state)
