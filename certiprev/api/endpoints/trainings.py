@@ -93,7 +93,7 @@ def _training_filter(filters: TrainingFilters) -> TrainingFilter:
             raise ApiError(
                 422,
                 "invalid",
-                "Date « updated_since » hors limites.",
+                "Date « updated_since » hors limites.",
                 errors=[{"field": "updated_since", "message": "Date hors limites."}],
             ) from None
     return TrainingFilter(
