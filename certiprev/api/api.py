@@ -1,9 +1,9 @@
 """The REST API v1: one NinjaAPI, OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs."""
 
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 
 from .auth import TokenAuth
+from .common import Renderer
 from .endpoints import account, certificates, directory, habilitations, network, trainings, webhooks
 from .errors import install_handlers
 
@@ -19,10 +19,6 @@ invalides, 429 trop de requêtes (en-tête `Retry-After`).
 
 **Identifiants** : les identifiants publics (UUID) ; les formateurs par leur numéro. Dates au format `AAAA-MM-JJ`.
 """
-
-
-class Renderer(JSONRenderer):
-    json_dumps_params = {"ensure_ascii": False}  # French names as they are, not \u escapes
 
 
 api = NinjaAPI(

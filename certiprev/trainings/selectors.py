@@ -4,17 +4,21 @@ the screens show them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union, cast
+from typing import TYPE_CHECKING, Any, Union, cast
 
-from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.db.models.query import RawQuerySet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Field, ForeignKey, Model, Q, QuerySet
+from django.db.models.expressions import Col
 from django.http import Http404
 
+from certiprev.catalog.models import Scheme
 from certiprev.organisations.models import AssociatedEntity, Organisation
+from certiprev.trainers.models import Trainer
 
 from .enums import OPEN_STATES, RESULTS_STATES, TRAINER_DONE_STATES, Actor, TrainingKind, TrainingState
 from .models import Trainee, Training, TrainingEvent
@@ -31,7 +35,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from certiprev.accounts.models import User
-    from certiprev.trainers.models import Trainer
 
 # Whoever asks: a signed-in user, the anonymous user of a request, or nobody (a task, the system).
 AnyUser = Union["User", "AnonymousUser", None]
@@ -74,14 +77,7 @@ def membership_rows_of(user: AnyUser) -> list[tuple[int, int | None, str]]:
 
 def member_sessions_q(user: AnyUser, prefix: str = "") -> Q:
     """The sessions of the user's organisations that their memberships let them see (see membership_scopes_of)."""
-    condition = Q(pk__in=[])
-    whole = [org for org, entity in membership_scopes_of(user) if entity is None]
-    if whole:
-        condition |= Q(**{f"{prefix}organisation_id__in": whole})
-    for org, entity in membership_scopes_of(user):
-        if entity is not None:
-            condition |= Q(**{f"{prefix}organisation_id": org, f"{prefix}entity_id": entity})
-    return condition
+    return _member_scope(user).q(prefix)
 
 
 def member_entity_id(user: AnyUser, organisation_id: int) -> int | None:
@@ -98,22 +94,89 @@ def session_entities_for(user: AnyUser, organisations: Sequence[Organisation]) -
     return [e for e in entities if confined.get(e.organisation_id, e.pk) == e.pk]
 
 
-def trainings_visible_to(user: AnyUser, *, as_trainer: bool | None = None) -> QuerySet[Training]:
-    """Trainings the user may see: their organisations', those naming them as trainer, or all for an administrator.
+@dataclass(frozen=True)
+class TrainingScope:
+    """Which sessions someone may see (`training_scope`): the one rule, written out as a Q for the ORM (`q`) and as
+    an SQL condition for the API's hand-written reads (`sql`), so that the two cannot disagree."""
 
-    `as_trainer=True` restricts to sessions naming the user as trainer, `False` to their organisations' sessions.
+    everything: bool = False  # a network administrator
+    trainer_id: int | None = None  # the sessions naming them as trainer
+    organisation_ids: tuple[int, ...] = ()  # every session of these organisations
+    entities: tuple[tuple[int, int], ...] = ()  # (organisation id, entity id): that entity's sessions only
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and self.trainer_id is None and not self.organisation_ids and not self.entities
+
+    def q(self, prefix: str = "") -> Q:
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        if self.trainer_id is not None:
+            condition |= Q(**{f"{prefix}trainer_id": self.trainer_id})
+        if self.organisation_ids:
+            condition |= Q(**{f"{prefix}organisation_id__in": list(self.organisation_ids)})
+        for org, entity in self.entities:
+            condition |= Q(**{f"{prefix}organisation_id": org, f"{prefix}entity_id": entity})
+        return condition
+
+    def sql(self, alias: str) -> tuple[str, list[int]]:
+        """The condition on the Training table aliased `alias` (quoted identifiers; the ids are parameters)."""
+        if self.everything:
+            return "1 = 1", []
+        trainer, organisation, entity = (
+            _column(alias, Training, name) for name in ("trainer", "organisation", "entity")
+        )
+        parts: list[str] = []
+        params: list[int] = []
+        if self.trainer_id is not None:
+            parts.append(f"{trainer} = %s")
+            params.append(self.trainer_id)
+        if self.organisation_ids:
+            parts.append(f"{organisation} IN ({', '.join(['%s'] * len(self.organisation_ids))})")
+            params.extend(self.organisation_ids)
+        for org, entity_id in self.entities:
+            parts.append(f"({organisation} = %s AND {entity} = %s)")
+            params.extend((org, entity_id))
+        return ("(" + " OR ".join(parts) + ")" if parts else "1 = 0"), params
+
+
+def _member_scope(user: AnyUser) -> TrainingScope:
+    scopes = membership_scopes_of(user)
+    return TrainingScope(
+        organisation_ids=tuple(org for org, entity in scopes if entity is None),
+        entities=tuple((org, entity) for org, entity in scopes if entity is not None),
+    )
+
+
+def training_scope(user: AnyUser, *, as_trainer: bool | None = None) -> TrainingScope:
+    """The sessions the user may see: their organisations' (as their memberships allow), those naming them as
+    trainer, or all for an administrator. `as_trainer=True` keeps the trainer's side only, `False` the organisations'.
+    """
+    if not getattr(user, "is_authenticated", False) or not cast("User", user).is_active:
+        return TrainingScope()
+    if as_trainer is None and cast("User", user).is_network_administrator:
+        return TrainingScope(everything=True)
+    trainer = trainer_of(user)
+    member = _member_scope(user) if as_trainer is not True else TrainingScope()
+    return TrainingScope(
+        trainer_id=trainer.pk if as_trainer is not False and trainer is not None else None,
+        organisation_ids=member.organisation_ids,
+        entities=member.entities,
+    )
+
+
+def trainings_visible_to(user: AnyUser, *, as_trainer: bool | None = None) -> QuerySet[Training]:
+    """Trainings the user may see (`training_scope`): their organisations', those naming them as trainer, or all for
+    an administrator. `as_trainer=True` restricts to sessions naming the user as trainer, `False` to their
+    organisations' sessions.
     """
     if not getattr(user, "is_authenticated", False) or not cast("User", user).is_active:
         return Training.objects.none()
-    if as_trainer is None and cast("User", user).is_network_administrator:
+    scope = training_scope(user, as_trainer=as_trainer)
+    if scope.everything:
         return Training.objects.all()
-    trainer = trainer_of(user)
-    condition = Q(pk__in=[])
-    if as_trainer is not False and trainer is not None:
-        condition |= Q(trainer=trainer)
-    if as_trainer is not True and organisation_ids_of(user):
-        condition |= member_sessions_q(user)
-    return Training.objects.filter(condition)
+    return Training.objects.filter(scope.q())
 
 
 def _parse_uuid(value: object) -> uuid.UUID:
@@ -126,12 +189,18 @@ def _parse_uuid(value: object) -> uuid.UUID:
 
 
 def get_training_for_user(user: AnyUser, public_id: object, *, as_trainer: bool | None = None) -> Training:
-    """The training with this public id if the user may see it; 404 otherwise (never 403: no existence leak)."""
-    queryset = trainings_visible_to(user, as_trainer=as_trainer).select_related("organisation", "scheme", "trainer")
-    try:
-        return queryset.get(public_id=_parse_uuid(public_id))
-    except Training.DoesNotExist:
-        raise Http404("Session introuvable.") from None
+    """The training with this public id if the user may see it; 404 otherwise (never 403: no existence leak).
+
+    With its organisation, scheme and trainer, as `select_related` loads them, from one hand-written query (the read
+    behind nearly every session page and API call: the queryset's compilation cost several times the query)."""
+    key = _parse_uuid(public_id)
+    scope = training_scope(user, as_trainer=as_trainer)
+    if scope.empty:
+        raise Http404("Session introuvable.")
+    training = _training_with_relations(scope, key)
+    if training is None:
+        raise Http404("Session introuvable.")
+    return training
 
 
 def get_trainee_for_user(user: AnyUser, training: Training, public_id: object) -> Trainee:
@@ -282,41 +351,272 @@ def dashboard_conditions(today: dt.date, *, closed_since: dt.datetime) -> dict[s
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The rows of a session as the API's detail shows them. Its hottest read: a raw query (the field converters still
-# apply) skips the queryset compilation, which costs several times the query itself on SQLite and PostgreSQL alike.
-
-_TRAINEE_COLUMNS = (
-    "id",
-    "public_id",
-    "last_name",
-    "first_names",
-    "birth_date",
-    "email",
-    "external_id",
-    "present",
-    "passed",
-)
-_EVENT_COLUMNS = ("id", "at", "action", "from_state", "to_state", "actor_name", "comment")
+# Hand-written reads of the hottest paths (a session with its relations, its trainees and events, the API's list).
+# Building and compiling a queryset costs several times the query itself on SQLite and PostgreSQL alike; these run
+# fixed SQL and convert each column with the very converters the ORM applies for the database in use.
 
 
-def _raw_rows(model, columns: tuple[str, ...], order: tuple[str, ...], training_id: int) -> RawQuerySet:
-    quote = connection.ops.quote_name
-    # Only quoted identifiers of this module's constants and the model's table are formatted in; the id is a parameter.
-    sql = (
-        f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(model._meta.db_table)} "  # noqa: S608
-        f"WHERE {quote('training_id')} = %s ORDER BY {', '.join(quote(c) for c in order)}"
+class RawColumns:
+    """The columns of a hand-written SELECT, `(table alias, model, field name)`, read as the ORM reads them."""
+
+    def __init__(self, columns: Sequence[tuple[str, type[Model], str]]):
+        self.fields = [(alias, _field(model, name)) for alias, model, name in columns]
+        self._select = ""
+
+    def select(self) -> str:
+        if not self._select:  # one database per process: its quoting is fixed
+            quote = connection.ops.quote_name
+            self._select = ", ".join(f"{alias}.{quote(field.column)}" for alias, field in self.fields)
+        return self._select
+
+    def _converters(self, db: BaseDatabaseWrapper) -> list[tuple[int, list, Col]]:
+        # Per connection (each thread has its own): the backend's converters are bound to it.
+        cache = db.__dict__.setdefault("_certiprev_raw_converters", {})
+        converters = cache.get(id(self))
+        if converters is None:
+            converters = []
+            for index, (alias, field) in enumerate(self.fields):
+                col = field.get_col(alias)
+                functions = db.ops.get_db_converters(col) + col.get_db_converters(db)
+                if functions:
+                    converters.append((index, functions, col))
+            cache[id(self)] = converters
+        return converters
+
+    def rows(self, sql: str, params: Sequence[Any]) -> list[list]:
+        """Run `sql` (selecting `self.select()` first) and return its rows converted, as lists."""
+        db = connections[DEFAULT_DB_ALIAS]
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = [list(row) for row in cursor.fetchall()]
+        converters = self._converters(db)
+        for index, functions, col in converters:
+            for row in rows:
+                value = row[index]
+                for function in functions:
+                    value = function(value, col, db)
+                row[index] = value
+        return rows
+
+    def param(self, model: type[Model], name: str, value: object) -> object:
+        """A value of `model.name` as a query parameter (a UUID as SQLite stores it, a datetime in UTC…)."""
+        return _field(model, name).get_db_prep_value(value, connections[DEFAULT_DB_ALIAS])
+
+
+def _field(model: type[Model], name: str) -> Field:
+    return cast(Field, model._meta.get_field(name))
+
+
+def _related_model(name: str) -> type[Model]:
+    return cast("type[Model]", Training._meta.get_field(name).related_model)
+
+
+@functools.cache
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@functools.cache
+def _column(alias: str, model: type[Model], name: str) -> str:
+    return f"{alias}.{connection.ops.quote_name(_field(model, name).column)}"
+
+
+_RELATED = (("organisation", "o"), ("scheme", "s"), ("trainer", "r"))
+
+
+@functools.cache
+def _training_select() -> tuple[RawColumns, list[tuple[type[Model], str | None, list[str]]], str]:
+    """Every concrete field of the training and of its organisation, scheme and trainer, in that order, and the
+    SELECT … FROM … JOIN that reads them (one database per process: its quoting is fixed)."""
+    parts: list[tuple[type[Model], str | None, list[str]]] = [
+        (Training, None, [f.attname for f in Training._meta.concrete_fields])
+    ]
+    for name, _alias in _RELATED:
+        model = _related_model(name)
+        parts.append((model, name, [f.attname for f in model._meta.concrete_fields]))
+    aliases = ["t", *(alias for _name, alias in _RELATED)]
+    columns = RawColumns(
+        [
+            (alias, model, attname)
+            for alias, (model, _name, attnames) in zip(aliases, parts, strict=True)
+            for attname in attnames
+        ]
     )
-    return model.objects.raw(sql, [training_id])
+    # Only quoted identifiers of the models and fixed SQL are formatted in; values are parameters.
+    return columns, parts, f"SELECT {columns.select()} FROM {_training_joins()}"  # noqa: S608
 
 
-def trainees_of_session(training: Training) -> RawQuerySet[Trainee]:
-    """The trainees of a session by name (last, first, id), only the fields the detail shows."""
-    return _raw_rows(Trainee, _TRAINEE_COLUMNS, ("last_name", "first_names", "id"), training.pk)
+@functools.cache
+def _training_joins() -> str:
+    """The Training table aliased t, joined to its organisation (o), scheme (s) and trainer (r)."""
+    return f"{_table(Training)} t " + " ".join(
+        f"INNER JOIN {_table(_related_model(name))} {alias} "
+        f"ON {alias}.{connection.ops.quote_name('id')} = {_column('t', Training, name)}"
+        for name, alias in _RELATED
+    )
 
 
-def events_of_session(training: Training) -> RawQuerySet[TrainingEvent]:
-    """The session's events in order (at, id), only the fields the detail shows."""
-    return _raw_rows(TrainingEvent, _EVENT_COLUMNS, ("at", "id"), training.pk)
+def _training_from(sql_tail: str, params: list) -> list[Training]:
+    columns, parts, select = _training_select()
+    result = []
+    for row in columns.rows(f"{select} {sql_tail}", params):
+        start = 0
+        training: Training | None = None
+        for model, name, attnames in parts:
+            instance = model.from_db(DEFAULT_DB_ALIAS, attnames, row[start : start + len(attnames)])
+            start += len(attnames)
+            if training is None:
+                training = cast(Training, instance)
+            else:
+                cast(ForeignKey, Training._meta.get_field(cast(str, name))).set_cached_value(training, instance)
+        assert training is not None
+        result.append(training)
+    return result
+
+
+def _training_with_relations(scope: TrainingScope, public_id: uuid.UUID) -> Training | None:
+    """The training (with organisation, scheme and trainer, as select_related loads them) if in `scope`."""
+    columns = _training_select()[0]
+    condition, params = scope.sql("t")
+    found = _training_from(
+        f"WHERE {_column('t', Training, 'public_id')} = %s AND {condition}",
+        [columns.param(Training, "public_id", public_id), *params],
+    )
+    return found[0] if found else None
+
+
+TRAINEE_COLUMNS = RawColumns(
+    [
+        ("x", Trainee, name)
+        for name in (
+            "public_id",
+            "last_name",
+            "first_names",
+            "birth_date",
+            "email",
+            "external_id",
+            "present",
+            "passed",
+        )
+    ]
+)
+EVENT_COLUMNS = RawColumns(
+    [("x", TrainingEvent, name) for name in ("at", "action", "from_state", "to_state", "actor_name", "comment")]
+)
+
+
+@functools.cache
+def _rows_of_session_sql(columns: RawColumns, model: type[Model], order: tuple[str, ...]) -> str:
+    return (
+        f"SELECT {columns.select()} FROM {_table(model)} x "  # noqa: S608 - identifiers of the model only
+        f"WHERE {_column('x', model, 'training')} = %s ORDER BY {', '.join(_column('x', model, o) for o in order)}"
+    )
+
+
+def _rows_of_session(columns: RawColumns, model: type[Model], order: tuple[str, ...], training_id: int) -> list[list]:
+    return columns.rows(_rows_of_session_sql(columns, model, order), [training_id])
+
+
+def trainee_rows_of_session(training: Training) -> list[list]:
+    """The trainees of a session by name (last, first, id): the values of TRAINEE_COLUMNS, as the ORM reads them."""
+    return _rows_of_session(TRAINEE_COLUMNS, Trainee, ("last_name", "first_names", "id"), training.pk)
+
+
+def event_rows_of_session(training: Training) -> list[list]:
+    """The session's events in order (at, id): the values of EVENT_COLUMNS, as the ORM reads them."""
+    return _rows_of_session(EVENT_COLUMNS, TrainingEvent, ("at", "id"), training.pk)
+
+
+# The API's list of sessions: one query for a page (with each session's trainee count and the total of the filter),
+# a second one only for a page past the end (for its count).
+SUMMARY_COLUMNS = RawColumns(
+    [("t", Training, name) for name in ("public_id", "external_id")]
+    + [("o", Organisation, name) for name in ("public_id", "name")]
+    + [("s", Scheme, "code")]
+    + [("t", Training, name) for name in ("kind", "start_date", "end_date", "place")]
+    + [("r", Trainer, name) for name in ("number", "first_name", "last_name")]
+    + [
+        ("t", Training, name)
+        for name in (
+            "state",
+            "close_before",
+            "close_extended_until",
+            "return_reason",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "validated_at",
+            "closed_at",
+        )
+    ]
+)
+
+
+@dataclass(frozen=True)
+class TrainingFilter:
+    """The list's filters, as `trainings_filtered` applies them to a queryset (the API's list and CSV export)."""
+
+    state: str = ""
+    scheme_code: str = ""
+    updated_since: dt.datetime | None = None  # aware
+
+
+def trainings_filtered(queryset: QuerySet[Training], filters: TrainingFilter) -> QuerySet[Training]:
+    queryset = in_state(queryset, filters.state)
+    if filters.scheme_code:
+        queryset = queryset.filter(scheme__code=filters.scheme_code)
+    if filters.updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=filters.updated_since)
+    return queryset
+
+
+def _filter_sql(filters: TrainingFilter) -> tuple[str, list]:
+    """`trainings_filtered` as SQL on the joins of `_training_joins` (the same three conditions)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if filters.state:
+        parts.append(f"{_column('t', Training, 'state')} = %s")
+        params.append(filters.state)
+    if filters.scheme_code:
+        parts.append(f"{_column('s', Scheme, 'code')} = %s")
+        params.append(filters.scheme_code)
+    if filters.updated_since is not None:
+        parts.append(f"{_column('t', Training, 'updated_at')} >= %s")
+        params.append(SUMMARY_COLUMNS.param(Training, "updated_at", filters.updated_since))
+    return "".join(f" AND {part}" for part in parts), params
+
+
+def training_page_for_user(
+    user: AnyUser, *, as_trainer: bool | None, filters: TrainingFilter, offset: int, limit: int
+) -> tuple[int, list[list]]:
+    """The sessions the user may see (`training_scope`) passing `filters`, newest first (created_at, id): how many
+    in all, and the rows `offset`…`offset + limit`: the values of SUMMARY_COLUMNS, then the trainee count."""
+    scope = training_scope(user, as_trainer=as_trainer)
+    if scope.empty:
+        return 0, []
+    visible, params = scope.sql("t")
+    condition, filter_params = _filter_sql(filters)
+    where = f"WHERE {visible}{condition}"
+    params = [*params, *filter_params]
+    trainee = _table(Trainee)
+    count = (
+        f"(SELECT COUNT(*) FROM {trainee} c WHERE {_column('c', Trainee, 'training')} = "  # noqa: S608 - identifiers
+        f"t.{connection.ops.quote_name('id')})"
+    )
+    order = f"{_column('t', Training, 'created_at')} DESC, t.{connection.ops.quote_name('id')} DESC"
+    rows = SUMMARY_COLUMNS.rows(
+        f"SELECT {SUMMARY_COLUMNS.select()}, {count}, COUNT(*) OVER () "  # noqa: S608 - identifiers and fixed SQL
+        f"FROM {_training_joins()} {where} ORDER BY {order} LIMIT %s OFFSET %s",
+        [*params, limit, offset],
+    )
+    if rows:
+        return rows[0][-1], [row[:-1] for row in rows]
+    if offset == 0:
+        return 0, []
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:  # past the last page: only its count
+        cursor.execute(f"SELECT COUNT(*) FROM {_training_joins()} {where}", params)  # noqa: S608
+        return cursor.fetchone()[0], []
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from certiprev.lib.zipper import attachment_disposition
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import get_training_for_user, organisation_ids_of
 
-from ..common import ERROR_STATUSES, responses
+from ..common import ERROR_STATUSES, json_response, responses
 from ..errors import ApiError
 from ..http import ApiRequest
 from ..schemas import CardEmailsOut, CertificatesOut, VerifyIn, VerifyOut
@@ -177,7 +177,7 @@ def verify(request: ApiRequest, payload: VerifyIn):
         "organisation": None,
     }
     if fields is None:  # invalid or unknown key: nothing of the content is shown as certified
-        return result
+        return json_response(request, result)
     organisation = report["organisation"] or {}
     organisation_id = organisation.get("id")
     public_id = organisation_public_id(organisation_id) if organisation_id is not None else None
@@ -199,7 +199,8 @@ def verify(request: ApiRequest, payload: VerifyIn):
             else None,
         }
     )
-    return result
+    # Answered as VerifyOut without its validation: `result` holds exactly its fields, in order (tests/api compare).
+    return json_response(request, result)
 
 
 # ---------------------------------------------------------------------------------------------------------------
