@@ -202,3 +202,43 @@ class TrainingEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Training events are append-only.")
+
+
+# The network statistics' summary (certiprev/trainings/summary.py, docs/adr/XXXX-statistics-summary.md): one row per
+# month, organisation and scheme. Each counter is dated by its own event, as the statistics page counts it: the
+# certificates by the month they were issued, the trainees of closed sessions by the month their session closed, the
+# sessions by the month of their first day (counted in their state now), the validations by the month they happened.
+class MonthlyFigures(models.Model):
+    month = models.DateField("mois")  # its first day, in the settings' time zone
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
+    )
+    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.CASCADE, related_name="+", verbose_name="dispositif")
+    # Certificates issued in the month (trainer certificates apart, as on the page).
+    certificates = models.IntegerField("certificats émis", default=0)
+    # Trainees of the sessions closed in the month (and closed still).
+    trainees_declared = models.IntegerField("stagiaires déclarés", default=0)
+    trainees_present = models.IntegerField("stagiaires présents", default=0)
+    trainees_passed = models.IntegerField("stagiaires reçus", default=0)
+    # Sessions whose first day falls in the month, by their state now.
+    sessions_draft = models.IntegerField(default=0)
+    sessions_submitted = models.IntegerField(default=0)
+    sessions_returned = models.IntegerField(default=0)
+    sessions_validated = models.IntegerField(default=0)
+    sessions_closed = models.IntegerField(default=0)
+    sessions_cancelled = models.IntegerField(default=0)
+    # Sessions validated in the month (having been submitted) and the sum of their trainer's delay, in microseconds:
+    # from the submission, or from the session's last day when it was submitted ahead.
+    validated_sessions = models.IntegerField("sessions validées", default=0)
+    validated_wait_us = models.BigIntegerField("attente cumulée (µs)", default=0)
+
+    class Meta:
+        verbose_name = "chiffres du mois"
+        verbose_name_plural = "chiffres des mois"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "organisation", "scheme"], name="unique_monthly_figures"),
+        ]
+        indexes = [models.Index(fields=["organisation", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.organisation_id} {self.scheme_id}"
