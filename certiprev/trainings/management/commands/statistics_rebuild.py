@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         rows = summary_rebuild()
-        self.stdout.write(
-            f"Résumé des statistiques recalculé : {rows} lignes en {time.perf_counter() - started:.1f} s."
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Résumé des statistiques recalculé : {rows} lignes en {time.perf_counter() - started:.1f} s."
+            )
