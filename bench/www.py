@@ -7,10 +7,11 @@ names a throwaway database, created afresh and dropped at the end — `run()` mi
 300,000 trainees (raw bulk inserts: COPY on PostgreSQL, executemany on SQLite), then measures with the production
 settings (DEBUG off, the settings' default persistent connections, no rate limit on pages to lift):
 
-1. in process, one client: each page in a fresh process, its first call ("à froid": process, templates and
-   connection cold; the database's pages are in the OS cache), then the median of BENCH_REPEAT calls and the query
-   count. No page has a cache of its own any more: the statistics read a summary table kept up to date by the
-   services (docs/adr/XXXX-statistics-summary.md), so the warm median is the real cost of every view.
+1. in process, one client: each page in a fresh process warmed by another page (imports, URLs, the template
+   engine, the connection), its first call ("à froid": its own templates, modules and queries cold; the database's
+   pages are in the OS cache), then the median of BENCH_REPEAT calls and the query count. No page has a cache of
+   its own any more (the statistics read a summary table the services keep up to date, ADR statistics-summary): the
+   warm median is the real cost of every view.
 2. over HTTP: gunicorn served exactly as bench.api serves the API (its `_server_env`, 2 gthread workers × 4 threads),
    16 keep-alive connections from another process carrying a signed-in session cookie, in turns repeated BENCH_RUNS
    times: `/healthz` (the ceiling) then each page; req/s, p50, p99 and the ratio to `/healthz` of the same run.
@@ -76,6 +77,7 @@ BENCH_SEARCH_QUERY = "lefevre"
 # The bench database is temporary and never served: a fixed password is harmless there.
 BENCH_PASSWORD = "bench-only-password"  # noqa: S105
 
+WARM_UP_PAGE = "/aide/organisme/"
 PAGES = [
     ("dashboard", "Tableau de bord de l'organisme", "member", "/sessions/"),
     ("trainer", "Liste « À valider » du formateur", "trainer", "/formateur/"),
@@ -479,6 +481,9 @@ def measure(page: str, cookie: str) -> None:
     name, value = cookie.split("=", 1)
     client = Client(HTTP_HOST="localhost")
     client.cookies[name] = value
+    # The process warmed by another page (imports, URLs, template engine, the database connection): the page's first
+    # call is then its own cold cost — its templates, modules and queries — not the interpreter's start-up.
+    client.get(WARM_UP_PAGE)
     timings, queries, statuses = [], [], set()
     for _ in range(REPEAT + 1):
         with CaptureQueriesContext(connection) as captured:
@@ -596,7 +601,8 @@ def _print(result: dict) -> None:
     print(f"Pages — {result['database']} : {data}")
     print(
         f"  Un client dans le processus, DEBUG off, {REPEAT} appels par page (médiane) ; « à froid » : le 1er appel "
-        "d'un processus neuf (aucune page n'a de cache propre : la médiane est le coût réel)"
+        "de la page dans un processus neuf chauffé par une autre page (aucune page n'a de cache : la médiane est le "
+        "coût réel)"
     )
     print(f"  {'Page':<38} {'médiane':>10} {'à froid':>10} {'requêtes':>9}")
     failed = False

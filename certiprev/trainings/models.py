@@ -217,15 +217,12 @@ class TrainingEvent(models.Model):
         raise RuntimeError("Training events are append-only.")
 
 
-# The network statistics' summary (certiprev/trainings/summary.py, docs/adr/XXXX-statistics-summary.md): one row per
-# month, organisation and scheme. Each counter is dated by its own event, as the statistics page counts it: the
-# certificates by the month they were issued, the trainees of closed sessions by the month their session closed, the
-# sessions by the month of their first day (counted in their state now), the validations by the month they happened.
-class MonthlyFigures(models.Model):
-    month = models.DateField("mois")  # its first day, in the settings' time zone
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
-    )
+# The network statistics' summary (trainings/summary.py, docs/adr/XXXX-statistics-summary.md). Each counter is
+# dated by its own event, as the statistics page counts it: the certificates by the month they were issued, the
+# trainees of closed sessions by the month their session closed, the sessions by the month of their first day (counted
+# in their state now), the validations by the month they happened. Months: their first day, in the settings' time zone.
+class FiguresCounters(models.Model):
+    month = models.DateField("mois")
     scheme = models.ForeignKey("catalog.Scheme", on_delete=models.CASCADE, related_name="+", verbose_name="dispositif")
     # Certificates issued in the month (trainer certificates apart, as on the page).
     certificates = models.IntegerField("certificats émis", default=0)
@@ -246,8 +243,20 @@ class MonthlyFigures(models.Model):
     validated_wait_us = models.BigIntegerField("attente cumulée (µs)", default=0)
 
     class Meta:
-        verbose_name = "chiffres du mois"
-        verbose_name_plural = "chiffres des mois"
+        abstract = True
+
+
+class MonthlyFigures(FiguresCounters):
+    """One row per month, organisation and scheme: what the page reads when it is filtered on an organisation or a
+    regional fund."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
+    )
+
+    class Meta:
+        verbose_name = "chiffres du mois d'un organisme"
+        verbose_name_plural = "chiffres des mois des organismes"
         constraints = [
             models.UniqueConstraint(fields=["month", "organisation", "scheme"], name="unique_monthly_figures"),
         ]
@@ -255,3 +264,16 @@ class MonthlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.organisation_id} {self.scheme_id}"
+
+
+class NetworkMonthlyFigures(FiguresCounters):
+    """The same counters summed over the organisations, one row per month and scheme: what the page reads for the
+    whole network (a few dozen rows, whatever the number of organisations)."""
+
+    class Meta:
+        verbose_name = "chiffres du mois du réseau"
+        verbose_name_plural = "chiffres des mois du réseau"
+        constraints = [models.UniqueConstraint(fields=["month", "scheme"], name="unique_network_monthly_figures")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.scheme_id}"

@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .enums import TrainingState
-from .models import MonthlyFigures
+from .models import MonthlyFigures, NetworkMonthlyFigures
 
 if TYPE_CHECKING:
     from .models import Training
@@ -109,18 +109,29 @@ def figures_apply(after: Figures, before: Figures | None = None) -> None:
             delta[key] = counters
     if not delta:
         return
+    network: dict[tuple[dt.date, int], dict[str, int]] = {}
+    for (month, _organisation_id, scheme_id), counters in delta.items():
+        total = network.setdefault((month, scheme_id), dict.fromkeys(COUNTERS, 0))
+        for name, value in counters.items():
+            total[name] += value
+    # Sorted keys: concurrent writers lock the rows in the same order (the network's rows last).
+    _upsert(MonthlyFigures, ("month", "organisation_id", "scheme_id"), delta)
+    _upsert(NetworkMonthlyFigures, ("month", "scheme_id"), dict(sorted(network.items())))
+
+
+def _upsert(model, key_columns: tuple[str, ...], delta: dict[tuple, dict[str, int]]) -> None:
     quote = connection.ops.quote_name
-    table = quote(MonthlyFigures._meta.db_table)
-    columns = ["month", "organisation_id", "scheme_id", *COUNTERS]
+    table = quote(model._meta.db_table)
+    columns = [*key_columns, *COUNTERS]
     rows = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(delta))
     params: list = []
-    for (month, organisation_id, scheme_id), counters in delta.items():  # sorted: concurrent writers lock in order
-        params += [month, organisation_id, scheme_id, *(counters[name] for name in COUNTERS)]
+    for key, counters in delta.items():
+        params += [*key, *(counters[name] for name in COUNTERS)]
     added = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in COUNTERS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES {rows} "  # noqa: S608 - own names
-            f"ON CONFLICT (month, organisation_id, scheme_id) DO UPDATE SET {added}",
+            f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {added}",
             params,
         )
 
@@ -149,7 +160,8 @@ def _wait_sql() -> str:
 
 def summary_rebuild() -> int:
     """Recompute the whole summary from the sessions, trainees and certificates (one INSERT … SELECT … GROUP BY in
-    a transaction; writers that would move a figure meanwhile wait for it on PostgreSQL). Returns the row count."""
+    a transaction, then the network's sums of it; writers that would move a figure meanwhile wait for it on
+    PostgreSQL). Returns the organisations' row count."""
     from certiprev.certificates.models import Certificate
 
     from .models import Trainee, Training
@@ -197,10 +209,17 @@ def summary_rebuild() -> int:
         GROUP BY month, organisation_id, scheme_id
     """  # noqa: S608
     params = (*issued_params, *closed_params, *started_params, *validated_params)
+    network = quote(NetworkMonthlyFigures._meta.db_table)
+    totals = ", ".join(f"SUM({c})" for c in COUNTERS)
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"LOCK TABLE {summary} IN EXCLUSIVE MODE")
+                cursor.execute(f"LOCK TABLE {summary}, {network} IN EXCLUSIVE MODE")
             cursor.execute(f"DELETE FROM {summary}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {network}")  # noqa: S608
             cursor.execute(sql, params)
+            cursor.execute(
+                f"INSERT INTO {network} (month, scheme_id, {', '.join(COUNTERS)}) "  # noqa: S608
+                f"SELECT month, scheme_id, {totals} FROM {summary} GROUP BY month, scheme_id"
+            )
         return MonthlyFigures.objects.count()

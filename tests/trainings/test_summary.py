@@ -17,7 +17,7 @@ from certiprev.lib.dates import add_months
 from certiprev.organisations.enums import Region
 from certiprev.trainings import services
 from certiprev.trainings.enums import TrainingState
-from certiprev.trainings.models import MonthlyFigures, Training
+from certiprev.trainings.models import MonthlyFigures, NetworkMonthlyFigures, Training
 from certiprev.trainings.summary import COUNTERS, summary_rebuild
 from certiprev.www.network.stats import StatsFilters, compute, compute_direct
 from tests.factories import (
@@ -148,8 +148,11 @@ def test_the_figures_from_the_summary_equal_the_direct_counts_whatever_the_filte
 
 
 def _summary_rows() -> dict[tuple, dict[str, int]]:
-    """The summary's content, rows whose counters are all zero apart (an increment may leave one, a rebuild never)."""
-    rows = MonthlyFigures.objects.values_list("month", "organisation_id", "scheme_id", *COUNTERS)
+    """The summary's content (the organisations' rows, then the network's), rows whose counters are all zero apart
+    (an increment may leave one, a rebuild never)."""
+    organisations = MonthlyFigures.objects.values_list("month", "organisation_id", "scheme_id", *COUNTERS)
+    network = NetworkMonthlyFigures.objects.values_list("month", "scheme_id", *COUNTERS)
+    rows = list(organisations) + [(row[0], None, *row[1:]) for row in network]
     return {row[:3]: dict(zip(COUNTERS, row[3:], strict=True)) for row in rows if any(row[3:])}
 
 

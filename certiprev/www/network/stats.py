@@ -16,7 +16,7 @@ from certiprev.certificates.models import Certificate
 from certiprev.lib.dates import add_months
 from certiprev.trainings import summary
 from certiprev.trainings.enums import TrainingState
-from certiprev.trainings.models import MonthlyFigures, Trainee, Training
+from certiprev.trainings.models import MonthlyFigures, NetworkMonthlyFigures, Trainee, Training
 from certiprev.trainings.selectors import closed_q, waiting_for_trainer_q
 
 MONTHS_LONG_FR = [
@@ -304,8 +304,11 @@ def compute(today: dt.date | None = None, filters: StatsFilters | None = None) -
     months = filters.months
     index = {month: i for i, month in enumerate(months)}
     codes = dict(Scheme.objects.values_list("pk", "code"))
+    # The whole network (or one scheme of it): its own few rows; an organisation or a fund: the organisations' rows.
+    by_organisation = filters.organisation_id is not None or bool(filters.region)
+    summary_model = MonthlyFigures if by_organisation else NetworkMonthlyFigures
     rows = (
-        MonthlyFigures.objects.filter(filters.scope(), month__gte=months[0], month__lte=months[-1])
+        summary_model.objects.filter(filters.scope(), month__gte=months[0], month__lte=months[-1])
         .values("month", "scheme_id")
         .annotate(**{name: Sum(name) for name in summary.COUNTERS})
         .order_by()
