@@ -56,6 +56,7 @@ import sys
 import tempfile
 import time
 import uuid
+from typing import Any
 
 from bench.api import BASE_DIR, _free_port, _load_process, _postgres_database, _server_env, _wait_ready
 
@@ -187,7 +188,7 @@ def _bulk_insert(model, rows: list[dict]) -> None:
         return
     fields = [f for f in model._meta.concrete_fields if f.attname in rows[0] or not f.primary_key]
     now = timezone.now()
-    defaults = {}
+    defaults: dict[str, Any] = {}  # column -> callable giving its default
     for f in fields:
         if f.attname in rows[0]:
             continue
@@ -215,22 +216,20 @@ def _bulk_insert(model, rows: list[dict]) -> None:
         return None
 
     # One getter per column, chosen once: the row's value (converted if need be), a constant, or a per-row default.
-    getters = []
+    getters: list[Any] = []  # row -> value
     for f in fields:
         converter = convert(f)
         if f.attname in rows[0]:
-            getters.append(
-                operator.itemgetter(f.attname)
-                if converter is None
-                else (lambda row, name=f.attname, converter=converter: converter(row[name]))
-            )
+            if converter is None:
+                getters.append(operator.itemgetter(f.attname))
+            else:
+                getters.append(lambda row, name=f.attname, converter=converter: converter(row[name]))
         elif f.has_default() and callable(f.default):
             make = defaults[f.attname]
-            getters.append(
-                (lambda row, make=make: make())
-                if converter is None
-                else (lambda row, make=make, converter=converter: converter(make()))
-            )
+            if converter is None:
+                getters.append(lambda row, make=make: make())
+            else:
+                getters.append(lambda row, make=make, converter=converter: converter(make()))
         else:
             value = defaults[f.attname]()
             constant = converter(value) if converter is not None else value

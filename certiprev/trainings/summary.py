@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -139,10 +139,12 @@ def _upsert(model, key_columns: tuple[str, ...], delta: dict[tuple, dict[str, in
 def _month_sql(column: str, *, of_datetime: bool) -> tuple[str, tuple]:
     """SQL of the month's first day of a column, with the database's own time-zone conversion (as Django's lookups)."""
     ops = connection.ops
+    truncated: Any  # (sql, params) since Django 4.2; the stubs still say a string
     if of_datetime:
-        sql, params = ops.datetime_trunc_sql("month", column, (), timezone.get_default_timezone_name())
+        truncated = ops.datetime_trunc_sql("month", column, (), timezone.get_default_timezone_name())
     else:
-        sql, params = ops.date_trunc_sql("month", column, ())
+        truncated = ops.date_trunc_sql("month", column, ())
+    sql, params = truncated
     return (f"date({sql})" if connection.vendor == "sqlite" else f"CAST({sql} AS date)"), tuple(params)
 
 

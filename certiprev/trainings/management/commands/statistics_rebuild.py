@@ -15,5 +15,5 @@ class Command(BaseCommand):
         rows = summary_rebuild()
         if options["verbosity"]:
             self.stdout.write(
-                f"Résumé des statistiques recalculé : {rows} lignes en {time.perf_counter() - started:.1f} s."
+                f"Résumé des statistiques recalculé : {rows} lignes en {time.perf_counter() - started:.1f} s."
             )
