@@ -660,6 +660,53 @@ def _print(result: dict) -> None:
         raise SystemExit(1)
 
 
+def _record(result: dict) -> None:
+    """The figures for `make bench`'s closing summary (bench.results, on main's side; absent: nothing recorded)."""
+    try:
+        from bench import results  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return
+    database, http, load = result["database"], result["http"], result["load_after"]
+    ceiling = http["healthz"]["requests_per_second"]
+    for key, _label, _who, _path in PAGES:
+        single = result["single"][key]
+        cold_goal = 150 if key == "statistics" else 300
+        results.record(
+            target=f"www.{key}.cold",
+            figure=single["first_ms"],
+            unit="ms",
+            runs=1,
+            met=single["first_ms"] < cold_goal,
+            database=database,
+            note="1er appel de la page, processus chauffé par une autre",
+        )
+        if key == "statistics":
+            continue
+        results.record(
+            target=f"www.{key}.median",
+            figure=single["median_ms"],
+            unit="ms",
+            runs=REPEAT,
+            met=single["median_ms"] < 50,
+            database=database,
+            note=f"{single['queries']} requêtes",
+        )
+        rate = http[key]["requests_per_second"]
+        results.record(
+            target=f"www.{key}.load",
+            figure=rate,
+            unit="req/s",
+            runs=result["runs"],
+            met=rate / ceiling >= 0.1,
+            comparison=ceiling,
+            comparison_label="/healthz",
+            ratio=round(rate / ceiling, 3),
+            database=database,
+            load=load,
+            note=f"p50 {http[key]['p50_ms']:.0f} ms, p99 {http[key]['p99_ms']:.0f} ms",
+        )
+
+
 def run() -> dict:
     skip_seed = os.environ.get("BENCH_WWW_SKIP_SEED", "") not in {"", "0"}
     postgres = os.environ.get("BENCH_WWW_DATABASE_URL") or os.environ.get("BENCH_DATABASE_URL", "")
@@ -673,6 +720,7 @@ def run() -> dict:
     results = {}
     for label, url in databases:
         results[label] = _bench_database(label, url, skip_seed=skip_seed)
+        _record(results[label])
         _print(results[label])
     return results
 
