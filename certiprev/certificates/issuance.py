@@ -121,7 +121,8 @@ def _records_create(training: Training) -> int:
     with transaction.atomic():
         Certificate.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
         inserted = Certificate.objects.filter(public_id__in=[row.public_id for row in rows])
-        figures_apply(certificate_figures(inserted.values_list("issued_at", "organisation_id", "scheme_id", "kind")))
+        columns = ("issued_at", "organisation_id", "scheme_id", "kind", "training_id")
+        figures_apply(certificate_figures(inserted.values_list(*columns)))
     return Certificate.objects.filter(training=training).count() - len(existing)
 
 

@@ -224,6 +224,8 @@ class TrainingEvent(models.Model):
 class FiguresCounters(models.Model):
     month = models.DateField("mois")
     scheme = models.ForeignKey("catalog.Scheme", on_delete=models.CASCADE, related_name="+", verbose_name="dispositif")
+    # The session's id modulo trainings.summary.SLOTS: concurrent writers of different sessions rarely share a row.
+    slot = models.PositiveSmallIntegerField("tranche", default=0)
     # Certificates issued in the month (trainer certificates apart, as on the page).
     certificates = models.IntegerField("certificats émis", default=0)
     # Trainees of the sessions closed in the month (and closed still).
@@ -258,7 +260,7 @@ class MonthlyFigures(FiguresCounters):
         verbose_name = "chiffres du mois d'un organisme"
         verbose_name_plural = "chiffres des mois des organismes"
         constraints = [
-            models.UniqueConstraint(fields=["month", "organisation", "scheme"], name="unique_monthly_figures"),
+            models.UniqueConstraint(fields=["month", "organisation", "scheme", "slot"], name="unique_monthly_figures"),
         ]
         indexes = [models.Index(fields=["organisation", "month"])]
 
@@ -273,7 +275,9 @@ class NetworkMonthlyFigures(FiguresCounters):
     class Meta:
         verbose_name = "chiffres du mois du réseau"
         verbose_name_plural = "chiffres des mois du réseau"
-        constraints = [models.UniqueConstraint(fields=["month", "scheme"], name="unique_network_monthly_figures")]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "scheme", "slot"], name="unique_network_monthly_figures")
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.scheme_id}"

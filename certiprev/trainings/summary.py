@@ -26,7 +26,11 @@ from .models import MonthlyFigures, NetworkMonthlyFigures
 if TYPE_CHECKING:
     from .models import Training
 
-Key = tuple[dt.date, int, int]  # month (its first day), organisation id, scheme id
+Key = tuple[dt.date, int, int, int]  # month (its first day), organisation id, scheme id, slot
+# Each session's figures go to one of SLOTS rows of its month and scheme (its id modulo SLOTS): two transitions of
+# different sessions update the same summary rows — and so wait on each other's lock — only when they share the
+# month, the scheme and the slot (1 in 64), never for the whole network's row.
+SLOTS = 64
 Figures = dict[Key, Counter[str]]
 
 STATE_COUNTERS = {state: f"sessions_{state}" for state in TrainingState.values}
@@ -71,7 +75,7 @@ def session_figures(training: Training, trainees: tuple[int, int, int] | None = 
     figures: Figures = defaultdict(Counter)
 
     def at(month: dt.date) -> Counter[str]:
-        return figures[(month, training.organisation_id, training.scheme_id)]
+        return figures[(month, training.organisation_id, training.scheme_id, training.pk % SLOTS)]
 
     at(training.start_date.replace(day=1))[STATE_COUNTERS[training.state]] += 1
     if training.state == TrainingState.CLOSED and training.closed_at is not None:
@@ -89,12 +93,12 @@ def session_figures(training: Training, trainees: tuple[int, int, int] | None = 
     return figures
 
 
-def certificate_figures(rows: Iterable[tuple[dt.datetime, int, int, str]]) -> Figures:
-    """What certificates contribute: rows of (issued_at, organisation id, scheme id, kind)."""
+def certificate_figures(rows: Iterable[tuple[dt.datetime, int, int, str, int]]) -> Figures:
+    """What certificates contribute: rows of (issued_at, organisation id, scheme id, kind, session id)."""
     figures: Figures = defaultdict(Counter)
-    for issued_at, organisation_id, scheme_id, kind in rows:
+    for issued_at, organisation_id, scheme_id, kind, training_id in rows:
         if kind != TRAINER_KIND and organisation_id is not None:
-            figures[(local_month(issued_at), organisation_id, scheme_id)]["certificates"] += 1
+            figures[(local_month(issued_at), organisation_id, scheme_id, training_id % SLOTS)]["certificates"] += 1
     return figures
 
 
@@ -109,14 +113,14 @@ def figures_apply(after: Figures, before: Figures | None = None) -> None:
             delta[key] = counters
     if not delta:
         return
-    network: dict[tuple[dt.date, int], dict[str, int]] = {}
-    for (month, _organisation_id, scheme_id), counters in delta.items():
-        total = network.setdefault((month, scheme_id), dict.fromkeys(COUNTERS, 0))
+    network: dict[tuple[dt.date, int, int], dict[str, int]] = {}
+    for (month, _organisation_id, scheme_id, slot), counters in delta.items():
+        total = network.setdefault((month, scheme_id, slot), dict.fromkeys(COUNTERS, 0))
         for name, value in counters.items():
             total[name] += value
     # Sorted keys: concurrent writers lock the rows in the same order (the network's rows last).
-    _upsert(MonthlyFigures, ("month", "organisation_id", "scheme_id"), delta)
-    _upsert(NetworkMonthlyFigures, ("month", "scheme_id"), dict(sorted(network.items())))
+    _upsert(MonthlyFigures, ("month", "organisation_id", "scheme_id", "slot"), delta)
+    _upsert(NetworkMonthlyFigures, ("month", "scheme_id", "slot"), dict(sorted(network.items())))
 
 
 def _upsert(model, key_columns: tuple[str, ...], delta: dict[tuple, dict[str, int]]) -> None:
@@ -178,9 +182,10 @@ def summary_rebuild() -> int:
     validated, validated_params = _month_sql("t.validated_at", of_datetime=True)
     n = len(COUNTERS)
 
-    def part(month: str, alias: str, values: dict[str, str]) -> str:
+    def part(month: str, alias: str, values: dict[str, str], session: str) -> str:
         counters = [f"{values.get(c, '0')} AS c{i}" for i, c in enumerate(COUNTERS)]
-        return ", ".join([f"{month} AS month", f"{alias}.organisation_id", f"{alias}.scheme_id", *counters])
+        slot = f"({session} %% {SLOTS}) AS slot"  # %% : the statement has parameters
+        return ", ".join([f"{month} AS month", f"{alias}.organisation_id", f"{alias}.scheme_id", slot, *counters])
 
     states = {counter: f"CASE WHEN t.state = '{state}' THEN 1 ELSE 0 END" for state, counter in STATE_COUNTERS.items()}
     results = {"trainees_declared": "r.declared", "trainees_present": "r.present", "trainees_passed": "r.passed"}
@@ -188,13 +193,14 @@ def summary_rebuild() -> int:
     # Trainees are counted per session first: the month of a session is then computed once, not once per trainee.
     # Only this module's constants and the models' own table names are formatted in; the time zone is a parameter.
     sql = f"""
-        INSERT INTO {summary} (month, organisation_id, scheme_id, {", ".join(COUNTERS)})
-        SELECT month, organisation_id, scheme_id, {", ".join(f"SUM(c{i})" for i in range(n))}
+        INSERT INTO {summary} (month, organisation_id, scheme_id, slot, {", ".join(COUNTERS)})
+        SELECT month, organisation_id, scheme_id, slot, {", ".join(f"SUM(c{i})" for i in range(n))}
         FROM (
-            SELECT {part(issued, "c", {"certificates": "1"})}
-            FROM {certificates} c WHERE c.kind <> '{TRAINER_KIND}' AND c.organisation_id IS NOT NULL
+            SELECT {part(issued, "c", {"certificates": "1"}, "c.training_id")}
+            FROM {certificates} c
+            WHERE c.kind <> '{TRAINER_KIND}' AND c.organisation_id IS NOT NULL AND c.training_id IS NOT NULL
             UNION ALL
-            SELECT {part(closed, "t", results)}
+            SELECT {part(closed, "t", results, "t.id")}
             FROM {sessions} t JOIN (
                 SELECT training_id, COUNT(*) AS declared,
                     SUM(CASE WHEN present THEN 1 ELSE 0 END) AS present,
@@ -203,12 +209,12 @@ def summary_rebuild() -> int:
             ) r ON r.training_id = t.id
             WHERE t.state = '{TrainingState.CLOSED}' AND t.closed_at IS NOT NULL
             UNION ALL
-            SELECT {part(started, "t", states)} FROM {sessions} t
+            SELECT {part(started, "t", states, "t.id")} FROM {sessions} t
             UNION ALL
-            SELECT {part(validated, "t", waits)}
+            SELECT {part(validated, "t", waits, "t.id")}
             FROM {sessions} t WHERE t.validated_at IS NOT NULL AND t.submitted_at IS NOT NULL
         ) parts
-        GROUP BY month, organisation_id, scheme_id
+        GROUP BY month, organisation_id, scheme_id, slot
     """  # noqa: S608
     params = (*issued_params, *closed_params, *started_params, *validated_params)
     network = quote(NetworkMonthlyFigures._meta.db_table)
@@ -221,7 +227,7 @@ def summary_rebuild() -> int:
             cursor.execute(f"DELETE FROM {network}")  # noqa: S608
             cursor.execute(sql, params)
             cursor.execute(
-                f"INSERT INTO {network} (month, scheme_id, {', '.join(COUNTERS)}) "  # noqa: S608
-                f"SELECT month, scheme_id, {totals} FROM {summary} GROUP BY month, scheme_id"
+                f"INSERT INTO {network} (month, scheme_id, slot, {', '.join(COUNTERS)}) "  # noqa: S608
+                f"SELECT month, scheme_id, slot, {totals} FROM {summary} GROUP BY month, scheme_id, slot"
             )
         return MonthlyFigures.objects.count()

@@ -150,10 +150,10 @@ def test_the_figures_from_the_summary_equal_the_direct_counts_whatever_the_filte
 def _summary_rows() -> dict[tuple, dict[str, int]]:
     """The summary's content (the organisations' rows, then the network's), rows whose counters are all zero apart
     (an increment may leave one, a rebuild never)."""
-    organisations = MonthlyFigures.objects.values_list("month", "organisation_id", "scheme_id", *COUNTERS)
-    network = NetworkMonthlyFigures.objects.values_list("month", "scheme_id", *COUNTERS)
+    organisations = MonthlyFigures.objects.values_list("month", "organisation_id", "scheme_id", "slot", *COUNTERS)
+    network = NetworkMonthlyFigures.objects.values_list("month", "scheme_id", "slot", *COUNTERS)
     rows = list(organisations) + [(row[0], None, *row[1:]) for row in network]
-    return {row[:3]: dict(zip(COUNTERS, row[3:], strict=True)) for row in rows if any(row[3:])}
+    return {row[:4]: dict(zip(COUNTERS, row[4:], strict=True)) for row in rows if any(row[4:])}
 
 
 def _assert_follows():
