@@ -157,6 +157,8 @@ def load(host: str, port: int, path: str, token: str, seconds: float, concurrenc
         headers["Content-Type"] = "application/json"
     if token.startswith("cpk_"):
         headers["Authorization"] = f"Bearer {token}"
+    elif "=" in token:  # a session cookie ("sessionid=…"): bench.www loads signed-in pages
+        headers["Cookie"] = token
     deadline = time.perf_counter() + seconds
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency

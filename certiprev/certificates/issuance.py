@@ -28,6 +28,7 @@ from certiprev.notifications.tasks import certificates_ready_schedule
 from certiprev.trainings.enums import TrainingKind
 from certiprev.trainings.models import Training
 from certiprev.trainings.selectors import session_is_closed
+from certiprev.trainings.summary import certificate_figures, figures_apply
 from certiprev.webhooks.services import training_payload, webhook_event_emit
 
 from .models import Certificate, CertificateArchive
@@ -115,8 +116,13 @@ def _records_create(training: Training) -> int:
         )
         for trainee in missing
     ]
-    # A concurrent run may have inserted some of them: the unique constraint keeps one of each.
-    Certificate.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    # A concurrent run may have inserted some of them: the unique constraint keeps one of each. The statistics'
+    # summary counts, in the same transaction, the rows this run inserted (found by their fresh public ids).
+    with transaction.atomic():
+        Certificate.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        inserted = Certificate.objects.filter(public_id__in=[row.public_id for row in rows])
+        columns = ("issued_at", "organisation_id", "scheme_id", "kind", "training_id")
+        figures_apply(certificate_figures(inserted.values_list(*columns)))
     return Certificate.objects.filter(training=training).count() - len(existing)
 
 

@@ -92,6 +92,19 @@ class Training(models.Model):
             models.Index(fields=["state", "close_before"]),
             models.Index(fields=["organisation", "-updated_at"]),
             models.Index(fields=["scheme", "state"]),
+            # The dashboard's counts read this index alone; its "returned", "validated" and "overdue" groups come in
+            # close_before order from it, "submitted" and "closed" from the next two (no sort of the whole set).
+            models.Index(
+                fields=["organisation", "state", "close_before", "close_extended_until", "closed_at"],
+                name="training_dashboard_idx",
+            ),
+            models.Index(fields=["organisation", "state", "submitted_at"], name="training_org_submitted_idx"),
+            models.Index(fields=["organisation", "state", "-closed_at"], name="training_org_closed_idx"),
+            # The history in its order (first day, newest first), and the trainer's lists in theirs (last day).
+            models.Index(fields=["organisation", "-start_date", "-id"], name="training_org_history_idx"),
+            models.Index(fields=["trainer", "state", "end_date"], name="training_trainer_end_idx"),
+            # The statistics' live figure: the sessions waiting for their trainer, by how long.
+            models.Index(fields=["state", "submitted_at"], name="training_waiting_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -202,3 +215,69 @@ class TrainingEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Training events are append-only.")
+
+
+# The network statistics' summary (trainings/summary.py, docs/adr/XXXX-statistics-summary.md). Each counter is
+# dated by its own event, as the statistics page counts it: the certificates by the month they were issued, the
+# trainees of closed sessions by the month their session closed, the sessions by the month of their first day (counted
+# in their state now), the validations by the month they happened. Months: their first day, in the settings' time zone.
+class FiguresCounters(models.Model):
+    month = models.DateField("mois")
+    scheme = models.ForeignKey("catalog.Scheme", on_delete=models.CASCADE, related_name="+", verbose_name="dispositif")
+    # The session's id modulo trainings.summary.SLOTS: concurrent writers of different sessions rarely share a row.
+    slot = models.PositiveSmallIntegerField("tranche", default=0)
+    # Certificates issued in the month (trainer certificates apart, as on the page).
+    certificates = models.IntegerField("certificats émis", default=0)
+    # Trainees of the sessions closed in the month (and closed still).
+    trainees_declared = models.IntegerField("stagiaires déclarés", default=0)
+    trainees_present = models.IntegerField("stagiaires présents", default=0)
+    trainees_passed = models.IntegerField("stagiaires reçus", default=0)
+    # Sessions whose first day falls in the month, by their state now.
+    sessions_draft = models.IntegerField(default=0)
+    sessions_submitted = models.IntegerField(default=0)
+    sessions_returned = models.IntegerField(default=0)
+    sessions_validated = models.IntegerField(default=0)
+    sessions_closed = models.IntegerField(default=0)
+    sessions_cancelled = models.IntegerField(default=0)
+    # Sessions validated in the month (having been submitted) and the sum of their trainer's delay, in microseconds:
+    # from the submission, or from the session's last day when it was submitted ahead.
+    validated_sessions = models.IntegerField("sessions validées", default=0)
+    validated_wait_us = models.BigIntegerField("attente cumulée (µs)", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyFigures(FiguresCounters):
+    """One row per month, organisation and scheme: what the page reads when it is filtered on an organisation or a
+    regional fund."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
+    )
+
+    class Meta:
+        verbose_name = "chiffres du mois d'un organisme"
+        verbose_name_plural = "chiffres des mois des organismes"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "organisation", "scheme", "slot"], name="unique_monthly_figures"),
+        ]
+        indexes = [models.Index(fields=["organisation", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.organisation_id} {self.scheme_id}"
+
+
+class NetworkMonthlyFigures(FiguresCounters):
+    """The same counters summed over the organisations, one row per month and scheme: what the page reads for the
+    whole network (a few dozen rows, whatever the number of organisations)."""
+
+    class Meta:
+        verbose_name = "chiffres du mois du réseau"
+        verbose_name_plural = "chiffres des mois du réseau"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "scheme", "slot"], name="unique_network_monthly_figures")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.scheme_id}"

@@ -14,6 +14,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from certiprev.lib.errors import WorkflowError
 from certiprev.organisations.enums import MemberRole
@@ -59,6 +61,38 @@ def date_field(label: str, *, required: bool = True, help_text: str = "", missin
             "required": missing or f"Indiquez la date « {label} ».",
         },
     )
+
+
+def _html_attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html, in Python."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python, character for character as Django's select.html and select_option.html render
+    it (tests/www/test_fast_select.py): with the network's hundreds of organisations, one template include per
+    option costs tens of milliseconds per page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"', widget["name"]), _html_attrs(widget["attrs"]), ">"]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts += [
+                    format_html('\n  <option value="{}"', str(option["value"])),
+                    _html_attrs(option["attrs"]),
+                    format_html(">{}</option>\n", option["label"]),
+                ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above went through format_html
 
 
 class AccessibleFormMixin(_FormBase):

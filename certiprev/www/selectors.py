@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from certiprev.certificates.models import Certificate, CertificateArchive
 from certiprev.lib.names import identity_key
+from certiprev.trainers.models import Trainer
 from certiprev.trainings.models import Trainee, Training
 from certiprev.trainings.selectors import dashboard_conditions, in_state, with_state_display
 
@@ -229,11 +230,12 @@ def history(
             if words
             else []
         )
+        # The trainers matching the text as a subquery (a few rows, evaluated once), not a join on every session.
+        trainers = Trainer.objects.filter(Q(last_name__icontains=text) | Q(number=text.upper())).values("pk")
         queryset = queryset.filter(
             Q(pk__in=training_ids)
             | Q(place__icontains=text)
-            | Q(trainer__last_name__icontains=text)
-            | Q(trainer__number=text.upper())
+            | Q(trainer_id__in=trainers)
             | Q(external_id__iexact=text)
         )
     return queryset.order_by("-start_date", "-id")

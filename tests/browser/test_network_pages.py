@@ -13,6 +13,7 @@ from certiprev.accounts.models import User
 from certiprev.certificates.models import Certificate
 from certiprev.trainings.enums import TrainingState
 from certiprev.trainings.models import Training
+from certiprev.trainings.summary import summary_rebuild
 from tests.factories import OrganisationFactory, TraineeFactory, TrainerFactory, TrainingFactory
 from tests.www.conftest import certificate_record
 
@@ -51,6 +52,7 @@ def closed_session():
         trainee.save()
         certificate_record(trainee)
     Training.objects.filter(pk=training.pk).update(closed_at=timezone.now())
+    summary_rebuild()  # written by factories, not the services that keep the statistics' summary
     return training
 
 

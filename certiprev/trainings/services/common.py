@@ -10,6 +10,7 @@ from django.utils import timezone
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.workflow import actor_fields, row_lock, text_required, transition_apply
 from certiprev.notifications.tasks import notification_schedule
+from certiprev.trainings.summary import figures_apply, session_figures
 
 from ..enums import TRANSITIONS, Actor
 from ..models import Training, TrainingEvent
@@ -71,6 +72,7 @@ def transition(
 ) -> TrainingEvent:
     """Move the training along the transition table with a compare-and-swap on its old state."""
     now = timezone.now()
+    before = session_figures(training)  # the statistics' summary follows in this transaction (ADR statistics-summary)
     event = transition_apply(
         training,
         TRANSITIONS[action],
@@ -84,6 +86,7 @@ def transition(
         ),
         updates={"updated_at": now, **updates},
     )
+    figures_apply(session_figures(training), before)
     return event
 
 

@@ -17,6 +17,7 @@ from certiprev.organisations.models import AssociatedEntity, Habilitation, Organ
 from certiprev.organisations.signup import require_established
 from certiprev.trainers.enums import TrainerLevel
 from certiprev.trainers.models import TRAINER_NUMBER_RE, Trainer, TrainerCertification
+from certiprev.trainings.summary import figures_apply, session_figures
 
 from .. import policy
 from ..enums import Action, Actor
@@ -222,6 +223,7 @@ def training_create(
         ) from None
     role = Actor.MEMBER if is_member else Actor.ADMIN
     event_record(training, by=by, role=role, action=Action.CREATE, to_state=training.state)
+    figures_apply(session_figures(training, (0, 0, 0)))  # the statistics' summary, in this transaction
     return training
 
 
@@ -277,10 +279,12 @@ def training_update(*, by: User | None, training: Training, **changes: Any) -> T
         "trainer": training.trainer.number,
         "entity": str(training.entity.public_id) if training.entity else None,
     }
+    figures_before = session_figures(training)  # a draft or returned session: no trainee count read
     training.scheme, training.kind, training.start_date, training.end_date = scheme, kind, start, end
     training.place, training.trainer, training.entity = place, trainer, entity
     # The entity column only when asked: an edit writes the columns it may change, no more.
     training.save(update_fields=(*_UPDATED_FIELDS, "entity") if "entity" in changes else _UPDATED_FIELDS)
+    figures_apply(session_figures(training), figures_before)
     after = {
         "scheme": scheme.code,
         "kind": kind,

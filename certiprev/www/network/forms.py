@@ -4,7 +4,7 @@ from certiprev.catalog.models import Scheme
 from certiprev.habilitations.enums import RequestKind, RequestState
 from certiprev.organisations.enums import OrganisationKind, Region
 from certiprev.organisations.models import Organisation
-from certiprev.www.common import Form, date_field
+from certiprev.www.common import FastSelect, Form, date_field
 
 
 class OrganisationForm(Form):
@@ -207,7 +207,11 @@ class StatsFilterForm(Form):
     start = date_field("Du (mois)", required=False, help_text="JJ/MM/AAAA : le mois entier est compté.")
     end = date_field("Au (mois)", required=False, help_text="JJ/MM/AAAA : le mois entier est compté.")
     organisation = forms.ModelChoiceField(
-        label="Organisme", queryset=Organisation.objects.order_by("name"), required=False, empty_label="Tous"
+        label="Organisme",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="Tous",
+        widget=FastSelect,  # every organisation of the network
     )
     region = forms.ChoiceField(label="Caisse régionale", choices=[("", "Toutes"), *Region.choices], required=False)
     scheme = forms.ModelChoiceField(

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db.models import Avg, Case, Count, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, Count, FloatField, Func, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -15,8 +14,9 @@ from certiprev.catalog.models import Scheme
 from certiprev.certificates.enums import CertificateKind
 from certiprev.certificates.models import Certificate
 from certiprev.lib.dates import add_months
+from certiprev.trainings import summary
 from certiprev.trainings.enums import TrainingState
-from certiprev.trainings.models import Trainee, Training
+from certiprev.trainings.models import MonthlyFigures, NetworkMonthlyFigures, Trainee, Training
 from certiprev.trainings.selectors import closed_q, waiting_for_trainer_q
 
 MONTHS_LONG_FR = [
@@ -46,7 +46,6 @@ def month_label(month: dt.date) -> str:
     return f"{MONTHS_FR[month.month - 1]} {month:%y}"
 
 
-CACHE_SECONDS = 10 * 60
 MAX_MONTHS = 24
 
 
@@ -180,7 +179,9 @@ def _month_index(field: str, starts: list[dt.datetime]):
     return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 
-def compute(today: dt.date | None = None, filters: StatsFilters | None = None) -> Statistics:
+def compute_direct(today: dt.date | None = None, filters: StatsFilters | None = None) -> Statistics:
+    """The figures counted from the sessions, trainees and certificates themselves: what the summary must equal
+    (tests compare both; `compute` reads the summary)."""
     today = today or timezone.localdate()
     filters = filters or StatsFilters.last_twelve_months(today)
     months = filters.months
@@ -282,17 +283,79 @@ def compute(today: dt.date | None = None, filters: StatsFilters | None = None) -
     )
 
 
-def compute_cached(today: dt.date | None = None, filters: StatsFilters | None = None) -> Statistics:
-    """The statistics, recomputed at most every 10 minutes: at national scale (millions of trainees) the grouped
-    scans take a few hundred milliseconds, too much for every page view, and figures 10 minutes old are fine."""
+def _waiting_now(filters: StatsFilters, now: dt.datetime) -> list[tuple[str, int]]:
+    """Sessions waiting for their trainer now, by how long they have waited: relative to now, so counted live — over
+    the submitted sessions only (the `state, submitted_at` index)."""
+    buckets = {}
+    for i, (low, high, _label) in enumerate(WAIT_BUCKETS):
+        condition = Q(submitted_at__lte=now - dt.timedelta(days=low))
+        if high is not None:
+            condition &= Q(submitted_at__gt=now - dt.timedelta(days=high + 1))
+        buckets[f"bucket_{i}"] = Count("pk", filter=condition)
+    waiting = Training.objects.filter(waiting_for_trainer_q(), filters.scope()).aggregate(**buckets)
+    return [(label, waiting[f"bucket_{i}"]) for i, (_l, _h, label) in enumerate(WAIT_BUCKETS)]
+
+
+def compute(today: dt.date | None = None, filters: StatsFilters | None = None) -> Statistics:
+    """The figures, read from the summary the services keep (certiprev.trainings.summary): one grouped query over at
+    most months × schemes × organisations rows, plus the live count of the sessions waiting for their trainer."""
     today = today or timezone.localdate()
     filters = filters or StatsFilters.last_twelve_months(today)
-    key = f"certiprev:www:statistics:{today.isoformat()}:{filters.key()}"
-    data = cache.get(key)
-    if data is None:
-        data = compute(today, filters)
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    months = filters.months
+    index = {month: i for i, month in enumerate(months)}
+    codes = dict(Scheme.objects.values_list("pk", "code"))
+    # The whole network (or one scheme of it): its own few rows; an organisation or a fund: the organisations' rows.
+    by_organisation = filters.organisation_id is not None or bool(filters.region)
+    summary_model = MonthlyFigures if by_organisation else NetworkMonthlyFigures
+    rows = (
+        summary_model.objects.filter(filters.scope(), month__gte=months[0], month__lte=months[-1])
+        .values("month", "scheme_id")
+        .annotate(**{name: Sum(name) for name in summary.COUNTERS})
+        .order_by()
+    )
+    certificates = {code: [0] * len(months) for code in sorted(codes.values())}
+    totals: dict[str, list[int]] = {}
+    states: dict[str, int] = {}
+    delays = [[0, 0] for _ in months]  # sessions, wait in microseconds
+    for row in rows:
+        i, code = index[row["month"]], codes[row["scheme_id"]]
+        certificates[code][i] += row["certificates"]
+        if row["trainees_declared"]:
+            counts = totals.setdefault(code, [0, 0, 0])
+            counts[0] += row["trainees_declared"]
+            counts[1] += row["trainees_present"]
+            counts[2] += row["trainees_passed"]
+        for state, counter in summary.STATE_COUNTERS.items():
+            states[state] = states.get(state, 0) + row[counter]
+        delays[i][0] += row["validated_sessions"]
+        delays[i][1] += row["validated_wait_us"]
+    certificates = {code: values for code, values in certificates.items() if any(values)}
+    pass_rates = sorted((code, total, present, passed) for code, (total, present, passed) in totals.items())
+    validation_delay = [
+        (month, wait / n / 86_400_000_000 if n else None, n) for month, (n, wait) in zip(months, delays, strict=True)
+    ]
+    counted = [(mean, n) for _m, mean, n in validation_delay if n and mean is not None]
+    validated_count = sum(n for _mean, n in counted)
+    mean_delay = max(0.0, sum(mean * n for mean, n in counted) / validated_count) if validated_count else None
+    now = timezone.now()
+    return Statistics(
+        months=months,
+        schemes=list(certificates),
+        certificates=certificates,
+        pass_rates=pass_rates,
+        states=[(label, states.get(value, 0)) for value, label in TrainingState.choices],
+        waiting_now=_waiting_now(filters, now),
+        validation_delay=validation_delay,
+        computed_at=now,
+        filters=filters,
+        trainees=TraineeCounts(
+            declared=sum(t for _c, t, _p, _r in pass_rates),
+            present=sum(p for _c, _t, p, _r in pass_rates),
+            passed=sum(r for _c, _t, _p, r in pass_rates),
+        ),
+        mean_delay=mean_delay,
+        validated=validated_count,
+    )
 
 
 def certificate_table(data: Statistics) -> list[tuple[str, list[int], int]]:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,7 +16,7 @@ from certiprev.trainings.enums import Action
 from certiprev.trainings.policy import allowed_actions, condition_refusal, validation_opens_on
 from certiprev.trainings.selectors import get_training_for_user, trainings_visible_to
 from certiprev.www import selectors
-from certiprev.www.common import paginate, roles, today, trainer_required
+from certiprev.www.common import roles, today, trainer_required
 from certiprev.www.organisation.forms import ReasonForm
 
 from .forms import ValidationForm
@@ -28,7 +29,10 @@ def to_validate(request):
     today_ = today()
     waiting_count = trainings_selectors.trainer_waiting_count(mine, today=today_)
     queryset = trainings_selectors.trainer_sessions(mine, done=view == "traitees", today=today_)
-    page = paginate(request, selectors.with_trainee_count(queryset), per_page=20)
+    paginator = Paginator(selectors.with_trainee_count(queryset), 20)
+    if view == "a-valider":
+        paginator.count = waiting_count  # the same sessions: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     upcoming = []
     if view == "a-valider" and page.number == 1:
         # Submitted but not over yet: apart from "À valider", each with the day its validation opens.

@@ -138,7 +138,7 @@ def _stats_filters(request) -> tuple[StatsFilterForm, stats_module.StatsFilters]
 @admin_required
 def statistics(request):
     form, filters = _stats_filters(request)
-    data = stats_module.compute_cached(today(), filters)
+    data = stats_module.compute(today(), filters)
     n_months = len(data.months)
     charts = {
         "certificates": svg.stacked_columns(
@@ -201,7 +201,7 @@ def _period_label(months) -> str:
 @admin_required
 def statistics_csv(request):
     _form, filters = _stats_filters(request)
-    data = stats_module.compute_cached(today(), filters)
+    data = stats_module.compute(today(), filters)
     period = f"{data.months[0]:%Y-%m} à {data.months[-1]:%Y-%m}"
     rows = []
     for code, values in data.certificates.items():
