@@ -10,7 +10,7 @@ settings (DEBUG off, the settings' default persistent connections, no rate limit
 1. in process, one client: each page in a fresh process warmed by another page (imports, URLs, the template
    engine, the connection), its first call ("à froid": its own templates, modules and queries cold; the database's
    pages are in the OS cache), then the median of BENCH_REPEAT calls and the query count. No page has a cache of
-   its own any more (the statistics read a summary table the services keep up to date, ADR statistics-summary): the
+   its own any more (the statistics read a summary table the services keep up to date, ADR 0017): the
    warm median is the real cost of every view.
 2. over HTTP: gunicorn served exactly as bench.api serves the API (its `_server_env`, 2 gthread workers × 4 threads),
    16 keep-alive connections from another process carrying a signed-in session cookie, in turns repeated BENCH_RUNS

@@ -217,7 +217,7 @@ class TrainingEvent(models.Model):
         raise RuntimeError("Training events are append-only.")
 
 
-# The network statistics' summary (trainings/summary.py, docs/adr/XXXX-statistics-summary.md). Each counter is
+# The network statistics' summary (trainings/summary.py, docs/adr/0017-statistics-summary.md). Each counter is
 # dated by its own event, as the statistics page counts it: the certificates by the month they were issued, the
 # trainees of closed sessions by the month their session closed, the sessions by the month of their first day (counted
 # in their state now), the validations by the month they happened. Months: their first day, in the settings' time zone.

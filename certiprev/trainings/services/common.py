@@ -72,7 +72,7 @@ def transition(
 ) -> TrainingEvent:
     """Move the training along the transition table with a compare-and-swap on its old state."""
     now = timezone.now()
-    before = session_figures(training)  # the statistics' summary follows in this transaction (ADR statistics-summary)
+    before = session_figures(training)  # the statistics' summary follows in this transaction (ADR 0017)
     event = transition_apply(
         training,
         TRANSITIONS[action],
