@@ -15,6 +15,7 @@ BENCH_THREADS (4), BENCH_DATABASE_URL (postgres://…/<throwaway name>).
 # ruff: noqa: S603 - the subprocesses are this interpreter running fixed commands of this project
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -239,6 +241,55 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 30) -> Non
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: str, threads: str) -> Iterator[int]:
+    """gunicorn serving this project as in production (gthread workers) on a free port, stopped on exit."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", workers, "--worker-class", "gthread", "--threads", threads),
+            *("--keep-alive", "30", "--log-level", "warning"),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    try:
+        _wait_ready(port, server)
+        yield port
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def load_in_turns(
+    env: dict, port: int, targets: dict[str, tuple[str, str, str]], seconds: float, runs: int, concurrency: int
+) -> dict[str, dict]:
+    """Each target `name: (path, token or cookie, body)` warmed, then loaded `runs` times in turns (a burst of load
+    on the machine hits every figure alike): per target the medians of req/s, p50 and p99, and each run's req/s."""
+    for path, token, body in targets.values():  # warm-up: imports, connections, caches of every worker
+        _load_process(env, port, path, token, 1.0, concurrency, body)
+    samples: dict[str, list[dict]] = {name: [] for name in targets}
+    for _ in range(runs):
+        for name, (path, token, body) in targets.items():
+            samples[name].append(_load_process(env, port, path, token, seconds, concurrency, body))
+    return {
+        name: {
+            "requests_per_second": statistics.median(s["requests_per_second"] for s in runs_of),
+            "p50_ms": statistics.median(s["p50_ms"] for s in runs_of),
+            "p99_ms": statistics.median(s["p99_ms"] for s in runs_of),
+            "errors": sum(s["errors"] for s in runs_of),
+            "runs": [s["requests_per_second"] for s in runs_of],
+        }
+        for name, runs_of in samples.items()
+    }
+
+
 def _postgres_database(url: str, action: str) -> None:
     """Create (afresh) or drop the throwaway database BENCH_DATABASE_URL names, from the server's maintenance db."""
     import psycopg
@@ -261,7 +312,6 @@ def _serve_and_load(
     var_dir = tempfile.mkdtemp(prefix="certiprev-api-bench-")
     env = _server_env(var_dir, database_url)
     python = sys.executable
-    server = None
     if database_url:
         _postgres_database(database_url, "create")
     try:
@@ -270,47 +320,15 @@ def _serve_and_load(
             [python, "-m", "bench.api", "--seed"], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
         )
         data = json.loads(seeded.stdout.strip().splitlines()[-1])
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                *(python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
-                *("--workers", workers, "--worker-class", "gthread", "--threads", threads),
-                *("--keep-alive", "30", "--log-level", "warning"),
-            ],
-            cwd=BASE_DIR,
-            env=env,
-        )
-        _wait_ready(port, server)
         targets = {
             "healthz": ("/healthz", "", ""),
             "detail": (f"/api/v1/trainings/{data['training']}", data["token"], ""),
             "list": ("/api/v1/trainings", data["token"], ""),
             "verify": ("/api/v1/verify", data["token"], data["verify_body"]),
         }
-        for path, token, body in targets.values():  # warm-up: imports, connections, caches of every worker
-            _load_process(env, port, path, token, 1.0, concurrency, body)
-        samples: dict[str, list[dict]] = {name: [] for name in targets}
-        for _ in range(runs):  # in turns, so that a burst of load on the machine hits every figure alike
-            for name, (path, token, body) in targets.items():
-                samples[name].append(_load_process(env, port, path, token, seconds, concurrency, body))
-        return {
-            name: {
-                "requests_per_second": statistics.median(s["requests_per_second"] for s in runs_of),
-                "p50_ms": statistics.median(s["p50_ms"] for s in runs_of),
-                "p99_ms": statistics.median(s["p99_ms"] for s in runs_of),
-                "errors": sum(s["errors"] for s in runs_of),
-                "runs": [s["requests_per_second"] for s in runs_of],
-            }
-            for name, runs_of in samples.items()
-        }
+        with gunicorn(env, workers, threads) as port:
+            return load_in_turns(env, port, targets, seconds, runs, concurrency)
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
         shutil.rmtree(var_dir, ignore_errors=True)
         if database_url:
             _postgres_database(database_url, "drop")

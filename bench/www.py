@@ -49,7 +49,6 @@ import operator
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -58,7 +57,7 @@ import time
 import uuid
 from typing import Any
 
-from bench.api import BASE_DIR, _free_port, _load_process, _postgres_database, _server_env, _wait_ready
+from bench.api import BASE_DIR, _postgres_database, _server_env, gunicorn, load_in_turns
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", 50_000))
 TRAINEES_PER_SESSION = 6
@@ -541,7 +540,6 @@ def _bench_database(label: str, database_url: str, *, skip_seed: bool) -> dict:
     var_dir = tempfile.mkdtemp(prefix="certiprev-www-bench-")
     url = database_url or f"sqlite:///{var_dir}/bench.sqlite3"
     env = _server_env(var_dir, url)
-    server = None
     cookies: dict[str, str] = {}
     fresh_postgres = database_url and not skip_seed
     result: dict = {"database": label}
@@ -559,49 +557,18 @@ def _bench_database(label: str, database_url: str, *, skip_seed: bool) -> dict:
         result["single"] = {
             key: _python(env, "-m", "bench.www", "--measure", key, cookies[who]) for key, _l, who, _p in PAGES
         }
-        port = _free_port()
-        server = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
-                *("--workers", os.environ.get("BENCH_WORKERS", "2"), "--worker-class", "gthread"),
-                *("--threads", os.environ.get("BENCH_THREADS", "4"), "--keep-alive", "30", "--log-level", "warning"),
-            ],
-            cwd=BASE_DIR,
-            env=env,
-        )
-        _wait_ready(port, server)
         seconds = float(os.environ.get("BENCH_SECONDS", 3))
         runs = int(os.environ.get("BENCH_RUNS", 3))
         concurrency = int(os.environ.get("BENCH_CONCURRENCY", 16))
-        targets = {"healthz": ("/healthz", "")} | {key: (path, cookies[who]) for key, _l, who, path in PAGES}
-        for path, cookie in targets.values():  # warm-up: imports, connections, templates of every worker
-            _load_process(env, port, path, cookie, 1.0, concurrency)
-        samples: dict[str, list[dict]] = {name: [] for name in targets}
-        result["load_before"] = os.getloadavg()[0]
-        for _ in range(runs):  # in turns, so that a burst of load on the machine hits every figure alike
-            for name, (path, cookie) in targets.items():
-                samples[name].append(_load_process(env, port, path, cookie, seconds, concurrency))
-        result["load_after"] = os.getloadavg()[0]
-        result["http"] = {
-            name: {
-                "requests_per_second": statistics.median(s["requests_per_second"] for s in of),
-                "p50_ms": statistics.median(s["p50_ms"] for s in of),
-                "p99_ms": statistics.median(s["p99_ms"] for s in of),
-                "errors": sum(s["errors"] for s in of),
-                "runs": [s["requests_per_second"] for s in of],
-            }
-            for name, of in samples.items()
-        }
+        targets = {"healthz": ("/healthz", "", "")} | {key: (path, cookies[who], "") for key, _l, who, path in PAGES}
+        workers, threads = os.environ.get("BENCH_WORKERS", "2"), os.environ.get("BENCH_THREADS", "4")
+        with gunicorn(env, workers, threads) as port:
+            result["load_before"] = os.getloadavg()[0]
+            result["http"] = load_in_turns(env, port, targets, seconds, runs, concurrency)
+            result["load_after"] = os.getloadavg()[0]
         result.update(seconds=seconds, runs=runs, concurrency=concurrency)
         return result
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
         if skip_seed and cookies:
             subprocess.run(
                 [sys.executable, "-m", "bench.www", "--sign-out", json.dumps(cookies)], cwd=BASE_DIR, env=env
