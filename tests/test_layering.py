@@ -30,6 +30,11 @@ PY_LEGITIMATE = [
         "the state of the certificate files",
     ),
     ("certiprev/api/endpoints/certificates.py", r'status\.state [!=]= "(not_closed|purged)"', "the same files"),
+    (
+        "certiprev/api/endpoints/trainings.py",
+        r"state=filters\.state",
+        "the list's state filter, handed to trainings.selectors which reads it",
+    ),
     ("certiprev/www/organisation/certificate_sections.py", r'files\.state == "ready"', "the same files"),
     (
         "certiprev/webhooks/",

@@ -14,10 +14,10 @@ from certiprev.catalog.models import Scheme
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_text
 from certiprev.organisations.models import Organisation
-from certiprev.trainings.enums import OPEN_STATES, TRANSITIONS
+from certiprev.trainings.enums import TRANSITIONS
 from certiprev.trainings.models import Trainee, Training
 from certiprev.trainings.policy import allowed_actions
-from certiprev.trainings.rules import deadline_passed, effective_close_deadline
+from certiprev.trainings.rules import effective_close_deadline, is_overdue
 from certiprev.trainings.selectors import event_rows_of_session, organisation_ids_of, trainee_rows_of_session
 
 from .schemas import ErrorOut
@@ -191,8 +191,7 @@ def training_summary_row(row: list, today: dt.date) -> dict[str, Any]:
         "trainer": {"number": trainer_number, "first_name": trainer_first_name, "last_name": trainer_last_name},
         "state": state,
         "close_before": effective_close_deadline(close_before, close_extended_until),
-        # Training.is_overdue, on the row's values
-        "overdue": state in OPEN_STATES and deadline_passed(close_before, close_extended_until, today),
+        "overdue": is_overdue(state, close_before, close_extended_until, today),  # Training.is_overdue on the row
         "trainee_count": trainee_count,
         "return_reason": return_reason,
         "cancel_reason": cancel_reason,

@@ -11,10 +11,10 @@ from certiprev.audit.models import AppendOnlyQuerySet
 from .enums import OPEN_STATES, Action, TrainingKind, TrainingState
 from .rules import (
     close_deadline_for,
-    deadline_passed,
     deadline_passed_q,
     deadline_running_q,
     effective_close_deadline,
+    is_overdue,
 )
 
 __all__ = ["OPEN_STATES", "Trainee", "Training", "TrainingEvent", "TrainingQuerySet", "close_deadline_for"]
@@ -135,7 +135,7 @@ class Training(models.Model):
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.state in OPEN_STATES and deadline_passed(self.close_before, self.close_extended_until, today)
+        return is_overdue(self.state, self.close_before, self.close_extended_until, today)
 
 
 class Trainee(models.Model):

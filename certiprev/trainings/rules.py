@@ -12,7 +12,7 @@ from certiprev.lib.dates import add_months, format_fr
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_name, identity_key
 
-from .enums import TrainingKind
+from .enums import OPEN_STATES, TrainingKind
 
 # ---------------------------------------------------------------------------------------------------------------
 # The closing deadline (DESIGN §3, ADR 0001): the one place of the overdue rule
@@ -33,6 +33,11 @@ def effective_close_deadline(close_before: dt.date, extended_until: dt.date | No
 def deadline_passed(close_before: dt.date, extended_until: dt.date | None, today: dt.date) -> bool:
     """Past the closing deadline and no extension running. The deadline day itself still counts (ADR 0001)."""
     return today > effective_close_deadline(close_before, extended_until)
+
+
+def is_overdue(state: str, close_before: dt.date, extended_until: dt.date | None, today: dt.date) -> bool:
+    """Still open (not closed nor cancelled) past its closing deadline: `Training.is_overdue` on a row's values."""
+    return state in OPEN_STATES and deadline_passed(close_before, extended_until, today)
 
 
 def deadline_passed_q(today: dt.date) -> Q:
