@@ -57,6 +57,7 @@ import time
 import uuid
 from typing import Any
 
+from bench import results
 from bench.api import BASE_DIR, _postgres_database, _server_env, gunicorn, load_in_turns
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", 50_000))
@@ -628,11 +629,7 @@ def _print(result: dict) -> None:
 
 
 def _record(result: dict) -> None:
-    """The figures for `make bench`'s closing summary (bench.results, on main's side; absent: nothing recorded)."""
-    try:
-        from bench import results  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
+    """The figures for `make bench`'s closing summary (bench.results: nothing recorded outside `make bench`)."""
     database, http, load = result["database"], result["http"], result["load_after"]
     ceiling = http["healthz"]["requests_per_second"]
     for key, _label, _who, _path in PAGES:
