@@ -71,8 +71,10 @@ def pdf_page_image(pdf: bytes, *, dpi: int = 300) -> Image.Image:
 
 
 def image_qr_contents(image: Image.Image) -> list[str]:
-    """The QR codes zxing-cpp reads in the image."""
-    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    """The QR codes zxing-cpp reads in the image. QR codes only: about one card in 250 also yields a spurious 1D
+    (ITF) reading of a few digits somewhere on the page, which the product skips too (card_checks reads the first
+    QR code carrying a record)."""
+    return [barcode.text for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 def opencv_qr_contents(image: Image.Image) -> list[str]:
