@@ -78,11 +78,16 @@ def image_qr_contents(image: Image.Image) -> list[str]:
 
 
 def opencv_qr_contents(image: Image.Image) -> list[str]:
-    """The QR code OpenCV's own detector and decoder read in the image: a second decoder, independent of zxing."""
+    """The QR code OpenCV's own detector and decoder read in the image: a second decoder, independent of zxing.
+
+    OpenCV's Aruco-based finder (`QRCodeDetectorAruco`), not its classic `QRCodeDetector`: over the same 150 random
+    cards the classic one misses 6–28 % of the codes (whether drawn as vectors or as an image mask, at 200, 300 or
+    600 dpi; a CI run failed on one), where the Aruco one and zxing-cpp read all 150 at each resolution (the Aruco one
+    800 more at 300 dpi)."""
     import cv2
     import numpy
 
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(numpy.asarray(image.convert("L")))
+    text, _, _ = cv2.QRCodeDetectorAruco().detectAndDecode(numpy.asarray(image.convert("L")))
     return [text] if text else []
 
 
