@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # /dev/shm is often 64 MB in containers; Chromium's shared memory then goes to /tmp instead of failing or hanging.
+    "--disable-dev-shm-usage",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "mot-de-passe-solide"
@@ -39,6 +43,58 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+class LiveRequests:
+    """The requests the live server's threads are still answering (Django's request_started/request_finished
+    signals, sent in those threads; the test's own client requests run in the main thread and are not counted)."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def live_requests():
+    from django.core.signals import request_finished, request_started
+
+    requests = LiveRequests()
+    request_started.connect(requests.started)
+    request_finished.connect(requests.finished)
+    yield requests
+    request_started.disconnect(requests.started)
+    request_finished.disconnect(requests.finished)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request, live_requests):
+    """After a browser test, wait (up to 15 s) for the live server to finish the requests a closed tab left behind
+    before the database is emptied: with in-memory SQLite the server's threads and the test's share one connection,
+    and Django's documentation warns that simultaneous queries through it "may sometimes randomly cause the tests to
+    fail" (LiveServerTestCase). This fixture is set up after the database's, so it is torn down before it."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    # The tabs and contexts close before this (the fixtures that open them are set up after this one).
+    if not live_requests.wait_idle(timeout=15):
+        warnings.warn(f"the live server was still answering {live_requests.count} request(s) after 15 s", stacklevel=1)
 
 
 @pytest.fixture

@@ -103,6 +103,7 @@ def context(browser) -> Iterator:
         timezone_id="Europe/Paris",
         accept_downloads=True,
     )
+    context.set_default_timeout(15_000)  # as conftest's new_page: a stuck wait fails in 15 s rather than 30
     yield context
     context.close()
 
