@@ -17,6 +17,7 @@ be loaded), with the load average. Records its figures for `make bench`'s summar
 
 from __future__ import annotations
 
+import atexit
 import functools
 import gc
 import importlib.util
@@ -24,6 +25,7 @@ import itertools
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -240,10 +242,20 @@ def _weasy_tools():
     except (ImportError, OSError, LookupError, ValueError):
         pass
     config = FontConfiguration()
+    atexit.register(_weasy_folder_remove, config)
     css = _WEASY_CSS.format(
         regular=(fonts / "Vera.ttf").as_uri(), bold=(fonts / "VeraBd.ttf").as_uri(), fallback=fallback
     )
     return config, CSS(string=css, font_config=config)
+
+
+def _weasy_folder_remove(config) -> None:
+    """Remove the fonts folder WeasyPrint made in /tmp for `config` while the interpreter still can: its own
+    FontConfiguration.__del__ runs at exit after shutil is gone ("TypeError: 'NoneType' object is not callable")
+    and leaves the folder behind."""
+    folder, config._folder = getattr(config, "_folder", None), None
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def card_html(data: CardData) -> str:
