@@ -28,6 +28,7 @@ def weed_binary() -> str | None:
 class S3Server:
     endpoint_url: str
     process: subprocess.Popen
+    ports: tuple[int, ...] = ()
 
     def client(self):
         return boto3.client(
@@ -67,6 +68,11 @@ class S3Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        # weed leaves its gRPC Unix sockets in /tmp (/tmp/seaweedfs-<service>-grpc-<port>.sock; only the s3 and filer
+        # ones can be moved, see s3_server_start): remove those of this server's ports.
+        for port in self.ports:
+            for socket_file in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):  # noqa: S108 - weed's fixed place
+                socket_file.unlink(missing_ok=True)
 
 
 def s3_server_start(directory: Path, *, timeout: float = 60) -> S3Server:
@@ -91,7 +97,10 @@ def s3_server_start(directory: Path, *, timeout: float = 60) -> S3Server:
     process = subprocess.Popen(
         [
             binary,
+            f"-logdir={directory}",  # its log files, otherwise in /tmp
             "server",
+            f"-s3.localSocket={directory / 's3.sock'}",
+            f"-filer.localSocket={directory / 'filer.sock'}",
             f"-dir={directory}",
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
@@ -104,7 +113,9 @@ def s3_server_start(directory: Path, *, timeout: float = 60) -> S3Server:
         stderr=subprocess.STDOUT,
     )
     log.close()
-    server = S3Server(endpoint_url=f"http://127.0.0.1:{ports['s3.port']}", process=process)
+    server = S3Server(
+        endpoint_url=f"http://127.0.0.1:{ports['s3.port']}", process=process, ports=tuple(ports.values())
+    )
     deadline = time.monotonic() + timeout
     probe = f"probe-{uuid.uuid4().hex[:8]}"
     while True:  # up when a bucket can be created and written (the volume server registers a little later)
