@@ -61,14 +61,15 @@ MIDDLEWARE = [
     # Serves the stylesheet and scripts when no front server does (gunicorn alone); cacheable, compressed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "certiprev.lib.middleware.RejectNullCharactersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Session, authentication, language and messages: Django's, skipped for /api/ (token-authenticated, French only).
+    "certiprev.lib.pages_middleware.SessionMiddleware",
+    "certiprev.lib.pages_middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads request.POST: an oversized upload is refused unread.
     "certiprev.lib.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "certiprev.lib.pages_middleware.AuthenticationMiddleware",
+    "certiprev.lib.pages_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -350,7 +351,7 @@ SIGNUP_PER_IP_PER_HOUR = env_int("SIGNUP_PER_IP_PER_HOUR", 10, minimum=1)
 MIDDLEWARE = [*MIDDLEWARE, "certiprev.api.checks.SharedRateLimitCacheRequired"]  # refuses to serve, see above
 # The /.well-known/certiprev/ lists are the same in every language: no "Vary: Accept-Language" on them.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware"),
+    MIDDLEWARE.index("certiprev.lib.pages_middleware.LocaleMiddleware"),
     "certiprev.certificates.middleware.PublishedListsVaryMiddleware",
 )
 # --- Habilitation requests (certiprev.habilitations; ADR 0007) ---

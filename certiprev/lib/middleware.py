@@ -116,6 +116,9 @@ def content_security_policy(nonce: str | None = None) -> str:
     )
 
 
+_POLICY_WITHOUT_NONCE = content_security_policy()  # most responses: built once, not per request
+
+
 class ContentSecurityPolicyMiddleware:
     """Every response gets a CSP unless its view set a stricter one (the verification page /V does)."""
 
@@ -127,7 +130,9 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             nonce = request.csp_nonce
-            response["Content-Security-Policy"] = content_security_policy(str(nonce) if nonce.used else None)
+            response["Content-Security-Policy"] = (
+                content_security_policy(str(nonce)) if nonce.used else _POLICY_WITHOUT_NONCE
+            )
         return response
 
 
