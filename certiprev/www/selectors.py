@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from certiprev.certificates.models import Certificate, CertificateArchive
+from certiprev.lib.lookups import id_in
 from certiprev.lib.names import identity_key
 from certiprev.trainers.models import Trainer
 from certiprev.trainings.models import Trainee, Training
@@ -215,7 +216,7 @@ def history(
         # the trainees (LIKE '%…%' has no index) to probing the few thousand sessions of one organisation.
         own_ids = list(Training.objects.filter(scope).values_list("pk", flat=True)[: MAX_IN_LIST + 1])
         own = (
-            Q(training_id__in=own_ids)
+            id_in("training_id", own_ids)
             if len(own_ids) <= MAX_IN_LIST
             else Q(training__in=Training.objects.filter(scope))
         )
@@ -233,7 +234,7 @@ def history(
         # The trainers matching the text as a subquery (a few rows, evaluated once), not a join on every session.
         trainers = Trainer.objects.filter(Q(last_name__icontains=text) | Q(number=text.upper())).values("pk")
         queryset = queryset.filter(
-            Q(pk__in=training_ids)
+            id_in("pk", training_ids)
             | Q(place__icontains=text)
             | Q(trainer_id__in=trainers)
             | Q(external_id__iexact=text)
