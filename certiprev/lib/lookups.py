@@ -1,4 +1,4 @@
-"""`field__any=[ids]`: one array parameter on PostgreSQL (`field = ANY(%s)`), Django's `IN (…)` elsewhere.
+"""`field__any=[ids]`: one array parameter on PostgreSQL (`field = ANY(%s::bigint[])`), Django's `IN (…)` elsewhere.
 
 The history search passes a few thousand session ids to its queries (selectors.history): as `IN (…)` each id is a
 placeholder that Django prepares one by one and psycopg splices into a query text that is new every time (so never
