@@ -8,6 +8,12 @@ from collections.abc import Callable
 from django.http import HttpResponseBadRequest, JsonResponse
 
 _NUL_MARKERS = ("%00", "\x00")
+API_PREFIX = "/api/"
+
+
+def is_api_request(request) -> bool:
+    """Under /api/ (the URL path as routed, without any script prefix): JSON answers, token authentication."""
+    return request.path_info.startswith(API_PREFIX)
 
 
 class RejectNullCharactersMiddleware:
@@ -19,7 +25,7 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if any(marker in query for marker in _NUL_MARKERS):  # (ids in paths are parsed by the views: 404)
-            if request.path.startswith("/api/"):
+            if is_api_request(request):
                 return JsonResponse(
                     {
                         "detail": "La requête contient un caractère nul (%00) interdit.",

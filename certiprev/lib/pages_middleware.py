@@ -16,11 +16,7 @@ from django.contrib.sessions import middleware as sessions
 from django.middleware import locale
 from django.utils.deprecation import MiddlewareMixin
 
-API_PREFIX = "/api/"
-
-
-def is_api_request(request) -> bool:
-    return request.path_info.startswith(API_PREFIX)
+from .middleware import is_api_request
 
 
 class _PagesOnly(MiddlewareMixin):

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-API_PREFIX = "/api/"
+from certiprev.lib.middleware import is_api_request
 
 
 def _api_error(status: int, detail: str, code: str) -> JsonResponse:
@@ -18,12 +18,12 @@ def _api_error(status: int, detail: str, code: str) -> JsonResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request on purpose: the failure may come from the database the session or the menu
     # would read again. 500.html therefore uses the layout's neutral header.
-    if request.path.startswith(API_PREFIX):
+    if is_api_request(request):
         return _api_error(500, "Erreur interne du serveur ; elle a été enregistrée.", "server_error")
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    if request.path.startswith(API_PREFIX):
+    if is_api_request(request):
         return _api_error(403, "Vérification CSRF échouée : rechargez la page d'origine.", "csrf_failed")
     return render(request, "403_csrf.html", {"no_cookie": "cookie" in reason.lower()}, status=403)
