@@ -82,6 +82,27 @@ def test_each_request_gets_its_own_user_object(api_and_token, member):
     assert (999, None, "user") not in api_token_authenticate(raw).user._certiprev_membership_rows
 
 
+def test_each_request_gets_its_own_copies_with_their_relations_loaded(
+    api_and_token, member, django_assert_num_queries
+):
+    from certiprev.accounts.api_tokens import api_token_authenticate
+
+    api, token = api_and_token
+    raw = api.token
+    first = api_token_authenticate(raw)
+    with django_assert_num_queries(0):
+        second = api_token_authenticate(raw)
+        assert second is not first and second.pk == first.pk == token.pk and second.prefix == token.prefix
+        assert second.user is not first.user and second.user_id == second.user.pk == member.pk
+        assert second.user.email == member.email
+        assert second._state is not first._state and second._state.db == first._state.db == "default"
+        assert not second._state.adding and not second.user._state.adding
+    first.user.first_name = "Changée"  # a view annotating its request's user changes no other request's
+    first._state.fields_cache.pop("user")
+    assert second.user.first_name == member.first_name
+    assert api_token_authenticate(raw).user.first_name == member.first_name
+
+
 def test_a_membership_removed_through_the_service_is_seen_at_once_here(
     api_and_token, member, training, network_admin, django_capture_on_commit_callbacks
 ):
