@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from certiprev.catalog.models import Scheme
+from certiprev.lib.dates import local_today
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.names import clean_text
 from certiprev.organisations.models import Organisation
@@ -231,7 +231,7 @@ def training_detail(training: Training, *, user) -> dict[str, Any]:
         }
         for at, action, from_state, to_state, actor, comment in event_rows_of_session(training)
     ]
-    today = timezone.localdate()
+    today = local_today()
     data = training_summary(training, trainee_count=len(trainees))
     data["trainees"] = trainees
     data["events"] = events

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from certiprev.catalog.models import Scheme
 from certiprev.lib import cp1
-from certiprev.lib.dates import format_fr
+from certiprev.lib.dates import format_fr, local_today
 from certiprev.lib.errors import WorkflowError
 
 from .enums import CertificateKind
@@ -57,7 +57,7 @@ def _decoded_revocation_id(content: str) -> bytes | None:
 
 def certificate_verify(*, content: str, today: dt.date | None = None) -> cp1.VerificationResult:
     """The CP1 verdict for a content, with the database's keys and revocations (revocation always checked)."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     if not isinstance(content, str) or len(content) > MAX_CONTENT_CHARS:
         return cp1.VerificationResult("invalid", "malformed", detail="content too long or not text")
     state = verification_state.current()

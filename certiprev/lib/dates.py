@@ -2,6 +2,9 @@
 
 import calendar
 import datetime as dt
+import time
+
+from django.utils import timezone
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -50,3 +53,23 @@ def span_fr(start: dt.date, end: dt.date) -> str:
     if start == end:
         return f"le {format_fr(start)}"
     return f"du {format_fr(start)} au {format_fr(end)}"
+
+
+# (start, end) of the local day in epoch seconds, its time zone and the date: what local_today() last answered.
+_local_day: tuple[float, float, dt.tzinfo | None, dt.date] = (0.0, 0.0, None, dt.date.min)
+
+
+def local_today() -> dt.date:
+    """timezone.localdate(), computed once per local day and time zone: the API's verification and session reads ask
+    for it on every call, and the conversion costs more than the rest of a revocation check."""
+    global _local_day
+    moment = time.time()
+    zone = timezone.get_current_timezone()
+    start, end, known_zone, day = _local_day
+    if start <= moment < end and zone is known_zone:
+        return day
+    day = timezone.localdate(timezone=zone)
+    start = dt.datetime.combine(day, dt.time(), tzinfo=zone).timestamp()
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone).timestamp()
+    _local_day = (start, end, zone, day)
+    return day

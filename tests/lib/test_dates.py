@@ -1,8 +1,11 @@
 import datetime as dt
+import zoneinfo
 
 import pytest
+import time_machine
+from django.utils import timezone
 
-from certiprev.lib.dates import add_months, format_fr, format_fr_words, span_fr
+from certiprev.lib.dates import add_months, format_fr, format_fr_words, local_today, span_fr
 
 
 @pytest.mark.parametrize(
@@ -66,3 +69,37 @@ def test_a_date_in_words_of_nothing_is_empty():
 def test_a_one_day_session_is_written_le_and_a_longer_one_du_au():
     assert span_fr(dt.date(2026, 12, 10), dt.date(2026, 12, 10)) == "le 10/12/2026"
     assert span_fr(dt.date(2026, 12, 10), dt.date(2026, 12, 11)) == "du 10/12/2026 au 11/12/2026"
+
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (dt.datetime(2026, 3, 28, 23, 59, 59, 999_000, tzinfo=PARIS), dt.date(2026, 3, 28)),
+        (dt.datetime(2026, 3, 29, 0, 0, tzinfo=PARIS), dt.date(2026, 3, 29)),  # the night clocks go forward
+        (dt.datetime(2026, 3, 29, 23, 59, 59, tzinfo=PARIS), dt.date(2026, 3, 29)),
+        (dt.datetime(2026, 3, 30, 0, 0, 0, 1, tzinfo=PARIS), dt.date(2026, 3, 30)),
+        (dt.datetime(2026, 10, 25, 23, 59, 59, tzinfo=PARIS), dt.date(2026, 10, 25)),  # a 25-hour day
+        (dt.datetime(2026, 10, 26, 0, 0, tzinfo=PARIS), dt.date(2026, 10, 26)),
+        (dt.datetime(2026, 3, 28, 12, 0, tzinfo=PARIS), dt.date(2026, 3, 28)),  # back in time: computed again
+    ],
+)
+def test_local_today_is_the_local_date_across_midnights_as_time_goes_on(moment, expected):
+    # One sequence of moments (the cases run in order): each answer comes after the one before was held.
+    with time_machine.travel(moment, tick=False):
+        assert local_today() == timezone.localdate() == expected
+
+
+def test_local_today_follows_the_active_time_zone():
+    moment = dt.datetime(2026, 12, 4, 23, 30, tzinfo=PARIS)  # already the 5th in Tokyo, still the 4th in Martinique
+    with time_machine.travel(moment, tick=False):
+        assert local_today() == dt.date(2026, 12, 4)
+        with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):
+            assert local_today() == dt.date(2026, 12, 5)
+        with timezone.override(zoneinfo.ZoneInfo("America/Martinique")):
+            assert local_today() == dt.date(2026, 12, 4)
+        assert local_today() == dt.date(2026, 12, 4)
+    with time_machine.travel(moment + dt.timedelta(hours=1), tick=False):
+        assert local_today() == dt.date(2026, 12, 5)

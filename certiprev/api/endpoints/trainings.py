@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from certiprev.certificates import services as certificate_services
+from certiprev.lib.dates import local_today
 from certiprev.lib.errors import WorkflowError
 from certiprev.lib.trainee_import import parse_trainee_file
 from certiprev.organisations.models import Organisation
@@ -120,7 +121,7 @@ def trainings_list(request: ApiRequest, filters: Query[TrainingFilters]):
         offset=offset,
         limit=page_size,
     )
-    today = timezone.localdate()
+    today = local_today()
     data = {
         "count": total,
         "page": page,
