@@ -22,7 +22,7 @@ class FirstSegmentResolver(URLResolver):
         for pattern in patterns:
             first = str(pattern.pattern).split("/", 1)[0]
             if not isinstance(pattern.pattern, RoutePattern) or "<" in first:
-                raise ValueError(f"the API route « {pattern.pattern} » does not start with a literal segment")
+                raise ValueError(f"the API route « {pattern.pattern} » does not start with a literal segment")
             groups.setdefault(first, []).append(pattern)
         self.groups = {
             first: URLResolver(prefix, routes, app_name=app_name, namespace=namespace)
