@@ -18,7 +18,7 @@ from certiprev.trainings.enums import TRANSITIONS
 from certiprev.trainings.models import Trainee, Training
 from certiprev.trainings.policy import allowed_actions
 from certiprev.trainings.rules import effective_close_deadline, is_overdue
-from certiprev.trainings.selectors import event_rows_of_session, organisation_ids_of, trainee_rows_of_session
+from certiprev.trainings.selectors import organisation_ids_of, session_rows_of
 
 from .schemas import ErrorOut
 
@@ -205,6 +205,7 @@ def training_summary_row(row: list, today: dt.date) -> dict[str, Any]:
 
 def training_detail(training: Training, *, user) -> dict[str, Any]:
     """The session with its trainees and events, and what `user` may do on it today (`allowed_actions`)."""
+    trainee_rows, event_rows = session_rows_of(training)
     trainees = [
         {
             "id": str(public_id),
@@ -216,9 +217,7 @@ def training_detail(training: Training, *, user) -> dict[str, Any]:
             "present": present,
             "passed": passed,
         }
-        for public_id, last_name, first_names, birth_date, email, external_id, present, passed in (
-            trainee_rows_of_session(training)
-        )
+        for public_id, last_name, first_names, birth_date, email, external_id, present, passed in trainee_rows
     ]
     events = [
         {
@@ -229,7 +228,7 @@ def training_detail(training: Training, *, user) -> dict[str, Any]:
             "actor": actor,
             "comment": comment,
         }
-        for at, action, from_state, to_state, actor, comment in event_rows_of_session(training)
+        for at, action, from_state, to_state, actor, comment in event_rows
     ]
     today = local_today()
     data = training_summary(training, trainee_count=len(trainees))

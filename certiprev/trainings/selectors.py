@@ -360,8 +360,13 @@ class RawColumns:
     """The columns of a hand-written SELECT, `(table alias, model, field name)`, read as the ORM reads them."""
 
     def __init__(self, columns: Sequence[tuple[str, type[Model], str]]):
+        self.columns = list(columns)
         self.fields = [(alias, _field(model, name)) for alias, model, name in columns]
         self._select = ""
+
+    def index(self, name: str) -> int:
+        """The position of the column of field `name` (the first, if several tables have one)."""
+        return next(i for i, (_alias, _model, field_name) in enumerate(self.columns) if field_name == name)
 
     def select(self) -> str:
         if not self._select:  # one database per process: its quoting is fixed
@@ -505,26 +510,46 @@ EVENT_COLUMNS = RawColumns(
 )
 
 
+# The trainees (by name, then id) and the events (in order) of a session in one query, for the API's detail: a
+# UNION ALL of both, each row padded with NULLs in the other's columns and tagged by its side (the last column).
+SESSION_ROWS_COLUMNS = RawColumns(
+    [*((alias, model, name) for alias, model, name in TRAINEE_COLUMNS.columns), ("x", Trainee, "id")]
+    + [*(("y", TrainingEvent, name) for _alias, _model, name in EVENT_COLUMNS.columns), ("y", TrainingEvent, "id")]
+)
+
+
 @functools.cache
-def _rows_of_session_sql(columns: RawColumns, model: type[Model], order: tuple[str, ...]) -> str:
+def _session_rows_sql() -> str:
+    trainee_width, event_width = len(TRAINEE_COLUMNS.fields) + 1, len(EVENT_COLUMNS.fields) + 1
+    quote = connection.ops.quote_name
+    selects = [f"{alias}.{quote(field.column)}" for alias, field in SESSION_ROWS_COLUMNS.fields]
+    trainee_select, event_select = ", ".join(selects[:trainee_width]), ", ".join(selects[trainee_width:])
+    nulls = ", ".join(["NULL"] * event_width), ", ".join(["NULL"] * trainee_width)
+    last_name, first_names = (1 + TRAINEE_COLUMNS.index(name) for name in ("last_name", "first_names"))
+    at = trainee_width + 1 + EVENT_COLUMNS.index("at")
+    # Only quoted identifiers of the models and fixed SQL are formatted in; the session id is a parameter.
     return (
-        f"SELECT {columns.select()} FROM {_table(model)} x "  # noqa: S608 - identifiers of the model only
-        f"WHERE {_column('x', model, 'training')} = %s ORDER BY {', '.join(_column('x', model, o) for o in order)}"
+        f"SELECT {trainee_select}, {nulls[0]}, 0 FROM {_table(Trainee)} x "  # noqa: S608
+        f"WHERE {_column('x', Trainee, 'training')} = %s "
+        f"UNION ALL SELECT {nulls[1]}, {event_select}, 1 FROM {_table(TrainingEvent)} y "
+        f"WHERE {_column('y', TrainingEvent, 'training')} = %s "
+        f"ORDER BY {trainee_width + event_width + 1}, {last_name}, {first_names}, {trainee_width}, {at}, "
+        f"{trainee_width + event_width}"
     )
 
 
-def _rows_of_session(columns: RawColumns, model: type[Model], order: tuple[str, ...], training_id: int) -> list[list]:
-    return columns.rows(_rows_of_session_sql(columns, model, order), [training_id])
-
-
-def trainee_rows_of_session(training: Training) -> list[list]:
-    """The trainees of a session by name (last, first, id): the values of TRAINEE_COLUMNS, as the ORM reads them."""
-    return _rows_of_session(TRAINEE_COLUMNS, Trainee, ("last_name", "first_names", "id"), training.pk)
-
-
-def event_rows_of_session(training: Training) -> list[list]:
-    """The session's events in order (at, id): the values of EVENT_COLUMNS, as the ORM reads them."""
-    return _rows_of_session(EVENT_COLUMNS, TrainingEvent, ("at", "id"), training.pk)
+def session_rows_of(training: Training) -> tuple[list[list], list[list]]:
+    """The session's trainees by name (last, first, id) and its events in order (at, id), in one query: the values
+    of TRAINEE_COLUMNS and of EVENT_COLUMNS, as the ORM reads them."""
+    trainee_width = len(TRAINEE_COLUMNS.fields)
+    event_start = trainee_width + 1
+    trainees, events = [], []
+    for row in SESSION_ROWS_COLUMNS.rows(_session_rows_sql(), [training.pk, training.pk]):
+        if row[-1] == 0:
+            trainees.append(row[:trainee_width])
+        else:
+            events.append(row[event_start : event_start + len(EVENT_COLUMNS.fields)])
+    return trainees, events
 
 
 # The API's list of sessions: one query for a page (with each session's trainee count and the total of the filter),

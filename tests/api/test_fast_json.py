@@ -24,9 +24,14 @@ from certiprev.certificates.rendering import certificate_content
 from certiprev.organisations.models import AssociatedEntity, Membership
 from certiprev.trainings import services
 from certiprev.trainings.enums import TRANSITIONS, TrainingState
-from certiprev.trainings.models import Training, TrainingEvent
+from certiprev.trainings.models import Trainee, Training, TrainingEvent
 from certiprev.trainings.policy import allowed_actions
-from certiprev.trainings.selectors import training_page_for_user, training_scope, trainings_visible_to
+from certiprev.trainings.selectors import (
+    session_rows_of,
+    training_page_for_user,
+    training_scope,
+    trainings_visible_to,
+)
 from tests.factories import MembershipFactory, TraineeFactory, TrainingFactory, UserFactory, results_for
 
 from .conftest import api_for
@@ -204,12 +209,43 @@ def test_the_list_reads_one_query_and_two_past_its_last_page(world, member, djan
 
 
 @pytest.mark.usefixtures("_token_held")
-def test_the_detail_reads_three_queries(world, member, django_assert_num_queries):
+def test_the_detail_reads_two_queries(world, member, django_assert_num_queries):
     api = api_for(member)
     training = world["sessions"][-3]  # with results and events
     api.get(f"trainings/{training.public_id}")
-    with django_assert_num_queries(3):  # the session with its relations, its trainees, its events
-        assert len(api.get(f"trainings/{training.public_id}").json()["trainees"]) == 4
+    with django_assert_num_queries(2):  # the session with its relations; its trainees and events together
+        body = api.get(f"trainings/{training.public_id}").json()
+    assert len(body["trainees"]) == 4 and len(body["events"]) >= 2
+
+
+@pytest.mark.django_db
+def test_one_query_reads_the_trainees_by_name_and_id_and_the_events_by_moment_and_id():
+    training, other = TrainingFactory(), TrainingFactory()
+    born = dt.date(1990, 5, 6)
+    same = [  # the same names (other birth dates): their ids decide
+        TraineeFactory(
+            training=training, last_name="Martin", first_names="Léa", birth_date=born + dt.timedelta(days=d)
+        )
+        for d in (3, 0)
+    ]
+    first = TraineeFactory(training=training, last_name="Ayé", first_names="Zoé", email="zoe@exemple.fr")
+    Trainee.objects.filter(pk=first.pk).update(present=True, passed=False)
+    TraineeFactory(training=other, last_name="Aaron", first_names="Abel")
+    moment = timezone.now().replace(microsecond=123456)
+    later = TrainingEvent.objects.create(training=training, action="update", at=moment + dt.timedelta(seconds=1))
+    tied = [
+        TrainingEvent.objects.create(training=training, action="update", at=moment, comment=f"n° {i}") for i in "12"
+    ]
+    TrainingEvent.objects.create(training=other, action="update", at=moment - dt.timedelta(days=1))
+    trainees, events = session_rows_of(training)
+    assert [row[0] for row in trainees] == [first.public_id, same[0].public_id, same[1].public_id]
+    assert trainees[2][1:4] == ["Martin", "Léa", born] and trainees[0][4] == "zoe@exemple.fr"
+    assert [row[6:] for row in trainees] == [[True, False], [None, None], [None, None]]  # booleans, as the ORM reads
+    assert [row[5] for row in events] == [*(e.comment for e in tied), later.comment]
+    assert events[0][0] == moment and events[-1][0] == later.at  # aware datetimes, microseconds kept
+    assert [row[1:] for row in events] == [
+        [e.action, e.from_state, e.to_state, e.actor_name, e.comment] for e in [*tied, later]
+    ]
 
 
 def test_an_other_organisation_gets_404_from_the_hand_written_reads(world, other_member):

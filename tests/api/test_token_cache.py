@@ -34,7 +34,7 @@ def test_a_known_token_costs_no_query_within_the_bound(api_and_token, training, 
     api, _ = api_and_token
     path = f"trainings/{training.public_id}"
     assert api.get(path).status_code == 200
-    with django_assert_num_queries(3):  # the session, its trainees, its events: nothing for the token
+    with django_assert_num_queries(2):  # the session, its trainees and events: nothing for the token
         assert api.get(path).status_code == 200
 
 
