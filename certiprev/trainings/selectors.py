@@ -360,7 +360,7 @@ class RawColumns:
     """The columns of a hand-written SELECT, `(table alias, model, field name)`, read as the ORM reads them."""
 
     def __init__(self, columns: Sequence[tuple[str, type[Model], str]]):
-        self.columns = list(columns)
+        self.columns: list[tuple[str, type[Model], str]] = list(columns)
         self.fields = [(alias, _field(model, name)) for alias, model, name in columns]
         self._select = ""
 
@@ -512,10 +512,9 @@ EVENT_COLUMNS = RawColumns(
 
 # The trainees (by name, then id) and the events (in order) of a session in one query, for the API's detail: a
 # UNION ALL of both, each row padded with NULLs in the other's columns and tagged by its side (the last column).
-SESSION_ROWS_COLUMNS = RawColumns(
-    [*((alias, model, name) for alias, model, name in TRAINEE_COLUMNS.columns), ("x", Trainee, "id")]
-    + [*(("y", TrainingEvent, name) for _alias, _model, name in EVENT_COLUMNS.columns), ("y", TrainingEvent, "id")]
-)
+_SESSION_ROWS: list[tuple[str, type[Model], str]] = [*TRAINEE_COLUMNS.columns, ("x", Trainee, "id")]
+_SESSION_ROWS += [*(("y", model, name) for _alias, model, name in EVENT_COLUMNS.columns), ("y", TrainingEvent, "id")]
+SESSION_ROWS_COLUMNS = RawColumns(_SESSION_ROWS)
 
 
 @functools.cache
