@@ -47,19 +47,31 @@ def browser():
 
 class LiveRequests:
     """The requests the live server's threads are still answering (Django's request_started/request_finished
-    signals, sent in those threads; the test's own client requests run in the main thread and are not counted)."""
+    signals, sent in those threads; the test's own client requests run in the main thread and are not counted).
+
+    With in-memory SQLite those threads share the test's one connection, and two of them querying it at once can
+    deadlock (one holding SQLite's mutex and waiting for the GIL, the other the reverse: seen when the /V page
+    fetched its three published lists at once): there they answer one request at a time."""
 
     def __init__(self):
         self.count = 0
         self.changed = threading.Condition()
+        self.serial = threading.Lock()
+        self.holding = threading.local()
 
     def started(self, **kwargs):
         if threading.current_thread() is not threading.main_thread():
             with self.changed:
                 self.count += 1
+            if _shared_connection():
+                # Bounded: a request that never sends request_finished slows the next ones, never hangs them.
+                self.holding.lock = self.serial.acquire(timeout=60)
 
     def finished(self, **kwargs):
         if threading.current_thread() is not threading.main_thread():
+            if getattr(self.holding, "lock", False):
+                self.holding.lock = False
+                self.serial.release()
             with self.changed:
                 self.count -= 1
                 self.changed.notify_all()
@@ -67,6 +79,12 @@ class LiveRequests:
     def wait_idle(self, timeout: float) -> bool:
         with self.changed:
             return self.changed.wait_for(lambda: self.count <= 0, timeout=timeout)
+
+
+def _shared_connection() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
 
 
 @pytest.fixture(scope="session")
