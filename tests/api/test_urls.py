@@ -12,16 +12,22 @@ from certiprev.api import urls as api_urls
 SAMPLES = {"id": "0b5f7b52-9f3e-4c1e-9d7a-3a1f2f0c4e11", "trainee_id": "12", "number": "SST-2025-000001"}
 
 
+def _grouped() -> api_urls.FirstSegmentResolver:
+    grouped = api_urls.urlpatterns[0]
+    assert isinstance(grouped, api_urls.FirstSegmentResolver)
+    return grouped
+
+
 def _paths() -> list[str]:
     paths = []
-    for pattern in api_urls.urlpatterns[0].url_patterns:
+    for pattern in _grouped().url_patterns:
         route = str(pattern.pattern)
-        paths.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLES.get(m[1], "x1"), route))
+        paths.append(re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLES.get(str(m[1]), "x1"), route))
     return paths
 
 
 def _everything_in_turn() -> URLResolver:
-    grouped = api_urls.urlpatterns[0]
+    grouped = _grouped()
     return URLResolver(
         RoutePattern("", is_endpoint=False),
         grouped.url_patterns,
@@ -50,7 +56,7 @@ def _summary(match):
     ],
 )
 def test_a_path_resolves_as_trying_every_route_in_turn(path):
-    grouped, plain = api_urls.urlpatterns[0], _everything_in_turn()
+    grouped, plain = _grouped(), _everything_in_turn()
     try:
         expected = _summary(plain.resolve(path))
     except Resolver404:
@@ -61,7 +67,7 @@ def test_a_path_resolves_as_trying_every_route_in_turn(path):
 
 
 def test_every_route_is_reached_and_the_groups_keep_the_order_of_the_routes():
-    grouped = api_urls.urlpatterns[0]
+    grouped = _grouped()
     assert len(_paths()) == len(grouped.url_patterns) > 50
     assert {"verify", "trainings", "me", "webhooks", "habilitation-requests"} <= set(grouped.groups)
     in_groups = [pattern for routes in grouped.groups.values() for pattern in routes.url_patterns]
@@ -83,7 +89,7 @@ def test_the_whole_site_resolves_api_paths_to_the_api_and_others_elsewhere():
 
 
 def test_a_route_not_starting_with_a_literal_segment_is_refused():
-    pattern = api_urls.urlpatterns[0].url_patterns[0]
+    pattern = _grouped().url_patterns[0]
     odd = URLResolver(RoutePattern("<str:anything>/", is_endpoint=False), [pattern])
     with pytest.raises(ValueError, match="literal segment"):
         api_urls.FirstSegmentResolver([odd], "api", "api")

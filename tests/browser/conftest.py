@@ -84,7 +84,7 @@ class LiveRequests:
 def _shared_connection() -> bool:
     from django.db import connection
 
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite's
 
 
 @pytest.fixture(scope="session")
