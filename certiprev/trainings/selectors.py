@@ -77,7 +77,7 @@ def membership_rows_of(user: AnyUser) -> list[tuple[int, int | None, str]]:
 
 def member_sessions_q(user: AnyUser, prefix: str = "") -> Q:
     """The sessions of the user's organisations that their memberships let them see (see membership_scopes_of)."""
-    return _member_scope(user).q(prefix)
+    return member_scope(user).q(prefix)
 
 
 def member_entity_id(user: AnyUser, organisation_id: int) -> int | None:
@@ -141,7 +141,7 @@ class TrainingScope:
         return ("(" + " OR ".join(parts) + ")" if parts else "1 = 0"), params
 
 
-def _member_scope(user: AnyUser) -> TrainingScope:
+def member_scope(user: AnyUser) -> TrainingScope:
     scopes = membership_scopes_of(user)
     return TrainingScope(
         organisation_ids=tuple(org for org, entity in scopes if entity is None),
@@ -158,7 +158,7 @@ def training_scope(user: AnyUser, *, as_trainer: bool | None = None) -> Training
     if as_trainer is None and cast("User", user).is_network_administrator:
         return TrainingScope(everything=True)
     trainer = trainer_of(user)
-    member = _member_scope(user) if as_trainer is not True else TrainingScope()
+    member = member_scope(user) if as_trainer is not True else TrainingScope()
     return TrainingScope(
         trainer_id=trainer.pk if as_trainer is not False and trainer is not None else None,
         organisation_ids=member.organisation_ids,
@@ -462,21 +462,24 @@ def _training_joins() -> str:
 
 
 def _training_from(sql_tail: str, params: list) -> list[Training]:
-    columns, parts, select = _training_select()
-    result = []
-    for row in columns.rows(f"{select} {sql_tail}", params):
-        start = 0
-        training: Training | None = None
-        for model, name, attnames in parts:
-            instance = model.from_db(DEFAULT_DB_ALIAS, attnames, row[start : start + len(attnames)])
-            start += len(attnames)
-            if training is None:
-                training = cast(Training, instance)
-            else:
-                cast(ForeignKey, Training._meta.get_field(cast(str, name))).set_cached_value(training, instance)
-        assert training is not None
-        result.append(training)
-    return result
+    columns, _parts, select = _training_select()
+    return [_training_of_row(row) for row in columns.rows(f"{select} {sql_tail}", params)]
+
+
+def _training_of_row(row: Sequence[Any]) -> Training:
+    """The training of a row of `_training_select`'s columns, its organisation, scheme and trainer set."""
+    parts = _training_select()[1]
+    start = 0
+    training: Training | None = None
+    for model, name, attnames in parts:
+        instance = model.from_db(DEFAULT_DB_ALIAS, attnames, row[start : start + len(attnames)])
+        start += len(attnames)
+        if training is None:
+            training = cast(Training, instance)
+        else:
+            cast(ForeignKey, Training._meta.get_field(cast(str, name))).set_cached_value(training, instance)
+    assert training is not None
+    return training
 
 
 def _training_with_relations(scope: TrainingScope, public_id: uuid.UUID) -> Training | None:
@@ -641,6 +644,107 @@ def training_page_for_user(
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:  # past the last page: only its count
         cursor.execute(f"SELECT COUNT(*) FROM {_training_joins()} {where}", params)  # noqa: S608
         return cursor.fetchone()[0], []
+
+
+# The organisation dashboard's groups (`dashboard_conditions`), hand-written: the counts in one query, then the first
+# sessions of every group in a second one, a UNION ALL of one limited SELECT per group (the same plans as one
+# queryset per group, without building and compiling seven of them on every visit).
+DASHBOARD_ORDERINGS: dict[str, tuple[tuple[str, bool], ...]] = {  # key → (field, descending) of its list
+    "draft": (("start_date", False), ("id", False)),
+    "submitted": (("submitted_at", False), ("id", False)),
+    "returned": (("close_before", False), ("id", False)),
+    "validated": (("close_before", False), ("id", False)),
+    "overdue": (("close_before", False), ("id", False)),
+    "closed": (("closed_at", True), ("id", True)),
+}
+
+
+def dashboard_conditions_sql(today: dt.date, *, closed_since: dt.datetime) -> dict[str, tuple[str, list]]:
+    """`dashboard_conditions` as SQL conditions on the Training table aliased t, with their parameters (the same
+    rules, written out once more: a test compares what the two select)."""
+    state, close_before, extended, closed_at = (
+        _column("t", Training, name) for name in ("state", "close_before", "close_extended_until", "closed_at")
+    )
+    day = SUMMARY_COLUMNS.param(Training, "close_before", today)
+    running = f"({close_before} >= %s OR {extended} >= %s)"  # deadline_running_q
+    passed = f"{close_before} < %s AND ({extended} IS NULL OR {extended} < %s)"  # deadline_passed_q
+    open_states = sorted(state.value for state in OPEN_STATES)
+    S = TrainingState
+    conditions = {
+        key: (f"{state} = %s AND {running}", [key_state.value, day, day])
+        for key, key_state in (("draft", S.DRAFT), ("submitted", S.SUBMITTED), ("returned", S.RETURNED))
+    }
+    conditions["validated"] = (f"{state} = %s AND {running}", [S.VALIDATED.value, day, day])
+    conditions["overdue"] = (
+        f"{state} IN ({', '.join(['%s'] * len(open_states))}) AND {passed}",
+        [*open_states, day, day],
+    )
+    conditions["closed"] = (
+        f"{state} = %s AND {closed_at} >= %s",
+        [S.CLOSED.value, SUMMARY_COLUMNS.param(Training, "closed_at", closed_since)],
+    )
+    return conditions
+
+
+@dataclass(frozen=True)
+class DashboardSession:
+    """A session of a dashboard group: the training (organisation, scheme and trainer set) and its trainee count."""
+
+    training: Training
+    trainee_count: int
+
+
+def dashboard_sessions(
+    scope: TrainingScope, today: dt.date, *, closed_since: dt.datetime, size: int
+) -> tuple[dict[str, int], dict[str, list[DashboardSession]]]:
+    """How many of the sessions in `scope` each dashboard group holds, and its first `size` (DASHBOARD_ORDERINGS).
+
+    Two queries whatever the number of sessions (one when every group is empty)."""
+    conditions = dashboard_conditions_sql(today, closed_since=closed_since)
+    keys = list(conditions)
+    if scope.empty:
+        return dict.fromkeys(keys, 0), {key: [] for key in keys}
+    visible, scope_params = scope.sql("t")
+    counts_sql = ", ".join(f"COUNT(CASE WHEN {condition} THEN 1 END)" for condition, _params in conditions.values())
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {counts_sql} FROM {_table(Training)} t WHERE {visible}",  # noqa: S608 - identifiers, fixed SQL
+            [*(param for _condition, params in conditions.values() for param in params), *scope_params],
+        )
+        counts = dict(zip(keys, cursor.fetchone(), strict=True))
+    listed = [key for key in keys if counts[key]]
+    rows: dict[str, list[DashboardSession]] = {key: [] for key in keys}
+    if not listed:
+        return counts, rows
+    columns = _training_select()[0]
+    width = len(columns.fields)
+    quote = connection.ops.quote_name
+    # Each group's inner SELECT names its columns c0…cN (the four tables have columns of the same name); its
+    # outer one counts the trainees of the few rows it kept and numbers them in their order.
+    inner = ", ".join(f"{alias}.{quote(field.column)} AS c{i}" for i, (alias, field) in enumerate(columns.fields))
+    outer = ", ".join(f"g.c{i}" for i in range(width))
+    position = {name: columns.index(name) for name in ("id", *(f for o in DASHBOARD_ORDERINGS.values() for f, _ in o))}
+    trainee, trainee_training = _table(Trainee), quote(_field(Trainee, "training").column)
+    branches, params = [], []
+    for number, key in enumerate(listed):
+        condition, condition_params = conditions[key]
+        ordering = DASHBOARD_ORDERINGS[key]
+        inner_order = ", ".join(
+            f"{_column('t', Training, name)}{' DESC' if descending else ''}" for name, descending in ordering
+        )
+        outer_order = ", ".join(f"g.c{position[name]}{' DESC' if descending else ''}" for name, descending in ordering)
+        branches.append(
+            f"SELECT {outer}, "  # noqa: S608 - identifiers and fixed SQL
+            f"(SELECT COUNT(*) FROM {trainee} x WHERE x.{trainee_training} = g.c{position['id']}), "
+            f"{number}, ROW_NUMBER() OVER (ORDER BY {outer_order}) "
+            f"FROM (SELECT {inner} FROM {_training_joins()} WHERE {visible} AND {condition} "
+            f"ORDER BY {inner_order} LIMIT %s) g"
+        )
+        params += [*scope_params, *condition_params, size]
+    # The training's columns converted as the ORM would, then the trainee count, the group and the position in it.
+    for row in columns.rows(" UNION ALL ".join(branches) + f" ORDER BY {width + 2}, {width + 3}", params):
+        rows[listed[row[width + 1]]].append(DashboardSession(_training_of_row(row[:width]), row[width]))
+    return counts, rows
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,13 @@ from certiprev.lib.lookups import id_in
 from certiprev.lib.names import identity_key
 from certiprev.trainers.models import Trainer
 from certiprev.trainings.models import Trainee, Training
-from certiprev.trainings.selectors import dashboard_conditions, in_state, with_state_display
+from certiprev.trainings.selectors import (
+    TrainingScope,
+    dashboard_conditions,
+    dashboard_sessions,
+    in_state,
+    with_state_display,
+)
 
 if TYPE_CHECKING:
     from certiprev.catalog.models import Scheme
@@ -100,27 +106,13 @@ class Group:
     state_filter: str = ""
 
 
-def dashboard_groups(
-    org_ids: list[int], today: dt.date, *, size: int = DASHBOARD_GROUP_SIZE, scope: Q | None = None
-) -> list[Group]:
-    """The organisation's sessions grouped by what needs doing: one count query plus one query per group.
-
-    `scope`: the sessions the member may see (an associated entity's member sees that entity's only)."""
-    base = Training.objects.filter(scope if scope is not None else Q(organisation_id__in=org_ids))
+def dashboard_groups(scope: TrainingScope, today: dt.date, *, size: int = DASHBOARD_GROUP_SIZE) -> list[Group]:
+    """The sessions in `scope` (the member's: `member_scope`) grouped by what needs doing: their counts, then the
+    first sessions of every group, then the closed ones' file dates (three queries at most)."""
     # An aware datetime, not `closed_at__date`: a date cast per row is a Python function call on SQLite.
     files_since = timezone.make_aware(
         dt.datetime.combine(today - dt.timedelta(days=settings.CERTIFICATE_FILE_DAYS), dt.time.min)
     )
-    by_key = dashboard_conditions(today, closed_since=files_since)
-    conditions = {key: condition for key, (condition, _state) in by_key.items()}
-    orderings = {
-        "draft": ["start_date", "id"],
-        "submitted": ["submitted_at", "id"],
-        "returned": ["close_before", "id"],
-        "validated": ["close_before", "id"],
-        "overdue": ["close_before", "id"],
-        "closed": ["-closed_at", "-id"],
-    }
     groups = [
         Group(
             "returned",
@@ -159,19 +151,24 @@ def dashboard_groups(
             "files",
         ),
     ]
+    states = {key: state for key, (_condition, state) in dashboard_conditions(today, closed_since=files_since).items()}
+    counts, sessions = dashboard_sessions(scope, today, closed_since=files_since, size=size)
     for group in groups:
-        group.state_filter = by_key[group.key][1]
-    counts = base.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
-    listed = with_trainee_count(base.select_related("scheme", "trainer", "organisation"))
-    # Closed sessions: the exact deletion time of their files, once generated (else the expected date is shown).
-    files_until = CertificateArchive.objects.filter(training=OuterRef("pk")).values("delete_after")[:1]
-    for group in groups:
+        group.state_filter = states[group.key]
         group.count = counts[group.key]
-        if group.count:
-            queryset = listed.filter(conditions[group.key]).order_by(*orderings[group.key])
-            if group.key == "closed":
-                queryset = queryset.annotate(files_delete_after=Subquery(files_until))
-            group.items = list(queryset[:size])
+        for session in sessions[group.key]:
+            session.training.trainee_count = session.trainee_count  # type: ignore[attr-defined]  # as annotated
+            group.items.append(session.training)
+    # Closed sessions: the exact deletion time of their files, once generated (else the expected date is shown).
+    closed = {session.training.pk: session.training for session in sessions["closed"]}
+    for training in closed.values():
+        training.files_delete_after = None  # type: ignore[attr-defined]  # as annotated
+    if closed:
+        archives = CertificateArchive.objects.filter(training_id__in=list(closed)).values_list(
+            "training_id", "delete_after"
+        )
+        for training_id, delete_after in archives:
+            closed[training_id].files_delete_after = delete_after  # type: ignore[attr-defined]
     return groups
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from certiprev.organisations.models import Organisation
-from certiprev.trainings.selectors import member_sessions_q
+from certiprev.trainings.selectors import member_scope
 from certiprev.www import selectors
 from certiprev.www.common import member_required, roles, today
 
@@ -12,7 +12,7 @@ from certiprev.www.common import member_required, roles, today
 @member_required
 def dashboard(request):
     org_ids = roles(request).organisation_ids
-    groups = selectors.dashboard_groups(org_ids, today(), scope=member_sessions_q(request.user))
+    groups = selectors.dashboard_groups(member_scope(request.user), today())
     organisations = list(Organisation.objects.filter(pk__in=org_ids).order_by("name"))
     return render(
         request,
