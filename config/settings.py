@@ -110,6 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend whose health check (a `SELECT 1` before each request's first query) is skipped for a
+    # connection that answered a request less than DB_HEALTH_CHECK_IDLE_MS ago (ADR 0021; 0: checked every time).
+    DATABASES["default"]["ENGINE"] = "certiprev.lib.postgresql"
+    _idle_seconds = env_int("DB_HEALTH_CHECK_IDLE_MS", 1000, minimum=0) / 1000
+    DATABASES["default"]["HEALTH_CHECK_IDLE_SECONDS"] = _idle_seconds  # type: ignore[typeddict-unknown-key]
     # Parameters bound by the server, and a statement run DB_PREPARE_THRESHOLD times on a connection prepared there
     # (psycopg's automatic preparation): PostgreSQL plans the hot queries once per connection instead of on every
     # call, where planning costs more than running them (ADR 0020). 0 turns it off: needed behind a pooler in
