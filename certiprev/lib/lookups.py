@@ -5,6 +5,8 @@ placeholder that Django prepares one by one and psycopg splices into a query tex
 cached); PostgreSQL turns `IN (…)` into `= ANY(ARRAY[…])` anyway, the same index scan. As one array parameter (its
 text `{1,2,…}`, written in one join) the query text stays the same and the ids go over as one value. `id_in` hands
 the ids over as a frozenset, which Django's filter does not walk value by value as it walks a list. Integer ids only.
+`id_in(…, tested_per_row=True)` (`field__any_set`) is the spelling for a condition tested on every row read, one of
+an OR's: `IN (SELECT unnest(…))`, a set PostgreSQL hashes once (AnyOfSet).
 """
 
 from django.db import models
@@ -33,10 +35,27 @@ class AnyOf(In):
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
 
 
-models.IntegerField.register_lookup(AnyOf)  # ids: AutoField and BigAutoField are IntegerFields
-models.ForeignKey.register_lookup(AnyOf)
+class AnyOfSet(AnyOf):
+    """`AnyOf` for a condition PostgreSQL tests on every row it reads (an OR of several conditions) rather than one
+    it looks the ids up by: `IN (SELECT unnest(…))`, which it hashes once. `= ANY($1)` with a prepared statement's
+    parameter (ADR 0020) is a linear search of the array for each row — the history search's count of 2,600
+    sessions against 280 ids: 5.7 ms where the array written in the SQL, which PostgreSQL hashes, took 2.7 ms."""
+
+    lookup_name = "any_set"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            return "FALSE", ()
+        return f"{lhs} IN (SELECT unnest(%s::bigint[]))", (*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}")
 
 
-def id_in(field: str, ids: list[int]) -> Q:
-    """`Q(<field>__in=ids)` spelled as one array parameter on PostgreSQL."""
-    return Q(**{f"{field}__any": frozenset(ids)})
+for lookup in (AnyOf, AnyOfSet):
+    models.IntegerField.register_lookup(lookup)  # ids: AutoField and BigAutoField are IntegerFields
+    models.ForeignKey.register_lookup(lookup)
+
+
+def id_in(field: str, ids: list[int], *, tested_per_row: bool = False) -> Q:
+    """`Q(<field>__in=ids)` spelled as one array parameter on PostgreSQL; `tested_per_row`: for a condition tested
+    on each row read (one of an OR's) rather than one the ids are looked up by (`AnyOfSet`)."""
+    return Q(**{f"{field}__{'any_set' if tested_per_row else 'any'}": frozenset(ids)})

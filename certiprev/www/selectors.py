@@ -231,7 +231,7 @@ def history(
         # The trainers matching the text as a subquery (a few rows, evaluated once), not a join on every session.
         trainers = Trainer.objects.filter(Q(last_name__icontains=text) | Q(number=text.upper())).values("pk")
         queryset = queryset.filter(
-            id_in("pk", training_ids)
+            id_in("pk", training_ids, tested_per_row=True)
             | Q(place__icontains=text)
             | Q(trainer_id__in=trainers)
             | Q(external_id__iexact=text)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from certiprev.lib.lookups import id_in
 from certiprev.trainings.models import Trainee, Training
@@ -10,20 +11,26 @@ from tests.factories import TraineeFactory, TrainingFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_id_in_selects_the_same_rows_as_in():
+@pytest.mark.parametrize("tested_per_row", [False, True])
+def test_id_in_selects_the_same_rows_as_in(tested_per_row):
     trainings = TrainingFactory.create_batch(4)
     wanted = [trainings[0].pk, trainings[2].pk, trainings[2].pk, 10**9]  # a duplicate and an id that does not exist
-    assert set(Training.objects.filter(id_in("pk", wanted))) == {trainings[0], trainings[2]}
-    assert set(Training.objects.filter(id_in("pk", wanted))) == set(Training.objects.filter(pk__in=wanted))
-    assert set(Training.objects.exclude(id_in("pk", wanted))) == {trainings[1], trainings[3]}
+    condition = id_in("pk", wanted, tested_per_row=tested_per_row)
+    assert set(Training.objects.filter(condition)) == {trainings[0], trainings[2]}
+    assert set(Training.objects.filter(condition)) == set(Training.objects.filter(pk__in=wanted))
+    assert set(Training.objects.exclude(condition)) == {trainings[1], trainings[3]}
+    either = condition | Q(place=trainings[1].place, pk=trainings[1].pk)  # as the history search's OR
+    assert set(Training.objects.filter(either)) == {trainings[0], trainings[1], trainings[2]}
 
 
-def test_id_in_on_a_foreign_key_and_with_no_id():
+@pytest.mark.parametrize("tested_per_row", [False, True])
+def test_id_in_on_a_foreign_key_and_with_no_id(tested_per_row):
     trainee = TraineeFactory()
     TraineeFactory()
-    assert list(Trainee.objects.filter(id_in("training_id", [trainee.training_id]))) == [trainee]
-    assert list(Trainee.objects.filter(id_in("training_id", []))) == []
-    assert Trainee.objects.exclude(id_in("training_id", [])).count() == 2
+    one = id_in("training_id", [trainee.training_id], tested_per_row=tested_per_row)
+    assert list(Trainee.objects.filter(one)) == [trainee]
+    assert list(Trainee.objects.filter(id_in("training_id", [], tested_per_row=tested_per_row))) == []
+    assert Trainee.objects.exclude(id_in("training_id", [], tested_per_row=tested_per_row)).count() == 2
 
 
 def test_on_postgresql_the_ids_are_one_parameter_and_the_text_does_not_change():
@@ -33,4 +40,14 @@ def test_on_postgresql_the_ids_are_one_parameter_and_the_text_does_not_change():
         assert few[0] == many[0] and "= ANY(%s::bigint[])" in few[0]
         assert len(many[1]) == 1 and many[1][0].startswith("{") and many[1][0].count(",") == 4998
     else:  # Django's IN (…), one placeholder per id
+        assert len(many[1]) == 4999 and " IN (" in many[0]
+
+
+def test_on_postgresql_a_set_tested_per_row_is_one_parameter_postgresql_hashes():
+    few = Training.objects.filter(id_in("pk", [1, 2], tested_per_row=True)).query.sql_with_params()
+    many = Training.objects.filter(id_in("pk", list(range(1, 5000)), tested_per_row=True)).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert few[0] == many[0] and "IN (SELECT unnest(%s::bigint[]))" in few[0]
+        assert len(many[1]) == 1 and many[1][0].count(",") == 4998
+    else:
         assert len(many[1]) == 4999 and " IN (" in many[0]
