@@ -426,6 +426,16 @@ def _column(alias: str, model: type[Model], name: str) -> str:
     return f"{alias}.{connection.ops.quote_name(_field(model, name).column)}"
 
 
+def sql_table(model: type[Model]) -> str:
+    """A model's table, quoted (for the hand-written reads of the pages)."""
+    return _table(model)
+
+
+def sql_column(alias: str, model: type[Model], name: str) -> str:
+    """`alias.column` of a model's field, quoted (for the hand-written reads of the pages)."""
+    return _column(alias, model, name)
+
+
 _RELATED = (("organisation", "o"), ("scheme", "s"), ("trainer", "r"))
 
 

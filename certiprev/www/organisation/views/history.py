@@ -36,7 +36,9 @@ def _history_queryset(request):
 @member_required
 def history(request):
     form, filters, queryset = _history_queryset(request)
-    page = paginate(request, selectors.history_page_rows(queryset, filters.get("q", "")))
+    page = paginate(request, selectors.history_page_rows(queryset))
+    page.object_list = list(page.object_list)
+    selectors.history_page_matches(page.object_list, filters.get("q", ""))
     return render(
         request,
         "www/organisation/history.html",
