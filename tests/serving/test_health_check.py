@@ -1,12 +1,7 @@
 """PostgreSQL's health check before a request's first query is skipped for a connection that answered a request
 moments ago, and still made for one idle longer, which is replaced if the server dropped it (ADR 0021)."""
 
-import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,21 +9,13 @@ from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 
 from certiprev.catalog.models import Scheme
+from tests.serving.test_prepared_statements import database_setting
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def _database_settings(tmp_path, **env: str) -> dict:
-    code = (
-        "import json, config.settings as s; d = s.DATABASES['default']; "
-        "print(json.dumps([d['ENGINE'], d.get('HEALTH_CHECK_IDLE_SECONDS'), d['CONN_HEALTH_CHECKS']]))"
+def _database_settings(tmp_path, **env: str) -> list:
+    return database_setting(
+        tmp_path, "[d['ENGINE'], d.get('HEALTH_CHECK_IDLE_SECONDS'), d['CONN_HEALTH_CHECKS']]", **env
     )
-    clean_env = {"PATH": os.environ.get("PATH", ""), "DOTENV_FILE": "", "VAR_DIR": str(tmp_path), "DEBUG": "1", **env}
-    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
-        [sys.executable, "-c", code], cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def test_postgresql_gets_the_backend_with_a_one_second_bound_that_can_be_set_or_turned_off(tmp_path):

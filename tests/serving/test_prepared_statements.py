@@ -15,14 +15,19 @@ from certiprev.catalog.models import Scheme
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _database_options(tmp_path, **env: str) -> dict:
-    code = "import json, config.settings as s; print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+def database_setting(tmp_path, expression: str, **env: str):
+    """`expression` on `d`, the default database's settings, as config.settings makes them with only `env` set."""
+    code = f"import json, config.settings as s; d = s.DATABASES['default']; print(json.dumps({expression}))"
     clean_env = {"PATH": os.environ.get("PATH", ""), "DOTENV_FILE": "", "VAR_DIR": str(tmp_path), "DEBUG": "1", **env}
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
         [sys.executable, "-c", code], cwd=ROOT, env=clean_env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def _database_options(tmp_path, **env: str) -> dict:
+    return database_setting(tmp_path, "d.get('OPTIONS', {})", **env)
 
 
 def test_postgresql_prepares_by_default_and_the_threshold_can_be_set_or_turned_off(tmp_path):
