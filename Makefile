@@ -96,7 +96,7 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# Optional, PostgreSQL only (≈ 30 minutes with its measures, ≈ 12 GB of disk): ten years of a national network loaded with COPY into a
+# Optional, PostgreSQL only (12 to 30 minutes with its measures, ≈ 12 GB of disk): ten years of a national network loaded with COPY into a
 # throwaway database (BENCH_DATABASE_URL, dropped unless BENCH_KEEP=1; BENCH_NATIONAL_SCALE=0.01 for a hundredth).
 bench-national: install-dev
 	$(BIN)/python -m bench.national
