@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, time
+from typing import Any, cast
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -66,7 +67,8 @@ def render_page(data: CardData, fit: Fitter, draw_qr: QrDrawer) -> bytes:
         pagesize=(CARD_WIDTH, CARD_HEIGHT),
         pageCompression=1,
         invariant=1,
-        initialFontName=fit.fonts.regular,  # type: ignore[arg-type]  # a font name; types-reportlab says float
+        # A font name: types-reportlab typed it as a float before 5.1, as a string since; either accepts Any.
+        initialFontName=cast(Any, fit.fonts.regular),
         initialFontSize=7,
     )
     c.setViewerPreference("PrintScaling", "None")
