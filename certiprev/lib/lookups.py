@@ -6,12 +6,14 @@ cached); PostgreSQL turns `IN (…)` into `= ANY(ARRAY[…])` anyway, the same i
 text `{1,2,…}`, written in one join) the query text stays the same and the ids go over as one value. `id_in` hands
 the ids over as a frozenset, which Django's filter does not walk value by value as it walks a list. Integer ids only.
 `id_in(…, tested_per_row=True)` (`field__any_set`) is the spelling for a condition tested on every row read, one of
-an OR's: `IN (SELECT unnest(…))`, a set PostgreSQL hashes once (AnyOfSet).
+an OR's: `IN (SELECT unnest(…))`, a set PostgreSQL hashes once (AnyOfSet). `ids_of(field, queryset)`: the same
+index scan for ids a subquery selects, without fetching them first (AnyOfSubquery).
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.lookups import In
+from django.db.models.sql import Query
 
 
 class AnyOf(In):
@@ -50,7 +52,28 @@ class AnyOfSet(AnyOf):
         return f"{lhs} IN (SELECT unnest(%s::bigint[]))", (*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}")
 
 
-for lookup in (AnyOf, AnyOfSet):
+class AnyOfSubquery(In):
+    """`field__any_subquery=<queryset selecting one id column>`: `= ANY(ARRAY(subquery))` on PostgreSQL, which
+    runs the subquery once (an InitPlan) and then looks its ids up in the field's index, as `= ANY($1)` does with a
+    list; a plain `IN (subquery)` there may be planned as a join that reads the whole table instead. `IN (subquery)`
+    elsewhere (SQLite lists the subquery once and looks each id up)."""
+
+    lookup_name = "any_subquery"
+
+    def get_prep_lookup(self):
+        if not isinstance(self.rhs, Query):  # the queryset, resolved by the filter
+            raise TypeError("any_subquery needs a queryset (ids_of)")
+        return super().get_prep_lookup()
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)  # ARRAY(SELECT …)
+
+
+for lookup in (AnyOf, AnyOfSet, AnyOfSubquery):
     models.IntegerField.register_lookup(lookup)  # ids: AutoField and BigAutoField are IntegerFields
     models.ForeignKey.register_lookup(lookup)
 
@@ -59,3 +82,9 @@ def id_in(field: str, ids: list[int], *, tested_per_row: bool = False) -> Q:
     """`Q(<field>__in=ids)` spelled as one array parameter on PostgreSQL; `tested_per_row`: for a condition tested
     on each row read (one of an OR's) rather than one the ids are looked up by (`AnyOfSet`)."""
     return Q(**{f"{field}__{'any_set' if tested_per_row else 'any'}": frozenset(ids)})
+
+
+def ids_of(field: str, queryset: QuerySet) -> Q:
+    """`Q(<field>__in=queryset)` (a queryset of one id column), spelled so that PostgreSQL looks the ids up in the
+    field's index after running the subquery once (`AnyOfSubquery`)."""
+    return Q(**{f"{field}__any_subquery": queryset})

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from certiprev.certificates.models import Certificate, CertificateArchive
-from certiprev.lib.lookups import id_in
+from certiprev.lib.lookups import id_in, ids_of
 from certiprev.lib.names import identity_key
 from certiprev.trainers.models import Trainer
 from certiprev.trainings.models import Trainee, Training
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
 DASHBOARD_GROUP_SIZE = 10
 MAX_NAME_MATCHES = 2000
-MAX_IN_LIST = 20_000  # SQLite accepts up to 32,766 parameters per query
 
 
 def with_trainee_count(queryset: QuerySet[Training]) -> QuerySet[Training]:
@@ -213,14 +212,10 @@ def history(
         words = _folded_words(text)
         # Resolved once into a list of ids: as a subquery, the page's count and its rows would each scan the
         # trainees again. Bounded: a name matching more sessions than that is not a search any more.
-        # The organisation's session ids go in as a list too: joined instead, PostgreSQL prefers a full scan of
-        # the trainees (LIKE '%…%' has no index) to probing the few thousand sessions of one organisation.
-        own_ids = list(Training.objects.filter(scope).values_list("pk", flat=True)[: MAX_IN_LIST + 1])
-        own = (
-            id_in("training_id", own_ids)
-            if len(own_ids) <= MAX_IN_LIST
-            else Q(training__in=Training.objects.filter(scope))
-        )
+        # The trainees looked up by the ids of the organisation's sessions, which the database selects first
+        # (ids_of): joined instead, PostgreSQL prefers a full scan of the trainees (LIKE '%…%' has no index) to
+        # probing the few thousand sessions of one organisation.
+        own = ids_of("training_id", Training.objects.filter(scope).values("pk"))
         training_ids = (
             list(
                 Trainee.objects.filter(own)

@@ -1,10 +1,11 @@
-"""`id_in`: the same rows as `__in`, spelled as one array parameter on PostgreSQL (certiprev.lib.lookups)."""
+"""`id_in` and `ids_of`: the same rows as `__in`, spelled as one array parameter, or an array the subquery fills, on
+PostgreSQL (certiprev.lib.lookups)."""
 
 import pytest
 from django.db import connection
 from django.db.models import Q
 
-from certiprev.lib.lookups import id_in
+from certiprev.lib.lookups import id_in, ids_of
 from certiprev.trainings.models import Trainee, Training
 from tests.factories import TraineeFactory, TrainingFactory
 
@@ -51,3 +52,33 @@ def test_on_postgresql_a_set_tested_per_row_is_one_parameter_postgresql_hashes()
         assert len(many[1]) == 1 and many[1][0].count(",") == 4998
     else:
         assert len(many[1]) == 4999 and " IN (" in many[0]
+
+
+def test_ids_of_selects_the_same_rows_as_in_a_subquery():
+    kept, other = TrainingFactory(), TrainingFactory()
+    trainees = [TraineeFactory(training=kept), TraineeFactory(training=kept), TraineeFactory(training=other)]
+    sessions = Training.objects.filter(pk=kept.pk).values("pk")
+    condition = ids_of("training_id", sessions)
+    assert set(Trainee.objects.filter(condition)) == {trainees[0], trainees[1]}
+    assert set(Trainee.objects.filter(condition)) == set(Trainee.objects.filter(training_id__in=sessions))
+    assert list(Trainee.objects.exclude(condition)) == [trainees[2]]
+    assert list(Trainee.objects.filter(ids_of("training_id", Training.objects.none().values("pk")))) == []
+    # The subquery's own ordering (Training's default) and its parameters travel inside the one query.
+    ordered = Training.objects.filter(place=kept.place, pk=kept.pk).order_by("-start_date").values("pk")
+    assert set(Trainee.objects.filter(ids_of("training_id", ordered))) == {trainees[0], trainees[1]}
+
+
+def test_ids_of_is_an_array_the_subquery_fills_on_postgresql_and_in_a_subquery_elsewhere():
+    sql, params = Trainee.objects.filter(
+        ids_of("training_id", Training.objects.filter(place="Lyon").values("pk"))
+    ).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert '"training_id" = ANY(ARRAY(SELECT ' in sql
+    else:
+        assert '"training_id" IN (SELECT ' in sql
+    assert params == ("Lyon",)
+
+
+def test_ids_of_needs_a_queryset():
+    with pytest.raises(TypeError, match="queryset"):
+        Trainee.objects.filter(training_id__any_subquery=[1, 2])

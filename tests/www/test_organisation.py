@@ -370,7 +370,7 @@ def test_history_filters_by_scheme_state_and_dates(member_client, organisation, 
 @pytest.mark.parametrize("count", [1, 30])
 def test_history_query_count_does_not_grow(member_client, organisation, trainer, count, django_assert_max_num_queries):
     make_sessions(organisation, trainer, count, trainees=3)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = member_client.get(reverse("www:history"), {"q": "Dupont"})
     assert response.status_code == 200
 
