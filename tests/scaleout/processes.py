@@ -13,8 +13,8 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from contextlib import closing, suppress
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,13 +83,24 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def reset_postgres_database(url: str) -> None:
+def _postgres_database(url: str, *, create: bool) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+@contextmanager
+def throwaway_postgres_database(url: str) -> Iterator[str]:
+    """The database `url` names, created afresh (a crashed run's copy dropped first) and dropped afterwards."""
+    _postgres_database(url, create=True)
+    try:
+        yield url
+    finally:
+        _postgres_database(url, create=False)
 
 
 class Stack:

@@ -16,12 +16,13 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from redis import Redis
 
-from tests.scaleout.processes import Stack, free_port, reset_postgres_database, wait_for
+from tests.scaleout.processes import Stack, free_port, throwaway_postgres_database, wait_for
 from tests.scaleout.seaweed import s3_server_start, weed_binary
 
 SESSIONS = int(os.environ.get("SCALEOUT_SESSIONS", "50"))
@@ -132,8 +133,11 @@ def _prepare_session(api: Api, tokens: dict, index: int) -> str:
 
 def test_the_scale_out_profile_issues_everything_once_despite_a_killed_worker_then_purges_the_bucket(tmp_path):
     url = urlsplit(os.environ["DATABASE_URL"])
-    database_url = url._replace(path=url.path + "_scaleout").geturl()
-    reset_postgres_database(database_url)
+    with throwaway_postgres_database(url._replace(path=url.path + "_scaleout").geturl()) as database_url:
+        _profile(tmp_path, database_url)
+
+
+def _profile(tmp_path: Path, database_url: str) -> None:
     redis_url = os.environ.get("SCALEOUT_REDIS_URL", "redis://127.0.0.1:6379/5")
     Redis.from_url(redis_url).flushdb()
     (tmp_path / "weed").mkdir()

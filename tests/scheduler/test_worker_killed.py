@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from redis import Redis
 
-from tests.scaleout.processes import Stack, reset_postgres_database, wait_for
+from tests.scaleout.processes import Stack, throwaway_postgres_database, wait_for
 
 TRAINEES = 250  # PDFs are recorded 100 at a time: killed after the first 100, well before the last
 FAST_RECOVERY = {
@@ -109,18 +109,17 @@ def test_an_issuance_whose_db_worker_is_killed_completes_by_itself(tmp_path):
 @pytest.mark.skipif(not _redis_up(), reason="needs Redis on 127.0.0.1:6379")
 def test_an_issuance_whose_rq_worker_is_killed_completes_by_itself(tmp_path):
     url = urlsplit(os.environ["DATABASE_URL"])
-    database_url = url._replace(path=url.path + "_faults").geturl()
-    reset_postgres_database(database_url)
-    redis_url = os.environ.get("FAULT_TESTS_REDIS_URL", "redis://127.0.0.1:6379/5")
-    stack = Stack(tmp_path, database_url=database_url, TASKS_BACKEND="rq", REDIS_URL=redis_url, **FAST_RECOVERY)
-    Redis.from_url(redis_url).flushdb()
+    with throwaway_postgres_database(url._replace(path=url.path + "_faults").geturl()) as database_url:
+        redis_url = os.environ.get("FAULT_TESTS_REDIS_URL", "redis://127.0.0.1:6379/5")
+        stack = Stack(tmp_path, database_url=database_url, TASKS_BACKEND="rq", REDIS_URL=redis_url, **FAST_RECOVERY)
+        Redis.from_url(redis_url).flushdb()
 
-    def worker(name: str):
-        return stack.manage("rqworker", "default", "--job-class", "django_tasks_rq.Job", name=name)
+        def worker(name: str):
+            return stack.manage("rqworker", "default", "--job-class", "django_tasks_rq.Job", name=name)
 
-    recovery = _kill_mid_issuance_then_recover(stack, worker)
-    assert recovery > 0
-    assert _rq_issuance_statuses(redis_url) == ["failed", "finished"]  # none left "started" by the dead worker
+        recovery = _kill_mid_issuance_then_recover(stack, worker)
+        assert recovery > 0
+        assert _rq_issuance_statuses(redis_url) == ["failed", "finished"]  # none left "started" by the dead worker
 
 
 def _rq_issuance_statuses(redis_url: str) -> list[str]:
