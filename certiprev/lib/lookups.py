@@ -67,10 +67,8 @@ class AnyOfSubquery(In):
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        if not rhs.startswith("("):
-            rhs = f"({rhs})"
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)  # ARRAY(SELECT …)
+        rhs, rhs_params = self.process_rhs(compiler, connection)  # "(SELECT …)": Lookup.process_rhs wraps it
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 for lookup in (AnyOf, AnyOfSet, AnyOfSubquery):
